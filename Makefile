@@ -1,0 +1,42 @@
+# Two entry points for a fresh machine: `make run` and `make test`. Both call `make setup`,
+# which is idempotent: it does nothing when the stamp is newer than pyproject.toml.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.setup-done
+TIKTOKEN_WHEEL_DIR := $(VENV)/cache/wheels
+
+.PHONY: setup run test lint typecheck index eval clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	# torch first, pinned: the CPU wheel on disk; an unpinned torch would pull CUDA builds.
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e '.[ui,dev]'
+	# tiktoken's cl100k_base file ships inside the llama-index-core wheel; copy it out (sha256
+	# checked) so that nothing is downloaded at run time. The wheel is fetched, not installed.
+	mkdir -p $(TIKTOKEN_WHEEL_DIR)
+	ls $(TIKTOKEN_WHEEL_DIR)/llama_index_core-*.whl >/dev/null 2>&1 || \
+		$(BIN)/python -m pip download --quiet --no-deps -d $(TIKTOKEN_WHEEL_DIR) llama-index-core
+	$(BIN)/python -m qa.tokens $$(ls $(TIKTOKEN_WHEEL_DIR)/llama_index_core-*.whl | head -n 1)
+	touch $(STAMP)
+
+index: setup
+	$(BIN)/qa index
+
+run: setup
+	$(BIN)/qa chat --rebuild
+
+test: setup
+	$(BIN)/ruff check qa tests
+	$(BIN)/mypy
+	$(BIN)/python -m pytest
+
+eval: setup
+	$(BIN)/qa eval evals/golden.yaml --verbose
+
+clean:
+	rm -rf $(VENV) index/CURRENT index/builds

@@ -1,0 +1,182 @@
+"""Hits -> an extractive Answer: the best verbatim sentences with citations, or an abstention."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from qa.config import Settings
+from qa.lexical import LexicalIndex, Terms
+from qa.store import IndexData
+from qa.text import word_count
+from qa.types import Answer, AnswerSentence, Citation, Hit, Status
+
+ABSTAIN_MESSAGE = (
+    "I don't have information about that in my sources. I can answer questions about treating "
+    "recurrent or metastatic (stage 4) rectal cancer and recurrent anal cancer — for example "
+    "chemotherapy, targeted therapy, radiation, surgery, liver metastases, clinical trials and "
+    "palliative care. Your care team can answer questions about your own situation."
+)
+# Fragments shorter than this ("Patient preferences") say nothing on their own.
+_MIN_SENTENCE_WORDS = 4
+
+
+@dataclass(frozen=True)
+class Candidate:
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    section: str
+    vector: np.ndarray
+    dense: float
+    lexical: float
+    score: float
+
+
+def term_coverage(query_terms: Sequence[str], text_terms: set[str], lexical: LexicalIndex) -> float:
+    """IDF-weighted share of the question's distinct terms found in a text: sum idf(t in both)
+    / sum idf(t in question). 0 when the question has no terms."""
+    unique = set(query_terms)
+    total = sum(lexical.idf(t) for t in unique)
+    if total == 0:
+        return 0.0
+    return sum(lexical.idf(t) for t in unique if t in text_terms) / total
+
+
+def candidates(
+    index: IndexData,
+    hits: Sequence[Hit],
+    query_vector: np.ndarray,
+    query_terms: Sequence[str],
+    terms: Terms,
+    settings: Settings,
+) -> list[Candidate]:
+    """Every distinct sentence of the retrieved chunks, scored against the question."""
+    rows = index.sentence_row()
+    best_fused = hits[0].score if hits else 1.0
+    seen: set[tuple[str, int, int]] = set()
+    picked: list[tuple[Hit, int, int, int]] = []
+    for hit in hits:
+        for span in hit.chunk.sentences:
+            key = (hit.chunk.doc_id, span.start, span.end)
+            if key in seen or key not in rows:
+                continue
+            seen.add(key)
+            picked.append((hit, span.start, span.end, rows[key]))
+    texts = [index.documents[h.chunk.doc_id].text[s:e] for h, s, e, _ in picked]
+    sentence_terms = terms.many(texts) if texts else []
+    out = []
+    for (hit, start, end, row), text, sterms in zip(picked, texts, sentence_terms, strict=True):
+        vector = index.sentence_vectors[row]
+        dense = float(vector @ query_vector)
+        lexical = term_coverage(query_terms, set(sterms), index.lexical)
+        score = (
+            settings.sentence_dense_weight * dense
+            + settings.sentence_lexical_weight * lexical
+            + settings.sentence_rank_weight * hit.score / best_fused
+        )
+        out.append(
+            Candidate(hit.chunk.doc_id, start, end, text, hit.chunk.section, vector, dense,
+                      lexical, score)
+        )
+    return out
+
+
+def select(cands: Sequence[Candidate], settings: Settings) -> list[Candidate]:
+    """Greedy pick by score within the word budget, skipping fragments and near-duplicates."""
+    usable = [
+        c for c in cands
+        if word_count(c.text) >= _MIN_SENTENCE_WORDS and not c.text.rstrip().endswith(":")
+    ]
+    usable.sort(key=lambda c: -c.score)
+    chosen: list[Candidate] = []
+    words = 0
+    for c in usable:
+        if len(chosen) >= settings.answer_max_sentences:
+            break
+        n = word_count(c.text)
+        if chosen and (
+            c.score < settings.sentence_min_relative * chosen[0].score
+            or words + n > settings.answer_max_words
+            or any(float(c.vector @ p.vector) > settings.dedup_cosine for p in chosen)
+        ):
+            continue
+        chosen.append(c)
+        words += n
+    return chosen
+
+
+def evidence(
+    cands: Sequence[Candidate],
+    hits: Sequence[Hit],
+    query_terms: Sequence[str],
+    index: IndexData,
+    terms: Terms,
+) -> dict[str, float]:
+    """The numbers the abstention rule looks at (also shown to staff)."""
+    best = max(cands, key=lambda c: c.dense, default=None)
+    passage_terms: set[str] = set()
+    for t in terms.many([h.chunk.text for h in hits]) if hits else []:
+        passage_terms.update(t)
+    return {
+        "best_sentence_dense": best.dense if best else 0.0,
+        "coverage": term_coverage(query_terms, passage_terms, index.lexical),
+    }
+
+
+def should_abstain(ev: dict[str, float], settings: Settings) -> str:
+    """The reason to abstain, or "" to answer. Thresholds come from `qa calibrate`."""
+    if ev["best_sentence_dense"] < settings.abstain_min_dense:
+        return (
+            f"best sentence similarity {ev['best_sentence_dense']:.2f} is below "
+            f"abstain_min_dense={settings.abstain_min_dense}"
+        )
+    if ev["coverage"] < settings.abstain_min_coverage:
+        return (
+            f"the passages cover {ev['coverage']:.0%} of the question's key terms, below "
+            f"abstain_min_coverage={settings.abstain_min_coverage}"
+        )
+    return ""
+
+
+def compose(
+    question: str,
+    index: IndexData,
+    hits: Sequence[Hit],
+    query_vector: np.ndarray,
+    query_terms: Sequence[str],
+    terms: Terms,
+    settings: Settings,
+    disclaimer: str,
+) -> Answer:
+    cands = candidates(index, hits, query_vector, query_terms, terms, settings)
+    ev = evidence(cands, hits, query_terms, index, terms)
+    reason = should_abstain(ev, settings)
+    chosen = [] if reason else select(cands, settings)
+    if not chosen:
+        return Answer(
+            question=question, status=Status.ABSTAINED, text=ABSTAIN_MESSAGE,
+            disclaimer=disclaimer, hits=tuple(hits), reason=reason or "no usable sentence",
+            evidence=ev,
+        )
+    citations = []
+    sentences = []
+    for n, c in enumerate(chosen, 1):
+        doc = index.documents[c.doc_id]
+        citations.append(
+            Citation(
+                n=n, source_id=doc.id, title=doc.meta.title, publisher=doc.meta.publisher,
+                audience=doc.meta.audience.value, section=c.section, quote=c.text,
+                start=c.start, end=c.end,
+            )
+        )
+        sentences.append(AnswerSentence(c.text, n, c.score, c.dense, c.lexical))
+    text = " ".join(f"{s.text} [{s.citation}]" for s in sentences)
+    return Answer(
+        question=question, status=Status.ANSWERED, text=text, disclaimer=disclaimer,
+        sentences=tuple(sentences), citations=tuple(citations), hits=tuple(hits),
+        reason="", evidence=ev,
+    )

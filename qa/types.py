@@ -1,0 +1,181 @@
+"""Frozen dataclasses passed between stages: files -> Document -> Chunk; question -> Hit -> Answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Audience(StrEnum):
+    PATIENTS = "patients"
+    PROFESSIONALS = "healthcare professionals"
+
+
+class BlockKind(StrEnum):
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    BULLET = "bullet"
+
+
+class Status(StrEnum):
+    ANSWERED = "answered"
+    ABSTAINED = "abstained"
+    ESCALATED = "escalated"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """What the catalog (or the file itself) says about a document."""
+
+    id: str
+    title: str
+    publisher: str
+    audience: Audience
+    dates: str = ""
+    extra_furniture: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RawBlock:
+    """A heading, paragraph or bullet item as read from a file, before offsets exist."""
+
+    kind: BlockKind
+    text: str
+    level: int = 0
+
+
+@dataclass(frozen=True)
+class Block:
+    """A heading, paragraph or bullet item of a cleaned document, by offsets into its text."""
+
+    kind: BlockKind
+    start: int
+    end: int
+    level: int = 0
+
+
+@dataclass(frozen=True)
+class Document:
+    """A cleaned document; every citation offset points into `text`."""
+
+    meta: DocumentMeta
+    text: str
+    path: str
+    blocks: tuple[Block, ...]
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+
+@dataclass(frozen=True)
+class Span:
+    """A half-open character range `[start, end)` of a document's cleaned text."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A run of whole sentences from one section of one document."""
+
+    id: str
+    doc_id: str
+    section: str
+    start: int
+    end: int
+    text: str
+    sentences: tuple[Span, ...]
+
+    def embed_text(self, title: str) -> str:
+        """The text the embedder sees: title and section give a chunk its context."""
+        heading = f"{title} — {self.section}" if self.section else title
+        return f"{heading}\n{self.text}"
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved chunk with how each retriever ranked it (ranks are 1-based, None = not found)."""
+
+    chunk: Chunk
+    score: float
+    dense_rank: int | None
+    lexical_rank: int | None
+    dense_score: float | None
+    lexical_score: float | None
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    source_id: str
+    title: str
+    publisher: str
+    audience: str
+    section: str
+    quote: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class AnswerSentence:
+    text: str
+    citation: int
+    score: float
+    dense: float
+    lexical: float
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    status: Status
+    text: str
+    disclaimer: str
+    sentences: tuple[AnswerSentence, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    hits: tuple[Hit, ...] = ()
+    escalation: str | None = None
+    reason: str = ""
+    evidence: dict[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, object]:
+        """The `qa ask --json` contract."""
+        return {
+            "question": self.question,
+            "status": self.status.value,
+            "answer": self.text,
+            "sentences": [{"text": s.text, "citation": s.citation} for s in self.sentences],
+            "citations": [
+                {
+                    "n": c.n,
+                    "source_id": c.source_id,
+                    "title": c.title,
+                    "publisher": c.publisher,
+                    "audience": c.audience,
+                    "section": c.section,
+                    "quote": c.quote,
+                    "start": c.start,
+                    "end": c.end,
+                }
+                for c in self.citations
+            ],
+            "retrieved": [
+                {
+                    "source_id": h.chunk.doc_id,
+                    "chunk_id": h.chunk.id,
+                    "section": h.chunk.section,
+                    "score": round(h.score, 6),
+                    "dense_rank": h.dense_rank,
+                    "lexical_rank": h.lexical_rank,
+                }
+                for h in self.hits
+            ],
+            "escalation": self.escalation,
+            "reason": self.reason,
+            "evidence": {k: round(v, 4) for k, v in self.evidence.items()},
+            "disclaimer": self.disclaimer,
+        }
