@@ -56,31 +56,41 @@ def candidates(
 ) -> list[Candidate]:
     """Every distinct sentence of the retrieved chunks, scored against the question."""
     rows = index.sentence_row()
-    best_fused = hits[0].score if hits else 1.0
     seen: set[tuple[str, int, int]] = set()
     picked: list[tuple[Hit, int, int, int]] = []
     for hit in hits:
         for span in hit.chunk.sentences:
             key = (hit.chunk.doc_id, span.start, span.end)
-            if key in seen or key not in rows:
-                continue
-            seen.add(key)
-            picked.append((hit, span.start, span.end, rows[key]))
+            row = rows.get(key)
+            if row is not None and key not in seen:
+                seen.add(key)
+                picked.append((hit, span.start, span.end, row))
     texts = [index.documents[h.chunk.doc_id].text[s:e] for h, s, e, _ in picked]
     sentence_terms = terms.many(texts) if texts else []
+    sims = index.sentence_vectors[[p[3] for p in picked]] @ query_vector if picked else []
+    chunk_sims = {h.row: float(index.chunk_vectors[h.row] @ query_vector) for h in hits}
     out = []
-    for (hit, start, end, row), text, sterms in zip(picked, texts, sentence_terms, strict=True):
-        vector = index.sentence_vectors[row]
-        dense = float(vector @ query_vector)
+    for (hit, start, end, row), text, sterms, dense in zip(
+        picked, texts, sentence_terms, sims, strict=True
+    ):
         lexical = term_coverage(query_terms, set(sterms), index.lexical)
         score = (
-            settings.sentence_dense_weight * dense
+            settings.sentence_dense_weight * float(dense)
             + settings.sentence_lexical_weight * lexical
-            + settings.sentence_rank_weight * hit.score / best_fused
+            + settings.sentence_chunk_weight * chunk_sims[hit.row]
         )
         out.append(
-            Candidate(hit.chunk.doc_id, start, end, text, hit.chunk.section, vector, dense,
-                      lexical, score)
+            Candidate(
+                hit.chunk.doc_id,
+                start,
+                end,
+                text,
+                hit.chunk.section,
+                index.sentence_vectors[row],
+                float(dense),
+                lexical,
+                score,
+            )
         )
     return out
 
@@ -88,7 +98,8 @@ def candidates(
 def select(cands: Sequence[Candidate], settings: Settings) -> list[Candidate]:
     """Greedy pick by score within the word budget, skipping fragments and near-duplicates."""
     usable = [
-        c for c in cands
+        c
+        for c in cands
         if word_count(c.text) >= _MIN_SENTENCE_WORDS and not c.text.rstrip().endswith(":")
     ]
     usable.sort(key=lambda c: -c.score)
@@ -112,32 +123,34 @@ def select(cands: Sequence[Candidate], settings: Settings) -> list[Candidate]:
 def evidence(
     cands: Sequence[Candidate],
     hits: Sequence[Hit],
-    query_terms: Sequence[str],
+    query_vector: np.ndarray,
     index: IndexData,
-    terms: Terms,
+    coverage_weight: float,
 ) -> dict[str, float]:
-    """The numbers the abstention rule looks at (also shown to staff)."""
-    best = max(cands, key=lambda c: c.dense, default=None)
-    passage_terms: set[str] = set()
-    for t in terms.many([h.chunk.text for h in hits]) if hits else []:
-        passage_terms.update(t)
+    """The numbers the abstention rule looks at (also shown to staff).
+
+    support = (best sentence cosine + best passage cosine) / 2
+              + coverage_weight * best sentence's idf-weighted share of the question's terms.
+    The cosines carry meaning; the lexical part rescues rare exact terms the model does not
+    know ("HIPEC"). See README, "Abstention", for how it was chosen.
+    """
+    best_sentence = max((c.dense for c in cands), default=0.0)
+    best_chunk = max((float(index.chunk_vectors[h.row] @ query_vector) for h in hits), default=0.0)
+    coverage = max((c.lexical for c in cands), default=0.0)
     return {
-        "best_sentence_dense": best.dense if best else 0.0,
-        "coverage": term_coverage(query_terms, passage_terms, index.lexical),
+        "best_sentence_dense": best_sentence,
+        "best_chunk_dense": best_chunk,
+        "best_sentence_coverage": coverage,
+        "support": (best_sentence + best_chunk) / 2 + coverage_weight * coverage,
     }
 
 
 def should_abstain(ev: dict[str, float], settings: Settings) -> str:
-    """The reason to abstain, or "" to answer. Thresholds come from `qa calibrate`."""
-    if ev["best_sentence_dense"] < settings.abstain_min_dense:
+    """The reason to abstain, or "" to answer. The threshold comes from `qa calibrate`."""
+    if ev["support"] < settings.abstain_min_support:
         return (
-            f"best sentence similarity {ev['best_sentence_dense']:.2f} is below "
-            f"abstain_min_dense={settings.abstain_min_dense}"
-        )
-    if ev["coverage"] < settings.abstain_min_coverage:
-        return (
-            f"the passages cover {ev['coverage']:.0%} of the question's key terms, below "
-            f"abstain_min_coverage={settings.abstain_min_coverage}"
+            f"evidence support {ev['support']:.3f} is below "
+            f"abstain_min_support={settings.abstain_min_support}"
         )
     return ""
 
@@ -153,13 +166,17 @@ def compose(
     disclaimer: str,
 ) -> Answer:
     cands = candidates(index, hits, query_vector, query_terms, terms, settings)
-    ev = evidence(cands, hits, query_terms, index, terms)
+    ev = evidence(cands, hits, query_vector, index, settings.abstain_coverage_weight)
     reason = should_abstain(ev, settings)
     chosen = [] if reason else select(cands, settings)
     if not chosen:
         return Answer(
-            question=question, status=Status.ABSTAINED, text=ABSTAIN_MESSAGE,
-            disclaimer=disclaimer, hits=tuple(hits), reason=reason or "no usable sentence",
+            question=question,
+            status=Status.ABSTAINED,
+            text=ABSTAIN_MESSAGE,
+            disclaimer=disclaimer,
+            hits=tuple(hits),
+            reason=reason or "no usable sentence",
             evidence=ev,
         )
     citations = []
@@ -168,15 +185,27 @@ def compose(
         doc = index.documents[c.doc_id]
         citations.append(
             Citation(
-                n=n, source_id=doc.id, title=doc.meta.title, publisher=doc.meta.publisher,
-                audience=doc.meta.audience.value, section=c.section, quote=c.text,
-                start=c.start, end=c.end,
+                n=n,
+                source_id=doc.id,
+                title=doc.meta.title,
+                publisher=doc.meta.publisher,
+                audience=doc.meta.audience.value,
+                section=c.section,
+                quote=c.text,
+                start=c.start,
+                end=c.end,
             )
         )
         sentences.append(AnswerSentence(c.text, n, c.score, c.dense, c.lexical))
     text = " ".join(f"{s.text} [{s.citation}]" for s in sentences)
     return Answer(
-        question=question, status=Status.ANSWERED, text=text, disclaimer=disclaimer,
-        sentences=tuple(sentences), citations=tuple(citations), hits=tuple(hits),
-        reason="", evidence=ev,
+        question=question,
+        status=Status.ANSWERED,
+        text=text,
+        disclaimer=disclaimer,
+        sentences=tuple(sentences),
+        citations=tuple(citations),
+        hits=tuple(hits),
+        reason="",
+        evidence=ev,
     )

@@ -70,7 +70,9 @@ def build_index(
     for problem in report.problems:
         say(f"warning: {problem}")
     if not report.documents:
-        raise SourceError(f"nothing to index in {settings.sources_dir}: {'; '.join(report.problems)}")
+        raise SourceError(
+            f"nothing to index in {settings.sources_dir}: {'; '.join(report.problems)}"
+        )
     fits = _window_check(embedder)
     chunks: list[Chunk] = []
     for doc in report.documents:
@@ -126,16 +128,26 @@ def build_index(
         "libraries": {name: _version(name) for name in _LIBRARIES},
     }
     data = IndexData(
-        manifest=manifest, documents=documents, chunks=tuple(chunks),
-        chunk_keys=tuple(chunk_keys), chunk_vectors=chunk_vectors,
-        sentences=tuple(sentence_rows), sentence_vectors=sentence_vectors,
-        lexical=lexical, dense=dense,
+        manifest=manifest,
+        documents=documents,
+        chunks=tuple(chunks),
+        chunk_keys=tuple(chunk_keys),
+        chunk_vectors=chunk_vectors,
+        sentences=tuple(sentence_rows),
+        sentence_vectors=sentence_vectors,
+        lexical=lexical,
+        dense=dense,
     )
     build_dir = write_build(settings.index_dir, data)
     return BuildReport(
-        build_dir=build_dir, documents=len(documents), chunks=len(chunks),
-        sentences=len(sentence_rows), embedded=embedded, reused=reused,
-        seconds=time.perf_counter() - started, problems=report.problems,
+        build_dir=build_dir,
+        documents=len(documents),
+        chunks=len(chunks),
+        sentences=len(sentence_rows),
+        embedded=embedded,
+        reused=reused,
+        seconds=time.perf_counter() - started,
+        problems=report.problems,
     )
 
 
@@ -229,4 +241,3 @@ def staleness(
     ):
         reasons.append(f"files in {settings.sources_dir} were added, removed or edited since")
     return reasons
-

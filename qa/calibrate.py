@@ -1,13 +1,12 @@
-"""Derive the abstention thresholds from data: answerable vs unanswerable suite cases."""
+"""Derive the abstention threshold from data: answerable vs unanswerable suite cases."""
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
-
-import numpy as np
 
 from qa.evaluate import load_suite, score_case
 from qa.pipeline import Pipeline
@@ -19,14 +18,17 @@ class Observation:
     case_id: str
     answerable: bool
     passes_if_answered: bool
-    dense: float
+    dense: float  # mean cosine of the best sentence and the best passage
     coverage: float
+
+    def support(self, coverage_weight: float) -> float:
+        return self.dense + coverage_weight * self.coverage
 
 
 @dataclass(frozen=True)
-class Thresholds:
-    min_dense: float
-    min_coverage: float
+class Threshold:
+    coverage_weight: float
+    min_support: float
     correct: int
     total: int
     false_abstain_rate: float
@@ -35,63 +37,87 @@ class Thresholds:
 
 def observe(pipeline: Pipeline, suite_paths: Sequence[Path]) -> list[Observation]:
     """Run every answerable or abstain case with abstention switched off; keep the evidence."""
-    open_settings = pipeline.settings.replace(abstain_min_dense=-1.0, abstain_min_coverage=0.0)
-    open_pipeline = dataclasses.replace(pipeline, settings=open_settings)
+    open_pipeline = dataclasses.replace(
+        pipeline, settings=pipeline.settings.replace(abstain_min_support=-1.0)
+    )
     out = []
     for path in suite_paths:
-        suite = load_suite(path, pipeline.index.documents.keys())
-        for case in suite.cases:
+        for case in load_suite(path, pipeline.index.documents.keys()).cases:
             if case.escalate:
                 continue
             answer = open_pipeline.ask(case.question)
-            if answer.status is Status.REJECTED or not answer.evidence:
+            if answer.status is not Status.ANSWERED:
                 continue
             passes = case.answerable and score_case(case, answer, pipeline.index).passed
+            ev = answer.evidence
             out.append(
                 Observation(
-                    case.id, case.answerable, passes,
-                    answer.evidence["best_sentence_dense"], answer.evidence["coverage"],
+                    case.id,
+                    case.answerable,
+                    passes,
+                    (ev["best_sentence_dense"] + ev["best_chunk_dense"]) / 2,
+                    ev["best_sentence_coverage"],
                 )
             )
     return out
 
 
-def best_thresholds(obs: Sequence[Observation], max_false_abstain: float) -> Thresholds:
-    """Grid search: most cases right (correct answers + correct abstentions), subject to the
-    false-abstain ceiling; among ties, the point farthest from the nearest case (margin)."""
-    dense = np.array([o.dense for o in obs])
-    cover = np.array([o.coverage for o in obs])
-    answerable = np.array([o.answerable for o in obs])
-    passes = np.array([o.passes_if_answered for o in obs])
-    n_answerable = max(1, int(answerable.sum()))
-    n_unanswerable = max(1, int((~answerable).sum()))
-    best: tuple[tuple[int, float], Thresholds] | None = None
-    for td in np.round(np.arange(0.0, 0.8, 0.01), 2):
-        for tc in np.round(np.arange(0.0, 1.0, 0.05), 2):
-            abstains = (dense < td) | (cover < tc)
-            false_abstain = float((abstains & answerable).sum()) / n_answerable
-            if false_abstain > max_false_abstain:
-                continue
-            correct = int((~abstains & passes).sum() + (abstains & ~answerable).sum())
-            margin = float(np.min(np.abs(dense - td))) if len(dense) else 0.0
-            key = (correct, margin)
-            if best is None or key > best[0]:
-                recall = float((abstains & ~answerable).sum()) / n_unanswerable
-                best = (key, Thresholds(float(td), float(tc), correct, len(obs), false_abstain, recall))
-    if best is None:
-        return Thresholds(-1.0, 0.0, int(passes.sum()), len(obs), 0.0, 0.0)
-    return best[1]
+# Coverage weights tried; a coarse grid on purpose, so that a small suite cannot be overfitted.
+COVERAGE_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0)
+
+
+def best_threshold(obs: Sequence[Observation], max_false_abstain: float) -> Threshold:
+    """Over the coverage weights, the one whose best threshold gets most cases right."""
+    options = [_best_cut(obs, w, max_false_abstain) for w in COVERAGE_WEIGHTS]
+    return max(options, key=lambda t: (t.correct, -t.coverage_weight))
+
+
+def _best_cut(obs: Sequence[Observation], weight: float, max_false_abstain: float) -> Threshold:
+    """The threshold that gets most cases right (correct answers + correct abstentions) while
+    abstaining on at most `max_false_abstain` of answerable cases; cuts sit midway between
+    neighbouring observed values, the widest margin."""
+    support = [o.support(weight) for o in obs]
+    values = sorted(set(support))
+    cuts = [values[0] - 0.01] + [(a + b) / 2 for a, b in pairwise(values)]
+    n_answerable = max(1, sum(o.answerable for o in obs))
+    n_unanswerable = max(1, sum(not o.answerable for o in obs))
+    best: Threshold | None = None
+    for t in cuts:
+        abstains = [v < t for v in support]
+        false_abstain = sum(a and o.answerable for a, o in zip(abstains, obs, strict=True))
+        if false_abstain / n_answerable > max_false_abstain:
+            continue
+        caught = sum(a and not o.answerable for a, o in zip(abstains, obs, strict=True))
+        answered_ok = sum(
+            not a and o.passes_if_answered for a, o in zip(abstains, obs, strict=True)
+        )
+        candidate = Threshold(
+            weight,
+            round(t, 4),
+            caught + answered_ok,
+            len(obs),
+            false_abstain / n_answerable,
+            caught / n_unanswerable,
+        )
+        if best is None or candidate.correct > best.correct:
+            best = candidate
+    assert best is not None  # the lowest cut abstains on nothing, so it is always allowed
+    return best
 
 
 def calibrate(pipeline: Pipeline, suite_paths: Sequence[Path], max_false_abstain: float) -> str:
     obs = observe(pipeline, suite_paths)
-    t = best_thresholds(obs, max_false_abstain)
-    lines = [f"{'case':42} {'answerable':>10} {'dense':>6} {'coverage':>8}"]
-    for o in sorted(obs, key=lambda o: (o.answerable, o.dense)):
-        lines.append(f"{o.case_id[:42]:42} {o.answerable!s:>10} {o.dense:6.3f} {o.coverage:8.3f}")
+    if not obs:
+        return "no answerable or unanswerable cases to calibrate on"
+    t = best_threshold(obs, max_false_abstain)
+    w = t.coverage_weight
+    lines = [f"{'case':44} {'answerable':>10} {'support':>8}"]
+    for o in sorted(obs, key=lambda o: o.support(w)):
+        mark = "  <- abstains" if o.support(w) < t.min_support else ""
+        lines.append(f"{o.case_id[:44]:44} {o.answerable!s:>10} {o.support(w):8.3f}{mark}")
     lines += [
         "",
-        f"best thresholds: QA_ABSTAIN_MIN_DENSE={t.min_dense} QA_ABSTAIN_MIN_COVERAGE={t.min_coverage}",
+        f"best: QA_ABSTAIN_COVERAGE_WEIGHT={w} QA_ABSTAIN_MIN_SUPPORT={t.min_support}",
         f"  cases right: {t.correct}/{t.total}; false-abstain rate {t.false_abstain_rate:.3f}; "
         f"unanswerable caught {t.abstain_recall:.3f}",
     ]

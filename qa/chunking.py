@@ -1,4 +1,4 @@
-"""Document -> Chunks: whole sentences of one section, within a tiktoken budget and the model window."""
+"""Document -> Chunks: whole sentences of one section, within a token budget and the window."""
 
 from __future__ import annotations
 
@@ -101,7 +101,9 @@ def _fit(doc: Document, group: list[_Sentence], fits_window: Callable[[str], boo
     if fits_window(chunk.embed_text(doc.meta.title)):
         return [chunk]
     if len(group) == 1:
-        return [_make_chunk(doc, [part]) for part in _split_long_sentence(doc, group[0], fits_window)]
+        return [
+            _make_chunk(doc, [part]) for part in _split_long_sentence(doc, group[0], fits_window)
+        ]
     mid = len(group) // 2
     return _fit(doc, group[:mid], fits_window) + _fit(doc, group[mid:], fits_window)
 

@@ -23,8 +23,13 @@ if TYPE_CHECKING:
     from qa.types import Answer
 
 METRICS = (
-    "answer_accuracy", "abstain_accuracy", "false_abstain_rate", "escalation_recall",
-    "citation_integrity", "disclaimer_rate", "answer_words_p50",
+    "answer_accuracy",
+    "abstain_accuracy",
+    "false_abstain_rate",
+    "escalation_recall",
+    "citation_integrity",
+    "disclaimer_rate",
+    "answer_words_p50",
 )
 
 
@@ -36,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
             "sentences quoted word for word from trusted documents, each cited. "
             "Every knob is also a QA_<SETTING> environment variable (see README)."
         ),
-        epilog="Example: qa index && qa ask \"What chemotherapy is used for stage 4 rectal cancer?\"",
+        epilog='Example: qa index && qa ask "What chemotherapy is used for stage 4 rectal cancer?"',
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -64,7 +69,8 @@ def _parser() -> argparse.ArgumentParser:
         help="run golden-question suites and print metrics",
         description=(
             "Run a suite. Bounds: --min-METRIC X or --max-METRIC X for any of "
-            + ", ".join(METRICS) + "; the exit code is 1 when a bound is not met."
+            + ", ".join(METRICS)
+            + "; the exit code is 1 when a bound is not met."
         ),
     )
     sp.add_argument("suites", nargs="+", type=Path, metavar="SUITE.yaml")
@@ -78,7 +84,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     sp.add_argument("suites", nargs="+", type=Path, metavar="SUITE.yaml")
     sp.add_argument(
-        "--max-false-abstain", type=float, default=0.05,
+        "--max-false-abstain",
+        type=float,
+        default=0.05,
         help="highest allowed share of answerable questions that abstain (default 0.05)",
     )
     paths(sp)
@@ -128,8 +136,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise ConfigError("--min-METRIC and --max-METRIC go with `qa eval`")
         settings = _settings(args)
         handler = {
-            "index": _cmd_index, "ask": _cmd_ask, "eval": _cmd_eval,
-            "calibrate": _cmd_calibrate, "chat": _cmd_chat,
+            "index": _cmd_index,
+            "ask": _cmd_ask,
+            "eval": _cmd_eval,
+            "calibrate": _cmd_calibrate,
+            "chat": _cmd_chat,
         }[args.command]
         return handler(args, settings, mins, maxs)
     except QAError as err:
@@ -146,7 +157,11 @@ def _build(settings: Settings, quiet: bool = False) -> None:
     from qa.embedding import SentenceTransformerEmbedder
 
     embedder = SentenceTransformerEmbedder(settings.model, settings.embed_batch_size)
-    say = (lambda _m: None) if quiet else (lambda m: print(m, file=sys.stderr))
+
+    def say(message: str) -> None:
+        if not quiet:
+            print(message, file=sys.stderr)
+
     say(f"indexing {settings.sources_dir} into {settings.index_dir} …")
     report = build_index(settings, embedder, progress=say, show_bars=not quiet)
     say(

@@ -39,20 +39,23 @@ class Settings:
     dense_weight: float = 1.0
     lexical_weight: float = 1.0
     top_k: int = 6
-    # Answer: sentence score = dense_cos * w_dense + lexical_overlap * w_lexical + fused * w_rank.
+    # Answer: sentence score = w_dense * cos(question, sentence)
+    #   + w_lexical * idf-weighted share of the question's terms in the sentence
+    #   + w_chunk * cos(question, the sentence's chunk)
     sentence_dense_weight: float = 1.0
     sentence_lexical_weight: float = 0.35
-    sentence_rank_weight: float = 0.0
+    sentence_chunk_weight: float = 1.0
     answer_max_words: int = 80
     answer_max_sentences: int = 4
     # A further sentence must score at least this fraction of the best one.
     sentence_min_relative: float = 0.8
     # Sentences whose vectors are closer than this to one already picked are near-duplicates.
     dedup_cosine: float = 0.9
-    # Abstain when the best sentence's cosine to the question is below this, or when fewer than
-    # this fraction of the question's informative terms occur in the retrieved passages.
-    abstain_min_dense: float = 0.45
-    abstain_min_coverage: float = 0.5
+    # Abstain when the evidence support (mean cosine of the best sentence and the best passage
+    # to the question, plus coverage_weight * lexical coverage) is below abstain_min_support.
+    # Both derived with `qa calibrate evals/golden.yaml`.
+    abstain_min_support: float = 0.568
+    abstain_coverage_weight: float = 0.2
     max_question_chars: int = 2000
 
     def __post_init__(self) -> None:
@@ -101,13 +104,13 @@ _RANGES: dict[str, tuple[float, float]] = {
     "top_k": (1, 100),
     "sentence_dense_weight": (0.0, 10.0),
     "sentence_lexical_weight": (0.0, 10.0),
-    "sentence_rank_weight": (0.0, 100.0),
+    "sentence_chunk_weight": (0.0, 10.0),
     "answer_max_words": (10, 1000),
     "answer_max_sentences": (1, 20),
     "sentence_min_relative": (0.0, 1.0),
     "dedup_cosine": (0.0, 1.0),
-    "abstain_min_dense": (-1.0, 1.0),
-    "abstain_min_coverage": (0.0, 1.0),
+    "abstain_min_support": (-1.0, 2.0),
+    "abstain_coverage_weight": (0.0, 1.0),
     "max_question_chars": (10, 1_000_000),
 }
 

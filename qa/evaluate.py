@@ -115,7 +115,9 @@ def _case(where: str, case_id: str, raw: dict[str, Any], known: set[str] | None)
         raise SuiteError(f"{where}: needs a non-empty 'question'")
     expect = raw.get("expect")
     if not isinstance(expect, dict) or not expect:
-        raise SuiteError(f"{where}: needs an 'expect' mapping (sources, all_of, abstain or escalate)")
+        raise SuiteError(
+            f"{where}: needs an 'expect' mapping (sources, all_of, abstain or escalate)"
+        )
     _no_unknown(Path(where), "expect", expect, _EXPECT_KEYS)
     sources = expect.get("sources", [])
     if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
@@ -124,7 +126,8 @@ def _case(where: str, case_id: str, raw: dict[str, Any], known: set[str] | None)
         unknown = [s for s in sources if s not in known]
         if unknown:
             raise SuiteError(
-                f"{where}: unknown source id(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+                f"{where}: unknown source id(s) {', '.join(unknown)}; "
+                f"known: {', '.join(sorted(known))}"
             )
     groups = expect.get("all_of", [])
     if not isinstance(groups, list):
@@ -134,7 +137,9 @@ def _case(where: str, case_id: str, raw: dict[str, Any], known: set[str] | None)
         if isinstance(g, str):
             g = [g]
         if not isinstance(g, list) or not g or not all(isinstance(p, str) and p.strip() for p in g):
-            raise SuiteError(f"{where}: every expect.all_of group must be a non-empty list of phrases")
+            raise SuiteError(
+                f"{where}: every expect.all_of group must be a non-empty list of phrases"
+            )
         parsed_groups.append(tuple(g))
     abstain = expect.get("abstain", False)
     if not isinstance(abstain, bool):
@@ -150,8 +155,13 @@ def _case(where: str, case_id: str, raw: dict[str, Any], known: set[str] | None)
     if not isinstance(tags, list):
         raise SuiteError(f"{where}: tags must be a list")
     return Case(
-        id=case_id, question=question, tags=tuple(str(t) for t in tags), sources=tuple(sources),
-        all_of=tuple(parsed_groups), abstain=abstain, escalate=escalate,
+        id=case_id,
+        question=question,
+        tags=tuple(str(t) for t in tags),
+        sources=tuple(sources),
+        all_of=tuple(parsed_groups),
+        abstain=abstain,
+        escalate=escalate,
     )
 
 

@@ -9,14 +9,60 @@ from qa.types import BlockKind, RawBlock
 
 # Elements whose content is never document text.
 _SKIP = {
-    "script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
-    "button", "select", "svg", "iframe", "object", "head",
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "button",
+    "select",
+    "svg",
+    "iframe",
+    "object",
+    "head",
 }
-_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-         "track", "wbr"}
+_VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
 _HEADINGS = {f"h{i}": i for i in range(1, 7)}
-_BREAKS = {"p", "div", "section", "article", "main", "table", "tr", "td", "th", "dd", "dt",
-           "blockquote", "pre", "ul", "ol", "br", "figcaption", "caption", "li", *_HEADINGS}
+_BREAKS = {
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "dd",
+    "dt",
+    "blockquote",
+    "pre",
+    "ul",
+    "ol",
+    "br",
+    "figcaption",
+    "caption",
+    "li",
+    *_HEADINGS,
+}
 
 
 class _Parser(HTMLParser):
@@ -37,7 +83,9 @@ class _Parser(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         hidden = any(k == "hidden" or (k == "aria-hidden" and v == "true") for k, v in attrs)
-        role_nav = any(k == "role" and v in {"navigation", "banner", "contentinfo"} for k, v in attrs)
+        role_nav = any(
+            k == "role" and v in {"navigation", "banner", "contentinfo"} for k, v in attrs
+        )
         if self._skip_stack or tag in _SKIP or hidden or role_nav:
             if tag not in _VOID:
                 self._skip_stack.append(tag)

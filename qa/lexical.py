@@ -3,11 +3,44 @@
 from __future__ import annotations
 
 import math
+import re
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+
+# Lay words patients type -> the words the documents use. Applied to the question's lexical
+# terms only (the embedding model already knows "chemo"); a general lexicon, not per-question.
+LAY_TERMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), clinical)
+    for pattern, clinical in (
+        (r"\bchemo\b", "chemotherapy"),
+        (r"\bradiation\b", "radiation radiotherapy"),
+        (r"\bradiotherapy\b", "radiotherapy radiation"),
+        (r"\bmets\b", "metastases"),
+        (r"\b(came|come|comes|coming) back\b", "recurrent recurrence"),
+        (r"\breturned\b", "recurrent recurrence"),
+        (r"\bstage (iv|four)\b", "stage 4 stage IV"),
+        (r"\b(bowel|colon) cancer\b", "colorectal cancer"),
+        (r"\b(poo|poop|stool)\b", "stool bowel"),
+        (r"\b(bag|pouch)\b", "colostomy stoma"),
+        (r"\bop(eration)?\b", "surgery"),
+        (r"\b(inoperable|can'?t be removed|cannot be removed)\b", "unresectable"),
+        (r"\b(operable|can be removed)\b", "resectable"),
+        (r"\b(trial|study|studies)\b", "clinical trial"),
+        (r"\b(tablet|pill)s?\b", "capecitabine oral"),
+        (r"\bimmune therapy\b", "immunotherapy"),
+        (r"\b(survival|live|life expectancy|prognosis)\b", "survival prognosis"),
+    )
+)
+
+
+def expand_lay_terms(text: str) -> str:
+    """The question with lay phrases replaced by the documents' words, for lexical matching."""
+    for pattern, clinical in LAY_TERMS:
+        text = pattern.sub(clinical, text)
+    return text
 
 
 class Terms:
@@ -23,12 +56,18 @@ class Terms:
     def __call__(self, text: str) -> list[str]:
         return self.many([text])[0]
 
+    def query(self, question: str) -> list[str]:
+        return self(expand_lay_terms(question))
+
     def many(self, texts: Sequence[str]) -> list[list[str]]:
         import bm25s
 
         with self._lock:
             out = bm25s.tokenize(
-                list(texts), stopwords="en", stemmer=self._stemmer, return_ids=False,
+                list(texts),
+                stopwords="en",
+                stemmer=self._stemmer,
+                return_ids=False,
                 show_progress=False,
             )
         return [list(t) for t in out]

@@ -31,7 +31,9 @@ class Pipeline:
         cls, settings: Settings, embedder: Embedder | None = None, check_sources: bool = True
     ) -> Pipeline:
         """Load and verify the index; refuse one that no longer matches sources or settings."""
-        embedder = embedder or SentenceTransformerEmbedder(settings.model, settings.embed_batch_size)
+        embedder = embedder or SentenceTransformerEmbedder(
+            settings.model, settings.embed_batch_size
+        )
         index = load_index(settings.index_dir)
         reasons = staleness(settings, index.manifest, embedder.name, check_sources)
         if reasons:
@@ -45,12 +47,15 @@ class Pipeline:
         checked = check_question(question, self.settings.max_question_chars)
         if checked.rejection:
             return Answer(
-                question=checked.question, status=Status.REJECTED, text=checked.rejection,
-                disclaimer=DISCLAIMER, reason="input check",
+                question=checked.question,
+                status=Status.REJECTED,
+                text=checked.rejection,
+                disclaimer=DISCLAIMER,
+                reason="input check",
             )
         q = checked.question
         query_vector = self.embedder.encode([q])[0]
-        query_terms = self.terms(q)
+        query_terms = self.terms.query(q)
         hits = retrieve(self.index, query_vector, query_terms, self.settings)
         return compose(
             q, self.index, hits, query_vector, query_terms, self.terms, self.settings, DISCLAIMER

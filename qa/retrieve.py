@@ -53,8 +53,13 @@ def retrieve(
         l_rank, l_score = lexical_at.get(i, (None, None))
         hits.append(
             Hit(
-                chunk=index.chunks[i], score=score, dense_rank=d_rank, lexical_rank=l_rank,
-                dense_score=d_score, lexical_score=l_score,
+                chunk=index.chunks[i],
+                row=i,
+                score=score,
+                dense_rank=d_rank,
+                lexical_rank=l_rank,
+                dense_score=d_score,
+                lexical_score=l_score,
             )
         )
     return tuple(hits)

@@ -12,7 +12,9 @@ DISCLAIMER = (
     "Talk to your doctor or care team about your own situation. "
     "In an emergency, call your local emergency number (911 in the US and Canada)."
 )
-TOO_LONG = "Your question is too long ({n:,} characters). Please ask it in under {limit:,} characters."
+TOO_LONG = (
+    "Your question is too long ({n:,} characters). Please ask it in under {limit:,} characters."
+)
 REPHRASE = "I couldn't find a question in that. Please rephrase it in a few words, in English."
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 

@@ -58,7 +58,8 @@ def load_sources(sources_dir: Path) -> LoadReport:
         problems.append(f"no readable .txt, .md or .html files in {sources_dir}")
     unknown = set(catalog) - {d.id for d in docs}
     problems.extend(
-        f"{CATALOG_NAME}: entry '{i}' has no matching file in {sources_dir}" for i in sorted(unknown)
+        f"{CATALOG_NAME}: entry '{i}' has no matching file in {sources_dir}"
+        for i in sorted(unknown)
     )
     return LoadReport(tuple(docs), tuple(problems))
 
@@ -94,7 +95,7 @@ def load_document(path: Path, meta: DocumentMeta | None = None) -> Document:
 
 
 def assemble(blocks: list[RawBlock]) -> tuple[str, tuple[Block, ...]]:
-    """Join blocks into one text: bullets of one list on adjacent lines, others a blank line apart."""
+    """Join blocks into one text: a list's bullets on adjacent lines, others a blank line apart."""
     parts: list[str] = []
     spans: list[Block] = []
     pos = 0
@@ -117,7 +118,9 @@ def derive_meta(doc_id: str, blocks: list[RawBlock]) -> DocumentMeta:
     if not title:
         title = re.sub(r"[-_]+", " ", doc_id).strip().capitalize()
     return DocumentMeta(
-        id=doc_id, title=squash_spaces(title)[:_HEADING_MAX_CHARS], publisher="not stated",
+        id=doc_id,
+        title=squash_spaces(title)[:_HEADING_MAX_CHARS],
+        publisher="not stated",
         audience=Audience.PATIENTS,
     )
 

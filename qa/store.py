@@ -69,9 +69,7 @@ def fix_command(index_dir: Path, sources_dir: Path | None = None) -> str:
 def current_build(index_dir: Path) -> Path:
     pointer = index_dir / CURRENT
     if not pointer.exists():
-        raise IndexMissing(
-            f"no index in {index_dir}; build it with `{fix_command(index_dir)}`"
-        )
+        raise IndexMissing(f"no index in {index_dir}; build it with `{fix_command(index_dir)}`")
     name = pointer.read_text(encoding="utf-8").strip()
     build = index_dir / BUILDS / name
     if not name or "/" in name or not build.is_dir():
@@ -108,15 +106,28 @@ def write_build(index_dir: Path, data: IndexData) -> Path:
     tmp.mkdir()
     try:
         _write_json(tmp / "documents.json", [_document_json(d) for d in data.documents.values()])
-        _write_lines(tmp / "chunks.jsonl", [
-            {"id": c.id, "doc_id": c.doc_id, "section": c.section, "start": c.start,
-             "end": c.end, "sentences": [[s.start, s.end] for s in c.sentences], "key": k}
-            for c, k in zip(data.chunks, data.chunk_keys, strict=True)
-        ])
-        _write_lines(tmp / "sentences.jsonl", [
-            {"doc_id": s.doc_id, "start": s.start, "end": s.end, "key": s.key}
-            for s in data.sentences
-        ])
+        _write_lines(
+            tmp / "chunks.jsonl",
+            [
+                {
+                    "id": c.id,
+                    "doc_id": c.doc_id,
+                    "section": c.section,
+                    "start": c.start,
+                    "end": c.end,
+                    "sentences": [[s.start, s.end] for s in c.sentences],
+                    "key": k,
+                }
+                for c, k in zip(data.chunks, data.chunk_keys, strict=True)
+            ],
+        )
+        _write_lines(
+            tmp / "sentences.jsonl",
+            [
+                {"doc_id": s.doc_id, "start": s.start, "end": s.end, "key": s.key}
+                for s in data.sentences
+            ],
+        )
         _save_npy(tmp / "chunk_vectors.npy", data.chunk_vectors)
         _save_npy(tmp / "sentence_vectors.npy", data.sentence_vectors)
         faiss.write_index(data.dense, str(tmp / "dense.faiss"))
@@ -163,13 +174,19 @@ def _load_build(build: Path, index_dir: Path) -> IndexData:
         if expected != actual:
             changed = sorted(set(expected.items()) ^ set(actual.items()))
             names = sorted({n for n, _ in changed})
-            raise IndexCorrupt(f"index files changed or missing in {build}: {', '.join(names)}; {fix}")
+            raise IndexCorrupt(
+                f"index files changed or missing in {build}: {', '.join(names)}; {fix}"
+            )
         documents = {d["id"]: _document_from_json(d) for d in _read_json(build / "documents.json")}
         chunk_rows = _read_lines(build / "chunks.jsonl")
         chunks = tuple(
             Chunk(
-                id=r["id"], doc_id=r["doc_id"], section=r["section"], start=r["start"],
-                end=r["end"], text=documents[r["doc_id"]].text[r["start"] : r["end"]],
+                id=r["id"],
+                doc_id=r["doc_id"],
+                section=r["section"],
+                start=r["start"],
+                end=r["end"],
+                text=documents[r["doc_id"]].text[r["start"] : r["end"]],
                 sentences=tuple(Span(s, e) for s, e in r["sentences"]),
             )
             for r in chunk_rows
@@ -196,24 +213,38 @@ def _load_build(build: Path, index_dir: Path) -> IndexData:
     ):
         raise IndexCorrupt(f"the index in {build} has inconsistent sizes; {fix}")
     return IndexData(
-        manifest=manifest, documents=documents, chunks=chunks,
-        chunk_keys=tuple(r["key"] for r in chunk_rows), chunk_vectors=chunk_vectors,
-        sentences=sentences, sentence_vectors=sentence_vectors, lexical=lexical, dense=dense,
+        manifest=manifest,
+        documents=documents,
+        chunks=chunks,
+        chunk_keys=tuple(r["key"] for r in chunk_rows),
+        chunk_vectors=chunk_vectors,
+        sentences=sentences,
+        sentence_vectors=sentence_vectors,
+        lexical=lexical,
+        dense=dense,
     )
 
 
 def _document_json(d: Document) -> dict[str, Any]:
     m = d.meta
     return {
-        "id": m.id, "title": m.title, "publisher": m.publisher, "audience": m.audience.value,
-        "dates": m.dates, "path": d.path, "text": d.text,
+        "id": m.id,
+        "title": m.title,
+        "publisher": m.publisher,
+        "audience": m.audience.value,
+        "dates": m.dates,
+        "path": d.path,
+        "text": d.text,
         "blocks": [[b.kind.value, b.start, b.end, b.level] for b in d.blocks],
     }
 
 
 def _document_from_json(d: dict[str, Any]) -> Document:
     meta = DocumentMeta(
-        id=d["id"], title=d["title"], publisher=d["publisher"], audience=Audience(d["audience"]),
+        id=d["id"],
+        title=d["title"],
+        publisher=d["publisher"],
+        audience=Audience(d["audience"]),
         dates=d["dates"],
     )
     blocks = tuple(Block(BlockKind(k), s, e, lvl) for k, s, e, lvl in d["blocks"])

@@ -30,8 +30,31 @@ def squash_spaces(line: str) -> str:
 
 # Abbreviations that end with a period but do not end a sentence.
 _ABBREVIATIONS = {
-    "e.g", "i.e", "dr", "mr", "mrs", "ms", "vs", "etc", "approx", "fig", "no", "st", "jr",
-    "sr", "al", "inc", "ltd", "co", "mt", "u.s", "ph.d", "m.d", "min", "max", "ca",
+    "e.g",
+    "i.e",
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "vs",
+    "etc",
+    "approx",
+    "fig",
+    "no",
+    "st",
+    "jr",
+    "sr",
+    "al",
+    "inc",
+    "ltd",
+    "co",
+    "mt",
+    "u.s",
+    "ph.d",
+    "m.d",
+    "min",
+    "max",
+    "ca",
 }
 _SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+|$)")
 

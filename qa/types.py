@@ -1,4 +1,4 @@
-"""Frozen dataclasses passed between stages: files -> Document -> Chunk; question -> Hit -> Answer."""
+"""Frozen dataclasses between stages: files -> Document -> Chunk; question -> Hit -> Answer."""
 
 from __future__ import annotations
 
@@ -100,6 +100,7 @@ class Hit:
     """A retrieved chunk with how each retriever ranked it (ranks are 1-based, None = not found)."""
 
     chunk: Chunk
+    row: int
     score: float
     dense_rank: int | None
     lexical_rank: int | None
