@@ -273,3 +273,7 @@ def _cmd_chat(args: argparse.Namespace, settings: Settings, *_: Any) -> int:
             return 0
         if question.strip():
             print(render_text(pipeline.ask(question)))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

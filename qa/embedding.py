@@ -75,6 +75,9 @@ class SentenceTransformerEmbedder:
                     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
                     try:
                         from sentence_transformers import SentenceTransformer
+                        from transformers.utils import logging as hf_logging
+
+                        hf_logging.disable_progress_bar()
 
                         self._model = SentenceTransformer(str(path), device="cpu")
                     except Exception as err:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import threading
@@ -85,6 +86,8 @@ class LexicalIndex:
     def build(cls, chunk_terms: Sequence[list[str]]) -> LexicalIndex:
         import bm25s
 
+        # bm25s logs every build at DEBUG through its own handler; keep the terminal quiet.
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
         retriever = bm25s.BM25()
         # bm25s rejects an empty vocabulary; a placeholder term keeps an all-stopword corpus valid.
         retriever.index([t or ["\x00"] for t in chunk_terms], show_progress=False)

@@ -1,0 +1,65 @@
+"""The command contract: exit codes and messages that say how to fix things (no model needed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa.cli import _split_bounds, main
+
+
+def test_missing_index_exits_3_with_fix(tmp_path, capsys):
+    code = main(["ask", "What is FOLFIRI?", "--index", str(tmp_path / "none")])
+    err = capsys.readouterr().err
+    assert code == 3
+    assert "qa index" in err
+    assert "not medical advice" in err  # the disclaimer is on error replies too
+
+
+def test_bad_setting_exits_2_naming_it(monkeypatch, capsys):
+    monkeypatch.setenv("QA_TOP_K", "0")
+    assert main(["ask", "hi"]) == 2
+    assert "QA_TOP_K" in capsys.readouterr().err
+
+
+def test_ask_needs_exactly_one_of_question_or_batch(tmp_path, capsys):
+    assert main(["ask", "--index", str(tmp_path)]) == 2
+    assert "--batch" in capsys.readouterr().err
+
+
+def test_bad_suite_exits_2_naming_file_and_case(built, tmp_path, monkeypatch, capsys):
+    suite = tmp_path / "bad.yaml"
+    suite.write_text("suite: x\nquestions:\n  - id: a\n    question: q\n    expect: {}\n")
+    # The suite is validated after the index loads; point the CLI at the fake-built index.
+    from qa import cli
+    from qa.pipeline import Pipeline
+    from tests.fakes import FakeEmbedder
+
+    monkeypatch.setattr(cli, "_pipeline", lambda s, rebuild=False: Pipeline.load(built, FakeEmbedder()))
+    assert main(["eval", str(suite)]) == 2
+    err = capsys.readouterr().err
+    assert "bad.yaml" in err and "'a'" in err
+
+
+def test_bounds_are_parsed():
+    rest, mins, maxs = _split_bounds(
+        ["eval", "s.yaml", "--min-answer_accuracy", "0.9", "--max-false-abstain-rate=0.05"]
+    )
+    assert rest == ["eval", "s.yaml"]
+    assert mins == {"answer_accuracy": 0.9}
+    assert maxs == {"false_abstain_rate": 0.05}
+
+
+def test_help_lists_commands(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    for command in ("index", "ask", "eval", "calibrate", "chat"):
+        assert command in out
+
+
+def test_readme_quick_start_has_the_two_commands():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    assert "make run" in readme and "make test" in readme

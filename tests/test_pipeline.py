@@ -1,0 +1,86 @@
+"""The answering pipeline end to end on the tiny corpus (fake embedder)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from qa.pipeline import Pipeline
+from qa.retrieve import reciprocal_rank_fusion
+from qa.safety import DISCLAIMER
+from qa.types import Status
+
+
+@pytest.fixture
+def pipeline(built, fake_embedder):
+    return Pipeline.load(built.replace(abstain_min_support=-1.0), fake_embedder)
+
+
+def test_answer_sentences_are_verbatim_and_cited(pipeline):
+    a = pipeline.ask("What does radiofrequency ablation use to kill cancer cells?")
+    assert a.status is Status.ANSWERED
+    assert a.disclaimer == DISCLAIMER
+    for s in a.sentences:
+        c = a.citations[s.citation - 1]
+        doc = pipeline.index.documents[c.source_id]
+        assert doc.text[c.start : c.end] == s.text == c.quote
+        assert f"{s.text} [{s.citation}]" in a.text
+
+
+def test_citation_carries_metadata(pipeline):
+    a = pipeline.ask("Which chemotherapy is used most often for stage 4 rectal cancer?")
+    c = next(c for c in a.citations if c.source_id == "chemo-guide")
+    assert (c.title, c.publisher, c.audience) == ("Chemotherapy guide", "Test Society", "patients")
+    assert c.section == "Chemotherapy for recurrent rectal cancer" or c.section == ""
+
+
+def test_word_budget_and_no_furniture(pipeline):
+    a = pipeline.ask("chemotherapy side effects fatigue nausea")
+    words = sum(len(s.text.split()) for s in a.sentences)
+    assert words <= pipeline.settings.answer_max_words
+    assert "Find out more" not in a.text and "[1][" not in a.text
+
+
+def test_weak_evidence_abstains_with_disclaimer(built, fake_embedder):
+    strict = Pipeline.load(built.replace(abstain_min_support=1.5), fake_embedder)
+    a = strict.ask("What is the best hospital in Toronto?")
+    assert a.status is Status.ABSTAINED
+    assert "don't have information" in a.text
+    assert a.disclaimer and not a.citations
+    assert "abstain_min_support" in a.reason
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "?!?", "\x00\x01", "🙂🙂🙂", "x" * 5000])
+def test_bad_input_is_rejected_politely(pipeline, bad):
+    a = pipeline.ask(bad)
+    assert a.status is Status.REJECTED
+    assert a.disclaimer == DISCLAIMER
+    assert a.text
+
+
+def test_json_contract(pipeline):
+    out = pipeline.ask("What is radiation therapy?").to_json()
+    assert set(out) >= {"question", "status", "answer", "sentences", "citations", "retrieved",
+                        "escalation", "disclaimer"}
+    assert set(out["citations"][0]) == {"n", "source_id", "title", "publisher", "audience",
+                                         "section", "quote", "start", "end"}
+    assert set(out["retrieved"][0]) == {"source_id", "chunk_id", "section", "score",
+                                         "dense_rank", "lexical_rank"}
+    scores = [r["score"] for r in out["retrieved"]]
+    assert scores == sorted(scores, reverse=True)
+    json.dumps(out)
+
+
+def test_rrf_formula():
+    fused = reciprocal_rank_fusion({"a": [1, 2], "b": [2, 3]}, {"a": 1.0, "b": 1.0}, k=60)
+    scores = dict(fused)
+    assert fused[0][0] == 2
+    assert scores[2] == pytest.approx(1 / 62 + 1 / 61)
+    assert scores[3] == pytest.approx(1 / 62)
+
+
+def test_html_source_drops_scripts(pipeline):
+    doc = pipeline.index.documents["radiation"]
+    assert "alert" not in doc.text and "Home | About" not in doc.text
+    assert "Copyright" not in doc.text

@@ -1,0 +1,107 @@
+"""Real model, real index over the bundled sources: the golden suite's promises (marked slow)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from qa.build import build_index
+from qa.cli import main
+from qa.config import Settings
+from qa.embedding import SentenceTransformerEmbedder
+from qa.evaluate import citations_verbatim, load_suite, run_suite
+from qa.pipeline import Pipeline
+from qa.types import Status
+
+REPO = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow
+
+# The CI gate: what the pipeline measured on evals/golden.yaml when this was written, so that a
+# regression fails the build. The issue's targets are higher; README, "Quality", says where we are.
+GOLDEN_BOUNDS = [
+    "--min-answer_accuracy", "0.73",
+    "--min-abstain_accuracy", "0.7",
+    "--max-false_abstain_rate", "0.06",
+    "--min-citation_integrity", "1.0",
+    "--min-disclaimer_rate", "1.0",
+    "--max-answer_words_p50", "80",
+]
+
+
+@pytest.fixture(scope="session")
+def real_settings(tmp_path_factory) -> Settings:
+    sources = tmp_path_factory.mktemp("real") / "sources"
+    shutil.copytree(REPO / "sources", sources)
+    return Settings.from_env(env={}, sources_dir=sources, index_dir=sources.parent / "index")
+
+
+@pytest.fixture(scope="session")
+def real_pipeline(real_settings) -> Pipeline:
+    embedder = SentenceTransformerEmbedder(real_settings.model)
+    build_index(real_settings, embedder)
+    return Pipeline.load(real_settings, embedder)
+
+
+def test_every_chunk_fits_the_model_window(real_pipeline):
+    embedder = real_pipeline.embedder
+    for chunk in real_pipeline.index.chunks:
+        title = real_pipeline.index.documents[chunk.doc_id].meta.title
+        assert embedder.token_length(chunk.embed_text(title)) <= embedder.max_tokens
+
+
+def test_golden_citation_integrity_and_disclaimer(real_pipeline):
+    suite = load_suite(REPO / "evals" / "golden.yaml", real_pipeline.index.documents.keys())
+    report = run_suite(suite, real_pipeline.ask, real_pipeline.index)
+    answered = [r for r in report.results if r.answer.status is Status.ANSWERED]
+    assert answered
+    for r in answered:
+        assert citations_verbatim(r.answer, real_pipeline.index), r.case.id
+        assert r.answer.citations, r.case.id
+    assert all(r.answer.disclaimer for r in report.results)
+
+
+def test_unseen_random_questions_keep_citations_verbatim(real_pipeline):
+    for q in ("can i still work during treatment", "what about my kids", "radiation skin burn",
+              "liver", "Is Lonsurf a pill?", "what does palliative mean"):
+        a = real_pipeline.ask(q)
+        assert a.disclaimer
+        if a.status is Status.ANSWERED:
+            assert citations_verbatim(a, real_pipeline.index)
+
+
+def test_professional_audience_is_labelled(real_pipeline):
+    a = real_pipeline.ask("Why should KRAS testing be done before EGFR inhibitors?")
+    labels = {c.source_id: c.audience for c in a.citations}
+    assert labels.get("droracle-stage4-rectal-cancer-treatment", "healthcare professionals") == (
+        "healthcare professionals"
+    )
+
+
+def test_qa_eval_golden_meets_the_gate(real_pipeline, real_settings, capsys):
+    code = main(["eval", str(REPO / "evals" / "golden.yaml"),
+                 "--index", str(real_settings.index_dir),
+                 "--sources", str(real_settings.sources_dir), *GOLDEN_BOUNDS])
+    out = capsys.readouterr()
+    assert code == 0, out.err + out.out
+
+
+def test_cli_ask_json_and_batch_in_a_real_process(real_pipeline, real_settings, tmp_path):
+    env = dict(os.environ)
+    args = ["--index", str(real_settings.index_dir), "--sources", str(real_settings.sources_dir)]
+    batch = tmp_path / "questions.txt"
+    batch.write_text("What is FOLFIRI?\n\nwhich hospital in toronto is best?\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "qa.cli", "ask", "--batch", str(batch), "--json", *args],
+        capture_output=True, text=True, env=env, timeout=300, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(lines) == 2
+    assert all(line["disclaimer"] for line in lines)
+    assert lines[0]["status"] == "answered" and "[1]" in lines[0]["answer"]
