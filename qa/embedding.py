@@ -77,7 +77,7 @@ class SentenceTransformerEmbedder:
                         from sentence_transformers import SentenceTransformer
                         from transformers.utils import logging as hf_logging
 
-                        hf_logging.disable_progress_bar()
+                        hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
 
                         self._model = SentenceTransformer(str(path), device="cpu")
                     except Exception as err:

@@ -36,7 +36,9 @@ def test_bad_suite_exits_2_naming_file_and_case(built, tmp_path, monkeypatch, ca
     from qa.pipeline import Pipeline
     from tests.fakes import FakeEmbedder
 
-    monkeypatch.setattr(cli, "_pipeline", lambda s, rebuild=False: Pipeline.load(built, FakeEmbedder()))
+    monkeypatch.setattr(
+        cli, "_pipeline", lambda s, rebuild=False: Pipeline.load(built, FakeEmbedder())
+    )
     assert main(["eval", str(suite)]) == 2
     err = capsys.readouterr().err
     assert "bad.yaml" in err and "'a'" in err

@@ -61,12 +61,35 @@ def test_bad_input_is_rejected_politely(pipeline, bad):
 
 def test_json_contract(pipeline):
     out = pipeline.ask("What is radiation therapy?").to_json()
-    assert set(out) >= {"question", "status", "answer", "sentences", "citations", "retrieved",
-                        "escalation", "disclaimer"}
-    assert set(out["citations"][0]) == {"n", "source_id", "title", "publisher", "audience",
-                                         "section", "quote", "start", "end"}
-    assert set(out["retrieved"][0]) == {"source_id", "chunk_id", "section", "score",
-                                         "dense_rank", "lexical_rank"}
+    assert set(out) >= {
+        "question",
+        "status",
+        "answer",
+        "sentences",
+        "citations",
+        "retrieved",
+        "escalation",
+        "disclaimer",
+    }
+    assert set(out["citations"][0]) == {
+        "n",
+        "source_id",
+        "title",
+        "publisher",
+        "audience",
+        "section",
+        "quote",
+        "start",
+        "end",
+    }
+    assert set(out["retrieved"][0]) == {
+        "source_id",
+        "chunk_id",
+        "section",
+        "score",
+        "dense_rank",
+        "lexical_rank",
+    }
     scores = [r["score"] for r in out["retrieved"]]
     assert scores == sorted(scores, reverse=True)
     json.dumps(out)

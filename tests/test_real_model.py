@@ -25,12 +25,18 @@ pytestmark = pytest.mark.slow
 # The CI gate: what the pipeline measured on evals/golden.yaml when this was written, so that a
 # regression fails the build. The targets are higher; README, "Quality", says where we are.
 GOLDEN_BOUNDS = [
-    "--min-answer_accuracy", "0.73",
-    "--min-abstain_accuracy", "0.7",
-    "--max-false_abstain_rate", "0.06",
-    "--min-citation_integrity", "1.0",
-    "--min-disclaimer_rate", "1.0",
-    "--max-answer_words_p50", "80",
+    "--min-answer_accuracy",
+    "0.73",
+    "--min-abstain_accuracy",
+    "0.7",
+    "--max-false_abstain_rate",
+    "0.06",
+    "--min-citation_integrity",
+    "1.0",
+    "--min-disclaimer_rate",
+    "1.0",
+    "--max-answer_words_p50",
+    "80",
 ]
 
 
@@ -67,8 +73,14 @@ def test_golden_citation_integrity_and_disclaimer(real_pipeline):
 
 
 def test_unseen_random_questions_keep_citations_verbatim(real_pipeline):
-    for q in ("can i still work during treatment", "what about my kids", "radiation skin burn",
-              "liver", "Is Lonsurf a pill?", "what does palliative mean"):
+    for q in (
+        "can i still work during treatment",
+        "what about my kids",
+        "radiation skin burn",
+        "liver",
+        "Is Lonsurf a pill?",
+        "what does palliative mean",
+    ):
         a = real_pipeline.ask(q)
         assert a.disclaimer
         if a.status is Status.ANSWERED:
@@ -84,9 +96,17 @@ def test_professional_audience_is_labelled(real_pipeline):
 
 
 def test_qa_eval_golden_meets_the_gate(real_pipeline, real_settings, capsys):
-    code = main(["eval", str(REPO / "evals" / "golden.yaml"),
-                 "--index", str(real_settings.index_dir),
-                 "--sources", str(real_settings.sources_dir), *GOLDEN_BOUNDS])
+    code = main(
+        [
+            "eval",
+            str(REPO / "evals" / "golden.yaml"),
+            "--index",
+            str(real_settings.index_dir),
+            "--sources",
+            str(real_settings.sources_dir),
+            *GOLDEN_BOUNDS,
+        ]
+    )
     out = capsys.readouterr()
     assert code == 0, out.err + out.out
 
@@ -98,7 +118,11 @@ def test_cli_ask_json_and_batch_in_a_real_process(real_pipeline, real_settings, 
     batch.write_text("What is FOLFIRI?\n\nwhich hospital in toronto is best?\n")
     done = subprocess.run(
         [sys.executable, "-m", "qa.cli", "ask", "--batch", str(batch), "--json", *args],
-        capture_output=True, text=True, env=env, timeout=300, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     lines = [json.loads(line) for line in done.stdout.splitlines()]

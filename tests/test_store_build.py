@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,8 +16,18 @@ from tests.fakes import FakeEmbedder
 
 def test_manifest_records_what_built_the_index(built):
     m = read_manifest(built.index_dir)
-    for key in ("format_version", "model", "dimension", "tokenizer", "chunking", "corpus_hash",
-                "libraries", "files", "normalized", "metric"):
+    for key in (
+        "format_version",
+        "model",
+        "dimension",
+        "tokenizer",
+        "chunking",
+        "corpus_hash",
+        "libraries",
+        "files",
+        "normalized",
+        "metric",
+    ):
         assert key in m
     assert m["tokenizer"] == "cl100k_base"
     assert m["normalized"] is True and m["metric"] == "inner_product"
@@ -43,7 +52,7 @@ def test_corrupt_file_is_refused_with_the_fix(built):
     with (build / "chunk_vectors.npy").open("r+b") as f:
         f.seek(200)
         f.write(b"\x00garbage\x00")
-    with pytest.raises(IndexCorrupt, match="chunk_vectors.npy.*qa index"):
+    with pytest.raises(IndexCorrupt, match=r"chunk_vectors\.npy.*qa index"):
         load_index(built.index_dir)
 
 
