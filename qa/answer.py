@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -95,12 +95,19 @@ def candidates(
     return out
 
 
-def select(cands: Sequence[Candidate], settings: Settings) -> list[Candidate]:
-    """Greedy pick by score within the word budget, skipping fragments and near-duplicates."""
+def select(
+    cands: Sequence[Candidate],
+    settings: Settings,
+    exclude: Callable[[str], object] | None = None,
+) -> list[Candidate]:
+    """Greedy pick by score within the word budget, skipping fragments, near-duplicates and
+    sentences `exclude` rejects."""
     usable = [
         c
         for c in cands
-        if word_count(c.text) >= _MIN_SENTENCE_WORDS and not c.text.rstrip().endswith(":")
+        if word_count(c.text) >= _MIN_SENTENCE_WORDS
+        and not c.text.rstrip().endswith(":")
+        and not (exclude and exclude(c.text))
     ]
     usable.sort(key=lambda c: -c.score)
     chosen: list[Candidate] = []
@@ -164,11 +171,12 @@ def compose(
     terms: Terms,
     settings: Settings,
     disclaimer: str,
+    exclude: Callable[[str], object] | None = None,
 ) -> Answer:
     cands = candidates(index, hits, query_vector, query_terms, terms, settings)
     ev = evidence(cands, hits, query_vector, index, settings.abstain_coverage_weight)
     reason = should_abstain(ev, settings)
-    chosen = [] if reason else select(cands, settings)
+    chosen = [] if reason else select(cands, settings, exclude)
     if not chosen:
         return Answer(
             question=question,

@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from qa.errors import SourceError
 from qa.text import sentence_spans
 from qa.types import BlockKind, Chunk, Document, Span
 
@@ -93,7 +94,10 @@ def _pack(
         yield sentences[start:end]
         if end >= len(sentences):
             return
-        start = max(end - overlap, start + 1)
+        # Overlap only when the next chunk still gains a new sentence within the budget.
+        back = max(end - overlap, start + 1)
+        fits_more = sum(costs[back:end]) + costs[end] <= max_tokens
+        start = back if fits_more else end
 
 
 def _fit(doc: Document, group: list[_Sentence], fits_window: Callable[[str], bool]) -> list[Chunk]:
@@ -120,6 +124,11 @@ def _split_long_sentence(
             piece = _Sentence(start, end, sentence.section)
             if fits_window(_make_chunk(doc, [piece]).embed_text(doc.meta.title)):
                 break
+            if end == start + 1:
+                raise SourceError(
+                    f"{doc.path}: even one character of a sentence does not fit the embedding "
+                    "model's window with its title and section; shorten the title or headings"
+                )
             cut = doc.text.rfind(" ", start, end - 1)
             end = cut if cut > start else start + max(1, (end - start) // 2)
         pieces.append(_Sentence(start, end, sentence.section))

@@ -18,7 +18,7 @@ _I = re.IGNORECASE
 FURNITURE_BLOCKS: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p, _I)
     for p in (
-        r"\bmasks?\b.*\b(optional|policy|facilities)\b",  # visitor/mask policy banners
+        r"\bmasks?\b.*\b(are optional|visitor policy|mask policy)\b",  # visitor/mask policy banners
         r"^(read|learn|find out) more\b",  # promo links
         r"^go back$",
         r"^you are here:?$",  # breadcrumbs

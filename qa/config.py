@@ -57,6 +57,9 @@ class Settings:
     abstain_min_support: float = 0.568
     abstain_coverage_weight: float = 0.2
     max_question_chars: int = 2000
+    # Safety messages: the emergency number and crisis line the fixed escalations name.
+    emergency_number: str = "911"
+    crisis_line: str = "988"
 
     def __post_init__(self) -> None:
         _check_ranges(self)
@@ -115,19 +118,27 @@ _RANGES: dict[str, tuple[float, float]] = {
 }
 
 
+_DEFAULTS = {f.name: f.default for f in fields(Settings)}
+
+
 def _check_ranges(s: Settings) -> None:
     for name, (lo, hi) in _RANGES.items():
         value = getattr(s, name)
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ConfigError(f"setting {name} (QA_{name.upper()}) must be a number, got {value!r}")
+        if isinstance(_DEFAULTS[name], int) and not float(value).is_integer():
+            raise ConfigError(
+                f"setting {name} (QA_{name.upper()}) must be a whole number, got {value!r}"
+            )
         if not lo <= value <= hi:
             raise ConfigError(
                 f"setting {name} (QA_{name.upper()}) must be between {lo} and {hi}, got {value!r}"
             )
     if s.dense_weight == 0 and s.lexical_weight == 0:
         raise ConfigError("settings dense_weight and lexical_weight cannot both be 0")
-    if not s.model.strip():
-        raise ConfigError("setting model (QA_MODEL) must not be empty")
+    for name in ("model", "emergency_number", "crisis_line"):
+        if not str(getattr(s, name)).strip():
+            raise ConfigError(f"setting {name} (QA_{name.upper()}) must not be empty")
 
 
 def _parse(name: str, type_name: object, raw: str) -> object:

@@ -145,7 +145,7 @@ def _case(where: str, case_id: str, raw: dict[str, Any], known: set[str] | None)
     if not isinstance(abstain, bool):
         raise SuiteError(f"{where}: expect.abstain must be true or false")
     escalate = expect.get("escalate")
-    if escalate is not None and escalate not in _ESCALATIONS:
+    if escalate is not None and (not isinstance(escalate, str) or escalate not in _ESCALATIONS):
         raise SuiteError(f"{where}: expect.escalate must be 'emergency' or 'crisis'")
     if not (sources or parsed_groups or abstain or escalate):
         raise SuiteError(f"{where}: has no expectation (sources, all_of, abstain or escalate)")

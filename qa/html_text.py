@@ -75,11 +75,12 @@ class _Parser(HTMLParser):
         self._level = 0
 
     def _flush(self) -> None:
-        text = squash_spaces(" ".join(self._buffer))
+        text = squash_spaces("".join(self._buffer).replace("\n", " "))
+        self._buffer.clear()
         if text:
             self.blocks.append(RawBlock(self._kind, text, self._level))
-        self._buffer.clear()
-        self._kind, self._level = BlockKind.PARAGRAPH, 0
+            # A <li> or <h2> keeps its kind through inner <p>/<div> until its text is out.
+            self._kind, self._level = BlockKind.PARAGRAPH, 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         hidden = any(k == "hidden" or (k == "aria-hidden" and v == "true") for k, v in attrs)

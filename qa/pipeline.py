@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 
@@ -11,8 +12,19 @@ from qa.config import Settings
 from qa.embedding import Embedder, SentenceTransformerEmbedder
 from qa.errors import IndexMismatch
 from qa.lexical import Terms
+from qa.redflags import Flag, Verdict, asks_for_dose, assess
 from qa.retrieve import retrieve
-from qa.safety import DISCLAIMER, check_question
+from qa.safety import (
+    DISCLAIMER,
+    DOSE_SENTENCE,
+    PERSONAL_NO_INFO,
+    PERSONAL_NOTICE,
+    SCOPE_MESSAGE,
+    check_question,
+    crisis_message,
+    emergency_message,
+    fever_message,
+)
 from qa.store import IndexData, fix_command, load_index
 from qa.types import Answer, Status
 
@@ -54,9 +66,58 @@ class Pipeline:
                 reason="input check",
             )
         q = checked.question
+        verdict = assess(q, self._mentions_source_terms)
+        fixed = self._fixed_reply(q, verdict)
+        if fixed is not None:
+            return fixed
         query_vector = self.embedder.encode([q])[0]
         query_terms = self.terms.query(q)
         hits = retrieve(self.index, query_vector, query_terms, self.settings)
-        return compose(
-            q, self.index, hits, query_vector, query_terms, self.terms, self.settings, DISCLAIMER
+        personal = verdict.flag is Flag.PERSONAL
+        answer = compose(
+            q,
+            self.index,
+            hits,
+            query_vector,
+            query_terms,
+            self.terms,
+            self.settings,
+            DISCLAIMER,
+            exclude=DOSE_SENTENCE.search if personal and asks_for_dose(verdict.rule) else None,
         )
+        if not personal:
+            return answer
+        answered = answer.status is Status.ANSWERED
+        return dataclasses.replace(
+            answer,
+            text=f"{PERSONAL_NOTICE} {answer.text}" if answered else PERSONAL_NO_INFO,
+            reason=verdict.rule if answered else f"{verdict.rule}; {answer.reason}",
+        )
+
+    def _fixed_reply(self, question: str, verdict: Verdict) -> Answer | None:
+        """The fixed escalation or scope reply for a flagged question, before any retrieval."""
+        s = self.settings
+        messages = {
+            Flag.EMERGENCY: (Status.ESCALATED, "emergency", emergency_message(s.emergency_number)),
+            Flag.FEVER: (Status.ESCALATED, "emergency", fever_message(s.emergency_number)),
+            Flag.CRISIS: (
+                Status.ESCALATED,
+                "crisis",
+                crisis_message(s.crisis_line, s.emergency_number),
+            ),
+            Flag.OUT_OF_SCOPE: (Status.ABSTAINED, None, SCOPE_MESSAGE),
+        }
+        if verdict.flag not in messages:
+            return None
+        status, escalation, text = messages[verdict.flag]
+        return Answer(
+            question=question,
+            status=status,
+            text=text,
+            disclaimer=DISCLAIMER,
+            escalation=escalation,
+            reason=verdict.rule,
+        )
+
+    def _mentions_source_terms(self, question: str) -> bool:
+        return bool(self.index.lexical.known(self.terms(question)))

@@ -12,6 +12,54 @@ DISCLAIMER = (
     "Talk to your doctor or care team about your own situation. "
     "In an emergency, call your local emergency number (911 in the US and Canada)."
 )
+SCOPE_MESSAGE = (
+    "I can only answer questions about recurrent or metastatic (stage 4) rectal cancer and "
+    "recurrent anal cancer, using the documents I was given — for example treatments, surgery, "
+    "chemotherapy, radiation, liver metastases, clinical trials and palliative care. "
+    "Please ask me about one of those."
+)
+PERSONAL_NOTICE = (
+    "Decisions about your own treatment and doses belong with your care team, who know your "
+    "situation; I can't recommend what you personally should do. Here is general information "
+    "from my sources:"
+)
+PERSONAL_NO_INFO = (
+    "Decisions about your own treatment and doses belong with your care team, who know your "
+    "situation; I can't recommend what you personally should do, and my sources have no general "
+    "information on this. Please ask your doctor, nurse or pharmacist."
+)
+# Sentences that state an amount of a drug or radiation are never quoted to a dose question.
+DOSE_SENTENCE = re.compile(
+    r"\b\d+(?:[.,]\d+)?\s*(?:mg|g|gy|ml|mcg|units?)\b|\bdoses?\b", re.IGNORECASE
+)
+
+
+def emergency_message(number: str) -> str:
+    return (
+        f"This could be a medical emergency. Call {number} now (US and Canada) or your local "
+        "emergency number, or go to the nearest emergency department. "
+        "Do not wait for an answer here."
+    )
+
+
+def fever_message(number: str) -> str:
+    return (
+        "A fever during chemotherapy can be a sign of a serious infection and needs attention now. "
+        "Call your cancer care team's 24-hour line right away, or go to the nearest emergency "
+        f"department. If you feel very unwell, call {number} (US and Canada) or your local "
+        "emergency number."
+    )
+
+
+def crisis_message(line: str, number: str) -> str:
+    return (
+        "I'm really sorry you're going through this. You deserve support right now. In the US or "
+        f"Canada, call or text {line} (Suicide and Crisis Lifeline) to talk to someone any time; "
+        "elsewhere, contact your local crisis line. If you or someone else is in immediate "
+        f"danger, call {number} or your local emergency number now."
+    )
+
+
 TOO_LONG = (
     "Your question is too long ({n:,} characters). Please ask it in under {limit:,} characters."
 )

@@ -139,7 +139,8 @@ def write_build(index_dir: Path, data: IndexData) -> Path:
         manifest = dict(data.manifest, files=_checksums(tmp))
         _write_json(tmp / MANIFEST, manifest)
         _fsync_dir(tmp)
-        name = time.strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:8]
+        # Names sort in build order (nanoseconds), which is what pruning relies on.
+        name = f"{time.time_ns():020d}-{uuid.uuid4().hex[:8]}"
         final = builds / name
         tmp.rename(final)
         _fsync_dir(builds)

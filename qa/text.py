@@ -21,6 +21,8 @@ def normalise(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     text = _INVISIBLE.sub("", text)
     text = _CONTROL.sub("", text)
+    # Any other format character (tag characters, Arabic letter mark …) is invisible too.
+    text = "".join(ch for ch in text if ch in "\n" or unicodedata.category(ch) != "Cf")
     return _EMOJI.sub("", text)
 
 
@@ -65,7 +67,7 @@ def sentence_spans(text: str) -> Iterator[tuple[int, int]]:
     for match in _SENTENCE_END.finditer(text):
         end = match.end()
         before = text[start : match.start()]
-        last_word = before.rsplit(" ", 1)[-1].lower() if before else ""
+        last_word = before.rsplit(" ", 1)[-1].lower().lstrip("([{\"'“‘") if before else ""
         after = text[end:].lstrip()
         if last_word in _ABBREVIATIONS or re.fullmatch(r"[a-z]", last_word):
             continue
