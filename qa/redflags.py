@@ -254,8 +254,10 @@ _CRISIS = re.compile(
 )
 _CRISIS_WORDS = re.compile(r"\b(suicide|suicidal|self[- ]?harm(ing)?)\b")
 _PERSONAL = re.compile(
-    r"\b(should (i|we|my \w+|he|she)|shall i|do i (need|have) to|is it (safe|ok|okay|alright|"
-    r"bad|wise) (for me|for my \w+|if i|to)|can i (stop|skip|quit|double|take|miss|change|refuse|"
+    r"\b(should (i|we|my \w+|he|she)|(i|we) (should|ought to|need to decide)|do you think|"
+    r"shall i|do i (need|have) to|(is|are) (it|that|this|they) "
+    r"(even |really |actually )?(safe|ok|okay|alright|bad|wise) (for me|for my \w+|if i|to)|"
+    r"(safe|ok|okay|wise) for (me|my \w+|him|her|us)\b|can i (stop|skip|quit|double|take|miss|change|refuse|"
     r"delay|drink|have)|(how much|how many|what dose|which dose|what dosage|how often should)\b|"
     r"\bdose of\b|\bdosage\b|\b(double|skip|missed|miss) (a|my|the|his|her) (dose|pill|tablet|cycle)|"
     r"(stop|quit|refuse) (my|his|her) (chemo|chemotherapy|treatment|radiation|pills)|"
