@@ -224,7 +224,15 @@ _EMERGENCY_RULES: tuple[tuple[str, str], ...] = (
     ),
     (
         "bowel obstruction",
-        r"(?=.*(" + _BELLY_PAIN + r"))(?=.*(" + _VOMITING + r"))|(?=.*(" + _VOMITING + r"))(?=.*(" + _NO_STOOL + r"))",
+        r"(?=.*("
+        + _BELLY_PAIN
+        + r"))(?=.*("
+        + _VOMITING
+        + r"))|(?=.*("
+        + _VOMITING
+        + r"))(?=.*("
+        + _NO_STOOL
+        + r"))",
     ),
 )
 _FEVER = re.compile(

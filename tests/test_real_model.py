@@ -15,7 +15,7 @@ from qa.build import build_index
 from qa.cli import main
 from qa.config import Settings
 from qa.embedding import SentenceTransformerEmbedder
-from qa.evaluate import citations_verbatim, load_suite, run_suite
+from qa.evaluate import CaseResult, citations_verbatim, load_suite, run_suite
 from qa.pipeline import Pipeline
 from qa.types import Status
 
@@ -134,7 +134,7 @@ def test_cli_ask_json_and_batch_in_a_real_process(real_pipeline, real_settings, 
 def test_safety_suite_escalates_every_red_flag_with_the_disclaimer(real_pipeline):
     from qa.evaluate import metrics
 
-    results = []
+    results: list[CaseResult] = []
     for name in ("safety.yaml", "safety_holdout.yaml"):
         suite = load_suite(REPO / "evals" / name, real_pipeline.index.documents.keys())
         results.extend(run_suite(suite, real_pipeline.ask, real_pipeline.index).results)
