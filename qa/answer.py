@@ -55,7 +55,7 @@ def candidates(
     settings: Settings,
 ) -> list[Candidate]:
     """Every distinct sentence of the retrieved chunks, scored against the question."""
-    rows = index.sentence_row()
+    rows = index.sentence_row
     seen: set[tuple[str, int, int]] = set()
     picked: list[tuple[Hit, int, int, int]] = []
     for hit in hits:

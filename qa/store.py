@@ -19,6 +19,7 @@ import shutil
 import time
 import uuid
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +58,9 @@ class IndexData:
     lexical: LexicalIndex
     dense: Any  # faiss.Index over chunk_vectors
 
+    @cached_property
     def sentence_row(self) -> dict[tuple[str, int, int], int]:
+        """(doc id, start, end) -> row of the sentence vectors; built once per loaded index."""
         return {(s.doc_id, s.start, s.end): i for i, s in enumerate(self.sentences)}
 
 

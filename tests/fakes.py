@@ -1,4 +1,4 @@
-"""A deterministic, offline Embedder for fast tests: hashed bag of stemmed words."""
+"""Test doubles: a deterministic offline Embedder, and short builders for raw blocks."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import re
 from collections.abc import Sequence
 
 import numpy as np
+
+from qa.types import BlockKind, RawBlock
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -48,3 +50,16 @@ class FakeEmbedder:
             if not norm:
                 out[row, 0] = 1.0
         return out
+
+
+# Raw-block builders for cleaning and chunking tests.
+def P(text: str) -> RawBlock:
+    return RawBlock(BlockKind.PARAGRAPH, text)
+
+
+def H(text: str, level: int = 2) -> RawBlock:
+    return RawBlock(BlockKind.HEADING, text, level)
+
+
+def B(text: str) -> RawBlock:
+    return RawBlock(BlockKind.BULLET, text)

@@ -12,6 +12,7 @@ from qa.chunking import SECTION_SEPARATOR, chunk_document, document_sentences
 from qa.sources import assemble, load_sources
 from qa.tokens import count_tokens
 from qa.types import Audience, BlockKind, Chunk, Document, DocumentMeta, RawBlock
+from tests.fakes import B, H, P
 
 REAL_SOURCES = Path(__file__).resolve().parent.parent / "sources"
 
@@ -29,18 +30,6 @@ NUMBERS = [
     "eleven",
     "twelve",
 ]
-
-
-def P(text: str) -> RawBlock:
-    return RawBlock(BlockKind.PARAGRAPH, text)
-
-
-def H(text: str, level: int = 2) -> RawBlock:
-    return RawBlock(BlockKind.HEADING, text, level)
-
-
-def B(text: str) -> RawBlock:
-    return RawBlock(BlockKind.BULLET, text)
 
 
 def make_doc(blocks: list[RawBlock], title: str = "Guide", doc_id: str = "guide") -> Document:

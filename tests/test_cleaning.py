@@ -6,20 +6,9 @@ import pytest
 
 from qa.cleaning import clean_blocks
 from qa.types import BlockKind, RawBlock
+from tests.fakes import B, H, P
 
 CONTENT = "Chemotherapy uses drugs to destroy cancer cells throughout the whole body."
-
-
-def P(text: str) -> RawBlock:
-    return RawBlock(BlockKind.PARAGRAPH, text)
-
-
-def H(text: str, level: int = 2) -> RawBlock:
-    return RawBlock(BlockKind.HEADING, text, level)
-
-
-def B(text: str) -> RawBlock:
-    return RawBlock(BlockKind.BULLET, text)
 
 
 def texts(blocks: list[RawBlock]) -> list[str]:
