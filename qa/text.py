@@ -71,8 +71,7 @@ def sentence_spans(text: str) -> Iterator[tuple[int, int]]:
         after = text[end:].lstrip()
         if last_word in _ABBREVIATIONS or re.fullmatch(r"[a-z]", last_word):
             continue
-        # "…5×5 Gy. 11-18 days" style numbers can end a sentence, but "approximately 2. 5" cannot
-        # arise after cleaning; a lower-case next word means the period was not a sentence end.
+        # A lower-case next word means the period was not a sentence end ("approx. ten").
         if after and after[0].islower():
             continue
         yield from _trimmed(text, start, end)
