@@ -74,6 +74,17 @@ def test_unknown_override_is_a_config_error() -> None:
         Settings.from_env(env={}, top_kk=3)
 
 
+def _env_error(name: str, value: str) -> str:
+    """The ConfigError message for QA_<NAME>=value; it must name the setting both ways."""
+    env_name = f"QA_{name.upper()}"
+    with pytest.raises(ConfigError) as info:
+        Settings.from_env(env={env_name: value})
+    message = str(info.value)
+    assert name in message
+    assert env_name in message
+    return message
+
+
 @pytest.mark.parametrize(
     ("name", "value"),
     [
@@ -94,17 +105,6 @@ def test_unknown_override_is_a_config_error() -> None:
         ("max_question_chars", "9"),
     ],
 )
-def _env_error(name: str, value: str) -> str:
-    """The ConfigError message for QA_<NAME>=value; it must name the setting both ways."""
-    env_name = f"QA_{name.upper()}"
-    with pytest.raises(ConfigError) as info:
-        Settings.from_env(env={env_name: value})
-    message = str(info.value)
-    assert name in message
-    assert env_name in message
-    return message
-
-
 def test_out_of_range_env_value_names_the_setting(name: str, value: str) -> None:
     assert "between" in _env_error(name, value)
 
