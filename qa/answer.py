@@ -11,7 +11,7 @@ from qa.config import Settings
 from qa.lexical import LexicalIndex, Terms
 from qa.store import IndexData
 from qa.text import word_count
-from qa.types import Answer, AnswerSentence, Citation, Hit, Status
+from qa.types import Answer, AnswerSentence, Citation, Hit, Span, Status
 
 ABSTAIN_MESSAGE = (
     "I don't have information about that in my sources. I can answer questions about treating "
@@ -54,8 +54,11 @@ def candidates(
     terms: Terms,
     settings: Settings,
 ) -> list[Candidate]:
-    """Every distinct sentence of the retrieved chunks, scored against the question."""
+    """Every distinct sentence of the retrieved chunks, scored against the question, plus one
+    "list" candidate per list-introducing sentence: the sentence with the items that follow it,
+    as many as fit the word budget."""
     rows = index.sentence_row
+    list_items = index.list_items
     seen: set[tuple[str, int, int]] = set()
     picked: list[tuple[Hit, int, int, int]] = []
     for hit in hits:
@@ -65,13 +68,20 @@ def candidates(
             if row is not None and key not in seen:
                 seen.add(key)
                 picked.append((hit, span.start, span.end, row))
-    texts = [index.documents[h.chunk.doc_id].text[s:e] for h, s, e, _ in picked]
-    sentence_terms = terms.many(texts) if texts else []
-    sims = index.sentence_vectors[[p[3] for p in picked]] @ query_vector if picked else []
+    units = [
+        (hit, start, _list_end(index, hit.chunk.doc_id, start, items, settings), row)
+        for hit, start, end, row in picked
+        if (items := list_items.get((hit.chunk.doc_id, start, end)))
+    ]
+    spans = picked + units
+    texts = [index.documents[h.chunk.doc_id].text[s:e] for h, s, e, _ in spans]
+    span_terms = terms.many(texts) if texts else []
+    rows_used = [p[3] for p in spans]
+    sims = index.sentence_vectors[rows_used] @ query_vector if spans else []
     chunk_sims = {h.row: float(index.chunk_vectors[h.row] @ query_vector) for h in hits}
     out = []
     for (hit, start, end, row), text, sterms, dense in zip(
-        picked, texts, sentence_terms, sims, strict=True
+        spans, texts, span_terms, sims, strict=True
     ):
         lexical = term_coverage(query_terms, set(sterms), index.lexical)
         score = (
@@ -93,6 +103,20 @@ def candidates(
             )
         )
     return out
+
+
+def _list_end(
+    index: IndexData, doc_id: str, start: int, items: Sequence[Span], settings: Settings
+) -> int:
+    """End offset of a list candidate: the introducing sentence and the leading items whose
+    words fit `answer_max_words` (at least the first item)."""
+    text = index.documents[doc_id].text
+    end = items[0].end
+    for item in items[1:]:
+        if word_count(text[start : item.end]) > settings.answer_max_words:
+            break
+        end = item.end
+    return end
 
 
 def select(
@@ -117,14 +141,19 @@ def select(
             break
         n = word_count(c.text)
         if chosen and (
-            c.score < settings.sentence_min_relative * chosen[0].score
+            c.score < chosen[0].score - settings.sentence_max_gap
             or words + n > settings.answer_max_words
+            or any(_overlaps(c, p) for p in chosen)
             or any(float(c.vector @ p.vector) > settings.dedup_cosine for p in chosen)
         ):
             continue
         chosen.append(c)
         words += n
     return chosen
+
+
+def _overlaps(a: Candidate, b: Candidate) -> bool:
+    return a.doc_id == b.doc_id and a.start < b.end and b.start < a.end
 
 
 def evidence(

@@ -47,8 +47,8 @@ class Settings:
     sentence_chunk_weight: float = 1.0
     answer_max_words: int = 80
     answer_max_sentences: int = 4
-    # A further sentence must score at least this fraction of the best one.
-    sentence_min_relative: float = 0.8
+    # A further sentence must score within this of the best one.
+    sentence_max_gap: float = 0.3
     # Sentences whose vectors are closer than this to one already picked are near-duplicates.
     dedup_cosine: float = 0.9
     # Abstain when the evidence support (mean cosine of the best sentence and the best passage
@@ -110,7 +110,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "sentence_chunk_weight": (0.0, 10.0),
     "answer_max_words": (10, 1000),
     "answer_max_sentences": (1, 20),
-    "sentence_min_relative": (0.0, 1.0),
+    "sentence_max_gap": (0.0, 10.0),
     "dedup_cosine": (0.0, 1.0),
     "abstain_min_support": (-1.0, 2.0),
     "abstain_coverage_weight": (0.0, 1.0),

@@ -27,6 +27,7 @@ import numpy as np
 
 from qa.errors import IndexCorrupt, IndexMismatch, IndexMissing
 from qa.lexical import LexicalIndex
+from qa.passages import list_items
 from qa.types import Audience, Block, BlockKind, Chunk, Document, DocumentMeta, Span
 
 FORMAT_VERSION = 1
@@ -62,6 +63,11 @@ class IndexData:
     def sentence_row(self) -> dict[tuple[str, int, int], int]:
         """(doc id, start, end) -> row of the sentence vectors; built once per loaded index."""
         return {(s.doc_id, s.start, s.end): i for i, s in enumerate(self.sentences)}
+
+    @cached_property
+    def list_items(self) -> dict[tuple[str, int, int], tuple[Span, ...]]:
+        """List-introducing sentence -> the bullet items after it; built once per loaded index."""
+        return list_items(self.documents, set(self.sentence_row))
 
 
 def fix_command(index_dir: Path, sources_dir: Path | None = None) -> str:

@@ -19,7 +19,7 @@ def test_defaults_are_valid() -> None:
     assert s.top_k == 6
     assert s.chunk_max_tokens == 128
     assert s.chunk_overlap_sentences == 1
-    assert 0 <= s.sentence_min_relative <= 1
+    assert s.sentence_max_gap >= 0
     assert Settings.from_env(env={}) == s
 
 
@@ -95,7 +95,7 @@ def _env_error(name: str, value: str) -> str:
         ("chunk_max_tokens", "100000"),
         ("chunk_overlap_sentences", "6"),
         ("embed_batch_size", "0"),
-        ("sentence_min_relative", "1.5"),
+        ("sentence_max_gap", "-0.5"),
         ("dedup_cosine", "-0.1"),
         ("abstain_min_support", "3"),
         ("abstain_coverage_weight", "2"),

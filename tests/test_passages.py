@@ -1,0 +1,77 @@
+"""List-introducing sentences answer together with the items after them."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.build import build_index
+from qa.pipeline import Pipeline
+from qa.store import load_index
+from qa.types import Status
+from tests.fakes import FakeEmbedder
+
+DECISIONS = """# Treatment decisions
+
+The multidisciplinary team must weigh:
+
+- Age and comorbidities
+- Patient preferences
+- Performance status and ability to tolerate intensive therapy
+
+## Afterwards
+
+The plan is reviewed often. Another list follows:
+
+Not a bullet, so the sentence above introduces nothing.
+"""
+
+
+@pytest.fixture
+def with_list(built, fake_embedder: FakeEmbedder):
+    (built.sources_dir / "decisions.md").write_text(DECISIONS, encoding="utf-8")
+    build_index(built, fake_embedder)
+    return built
+
+
+def _text(doc_text: str, span: tuple[int, int]) -> str:
+    return doc_text[span[0] : span[1]]
+
+
+def test_intro_maps_to_the_bullets_after_it(with_list):
+    index = load_index(with_list.index_dir)
+    doc = index.documents["decisions"]
+    found = {
+        _text(doc.text, key[1:]): [_text(doc.text, (s.start, s.end)) for s in items]
+        for key, items in index.list_items.items()
+        if key[0] == "decisions"
+    }
+    assert found == {
+        "The multidisciplinary team must weigh:": [
+            "Age and comorbidities",
+            "Patient preferences",
+            "Performance status and ability to tolerate intensive therapy",
+        ]
+    }
+
+
+def test_answer_quotes_the_intro_with_its_items_verbatim(with_list, fake_embedder):
+    pipeline = Pipeline.load(with_list.replace(abstain_min_support=-1.0), fake_embedder)
+    answer = pipeline.ask("What must the multidisciplinary team weigh?")
+    assert answer.status is Status.ANSWERED
+    first = answer.citations[0]
+    assert first.quote.startswith("The multidisciplinary team must weigh:")
+    assert first.quote.endswith("Performance status and ability to tolerate intensive therapy")
+    doc = pipeline.index.documents[first.source_id]
+    assert doc.text[first.start : first.end] == first.quote
+    # The items are inside the list quote, so none is quoted again on its own.
+    assert not any(c.quote == "Patient preferences" for c in answer.citations[1:])
+
+
+def test_list_is_cut_at_an_item_boundary_to_fit_the_budget(with_list, fake_embedder):
+    settings = with_list.replace(abstain_min_support=-1.0, answer_max_words=12)
+    pipeline = Pipeline.load(settings, fake_embedder)
+    answer = pipeline.ask("What must the multidisciplinary team weigh?")
+    first = answer.citations[0]
+    assert first.quote == (
+        "The multidisciplinary team must weigh:\n\nAge and comorbidities\nPatient preferences"
+    )
