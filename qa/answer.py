@@ -201,10 +201,13 @@ def compose(
     settings: Settings,
     disclaimer: str,
     exclude: Callable[[str], object] | None = None,
+    abstain_reason: str = "",
 ) -> Answer:
+    """The answer to `question` from `hits`, or an abstention when the evidence is weak or the
+    caller already knows a reason (`abstain_reason`)."""
     cands = candidates(index, hits, query_vector, query_terms, terms, settings)
     ev = evidence(cands, hits, query_vector, index, settings.abstain_coverage_weight)
-    reason = should_abstain(ev, settings)
+    reason = abstain_reason or should_abstain(ev, settings)
     chosen = [] if reason else select(cands, settings, exclude)
     if not chosen:
         return Answer(

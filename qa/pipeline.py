@@ -11,6 +11,7 @@ from qa.build import staleness
 from qa.config import Settings
 from qa.embedding import Embedder, SentenceTransformerEmbedder
 from qa.errors import IndexMismatch
+from qa.foreign import Vocabulary, foreign_names
 from qa.lexical import Terms
 from qa.redflags import Flag, Verdict, asks_for_dose, assess
 from qa.retrieve import retrieve
@@ -37,6 +38,7 @@ class Pipeline:
     embedder: Embedder
     index: IndexData
     terms: Terms
+    vocabulary: Vocabulary
 
     @classmethod
     def load(
@@ -53,7 +55,8 @@ class Pipeline:
                 f"the index in {settings.index_dir} is out of date: {'; '.join(reasons)}. "
                 f"Rebuild it with `{fix_command(settings.index_dir, settings.sources_dir)}`"
             )
-        return cls(settings=settings, embedder=embedder, index=index, terms=Terms())
+        vocabulary = Vocabulary.of(d.text for d in index.documents.values())
+        return cls(settings, embedder, index, Terms(), vocabulary)
 
     def ask(self, question: str) -> Answer:
         checked = check_question(question, self.settings.max_question_chars)
@@ -74,6 +77,7 @@ class Pipeline:
         query_terms = self.terms.query(q)
         hits = retrieve(self.index, query_vector, query_terms, self.settings)
         personal = verdict.flag is Flag.PERSONAL
+        foreign = foreign_names(q, self.vocabulary, self._word_pieces)
         answer = compose(
             q,
             self.index,
@@ -84,6 +88,12 @@ class Pipeline:
             self.settings,
             DISCLAIMER,
             exclude=DOSE_SENTENCE.search if personal and asks_for_dose(verdict.rule) else None,
+            abstain_reason=(
+                f"the question names {', '.join(repr(w) for w in foreign)}, which the sources "
+                "never mention"
+                if foreign
+                else ""
+            ),
         )
         if not personal:
             return answer
@@ -118,6 +128,10 @@ class Pipeline:
             escalation=escalation,
             reason=verdict.rule,
         )
+
+    def _word_pieces(self, word: str) -> int:
+        # token_length counts the model's [CLS] and [SEP] too.
+        return self.embedder.token_length(word) - 2
 
     def _mentions_source_terms(self, question: str) -> bool:
         return bool(self.index.lexical.known(self.terms(question)))

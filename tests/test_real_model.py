@@ -28,7 +28,7 @@ GOLDEN_BOUNDS = [
     "--min-answer_accuracy",
     "0.76",
     "--min-abstain_accuracy",
-    "0.7",
+    "0.9",
     "--max-false_abstain_rate",
     "0.06",
     "--min-citation_integrity",

@@ -1,0 +1,87 @@
+"""Names the sources never mention: a question about "Keytruda" or "BRAF" cannot be answered by
+documents that never say them, however close the rest of the question is to the documents.
+
+A word counts as such a name when all of these hold:
+- the documents never use it, nor any word sharing its first five letters (a typo shield:
+  "avastn" shares "avast" with "avastin"), and it is no lay term the lexical step maps to the
+  documents' words ("chemo"); contractions typed without an apostrophe ("cant") do not count;
+- the embedding model's tokenizer splits it into several word pieces, also without a plural "s".
+  A whole-word piece means an everyday English word ("spot", "mom"), which the embedding model
+  bridges to the documents' wording; a split word is a rare name, acronym or brand.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from qa.lexical import expand_lay_terms
+
+_WORD = re.compile(r"[a-z][a-z0-9]*")
+_PREFIX = 5
+_MIN_LENGTH = 3
+# Contractions typed without the apostrophe are everyday words, not names.
+_CONTRACTIONS = frozenset(
+    [
+        "cant",
+        "dont",
+        "wont",
+        "isnt",
+        "arent",
+        "didnt",
+        "doesnt",
+        "wasnt",
+        "werent",
+        "shouldnt",
+        "couldnt",
+        "wouldnt",
+        "ive",
+        "youre",
+        "theyre",
+        "whats",
+        "thats",
+        "theres",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The lower-cased words of the documents and their five-letter prefixes."""
+
+    words: frozenset[str]
+    prefixes: frozenset[str]
+
+    @classmethod
+    def of(cls, texts: Iterable[str]) -> Vocabulary:
+        words = frozenset(w for text in texts for w in _WORD.findall(text.lower()))
+        return cls(words, frozenset(w[:_PREFIX] for w in words if len(w) >= _PREFIX))
+
+    def knows(self, word: str) -> bool:
+        return word in self.words or (len(word) >= _PREFIX and word[:_PREFIX] in self.prefixes)
+
+
+def foreign_names(
+    question: str, vocabulary: Vocabulary, word_pieces: Callable[[str], int]
+) -> list[str]:
+    """The words of `question` that look like names the documents never mention, in order.
+
+    Lay phrases are first replaced by the documents' words ("chemo" -> "chemotherapy").
+
+    Args:
+        word_pieces: how many pieces the embedding model's tokenizer makes of a word.
+    """
+    found: list[str] = []
+    for word in _WORD.findall(expand_lay_terms(question.lower())):
+        if (
+            len(word) < _MIN_LENGTH
+            or word in found
+            or word in _CONTRACTIONS
+            or vocabulary.knows(word)
+        ):
+            continue
+        singular = word[:-1] if word.endswith("s") and len(word) > _MIN_LENGTH else word
+        if word_pieces(word) > 1 and word_pieces(singular) > 1:
+            found.append(word)
+    return found

@@ -1,0 +1,66 @@
+"""Names the sources never mention make the bot abstain, before any similarity score."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.foreign import Vocabulary, foreign_names
+from qa.pipeline import Pipeline
+from qa.types import Status
+
+VOCAB = Vocabulary.of(
+    ["Bevacizumab (Avastin) is a targeted therapy. Chemotherapy uses drugs. Patient preferences."]
+)
+# Stand-in for the model's tokenizer: everyday words are one piece, rarer ones several.
+EVERYDAY = {
+    "does",
+    "work",
+    "cancer",
+    "for",
+    "my",
+    "mom",
+    "spot",
+    "what",
+    "about",
+    "the",
+    "wine",
+    "with",
+}
+
+
+def pieces(word: str) -> int:
+    return 1 if word in EVERYDAY else 3
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("does keytruda work for MSI-high cancer?", ["keytruda", "msi", "high"]),
+        ("what about avastin?", []),  # in the documents
+        ("what about avastn?", []),  # a typo sharing five letters with a document word
+        ("does chemo work?", []),  # a lay term mapped to "chemotherapy"
+        ("my mom spot", []),  # everyday words: one word piece each
+        ("cant the wine", []),  # a contraction without its apostrophe; an everyday word
+        ("BRAF BRAF", ["braf"]),  # reported once
+    ],
+)
+def test_foreign_names(question, expected):
+    assert foreign_names(question, VOCAB, pieces) == expected
+
+
+def test_plural_of_an_everyday_word_is_not_a_name():
+    assert foreign_names("spots", VOCAB, pieces) == []
+
+
+def test_pipeline_abstains_and_says_which_name(built, fake_embedder, monkeypatch):
+    pipeline = Pipeline.load(built.replace(abstain_min_support=-1.0), fake_embedder)
+    assert pipeline.ask("Is FOLFIRI used for stage 4 rectal cancer?").status is Status.ANSWERED
+    # The fake tokenizer makes one piece of any word; make "zorblatinib" a rare one.
+    monkeypatch.setattr(
+        fake_embedder, "token_length", lambda text: 5 if "zorblatinib" in text else 3
+    )
+    answer = pipeline.ask("Is zorblatinib used with FOLFIRI for stage 4 rectal cancer?")
+    assert answer.status is Status.ABSTAINED
+    assert "'zorblatinib'" in answer.reason
+    assert answer.disclaimer
+    assert answer.hits  # staff still see what was retrieved
