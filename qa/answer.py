@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -19,6 +20,8 @@ ABSTAIN_MESSAGE = (
     "chemotherapy, targeted therapy, radiation, surgery, liver metastases, clinical trials and "
     "palliative care. Your care team can answer questions about your own situation."
 )
+# A sentence opening with one of these leans on the sentence before it.
+_ANAPHOR = re.compile(r"(?:It|Its|This|These|They|Their|Such|That|Those)\b")
 # Fragments shorter than this ("Patient preferences") say nothing on their own.
 _MIN_SENTENCE_WORDS = 4
 
@@ -32,7 +35,8 @@ class Candidate:
     section: str
     vector: np.ndarray
     dense: float
-    lexical: float
+    lexical: float  # coverage of the question's terms by the quoted text
+    own_lexical: float  # … by the sentence alone
     score: float
 
 
@@ -54,7 +58,8 @@ def candidates(
     terms: Terms,
     settings: Settings,
 ) -> list[Candidate]:
-    """Every distinct sentence of the retrieved chunks, scored against the question, plus one
+    """Every distinct sentence of the retrieved chunks, scored against the question (with the
+    sentence before it when it opens with a pronoun like "It" or "These"), plus one
     "list" candidate per list-introducing sentence: the sentence with the items that follow it,
     as many as fit the word budget."""
     rows = index.sentence_row
@@ -62,26 +67,36 @@ def candidates(
     seen: set[tuple[str, int, int]] = set()
     picked: list[tuple[Hit, int, int, int]] = []
     for hit in hits:
+        text = index.documents[hit.chunk.doc_id].text
+        previous = None
         for span in hit.chunk.sentences:
             key = (hit.chunk.doc_id, span.start, span.end)
             row = rows.get(key)
             if row is not None and key not in seen:
                 seen.add(key)
-                picked.append((hit, span.start, span.end, row))
+                # "It may be used …" quoted alone would leave the reader guessing what "it" is.
+                glued = previous is not None and _ANAPHOR.match(text, span.start)
+                start = previous.start if previous is not None and glued else span.start
+                picked.append((hit, start, span.end, row))
+            previous = span
     units = [
         (hit, start, _list_end(index, hit.chunk.doc_id, start, items, settings), row)
-        for hit, start, end, row in picked
-        if (items := list_items.get((hit.chunk.doc_id, start, end)))
+        for hit, start, _, row in picked
+        if (items := list_items.get(index.sentences[row].identity))
     ]
     spans = picked + units
     texts = [index.documents[h.chunk.doc_id].text[s:e] for h, s, e, _ in spans]
     span_terms = terms.many(texts) if texts else []
+    # The evidence for abstaining is the sentence's own, so that it does not grow with what is
+    # quoted around it.
+    own = [index.sentences[row] for *_, row in spans]
+    own_terms = terms.many([index.documents[o.doc_id].text[o.start : o.end] for o in own])
     rows_used = [p[3] for p in spans]
     sims = index.sentence_vectors[rows_used] @ query_vector if spans else []
     chunk_sims = {h.row: float(index.chunk_vectors[h.row] @ query_vector) for h in hits}
     out = []
-    for (hit, start, end, row), text, sterms, dense in zip(
-        spans, texts, span_terms, sims, strict=True
+    for (hit, start, end, row), text, sterms, oterms, dense in zip(
+        spans, texts, span_terms, own_terms, sims, strict=True
     ):
         lexical = term_coverage(query_terms, set(sterms), index.lexical)
         score = (
@@ -99,6 +114,7 @@ def candidates(
                 index.sentence_vectors[row],
                 float(dense),
                 lexical,
+                term_coverage(query_terms, set(oterms), index.lexical),
                 score,
             )
         )
@@ -172,7 +188,7 @@ def evidence(
     """
     best_sentence = max((c.dense for c in cands), default=0.0)
     best_chunk = max((float(index.chunk_vectors[h.row] @ query_vector) for h in hits), default=0.0)
-    coverage = max((c.lexical for c in cands), default=0.0)
+    coverage = max((c.own_lexical for c in cands), default=0.0)
     return {
         "best_sentence_dense": best_sentence,
         "best_chunk_dense": best_chunk,

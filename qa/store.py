@@ -44,6 +44,10 @@ class SentenceRow:
     end: int
     key: str
 
+    @property
+    def identity(self) -> tuple[str, int, int]:
+        return (self.doc_id, self.start, self.end)
+
 
 @dataclass(frozen=True)
 class IndexData:
@@ -62,7 +66,7 @@ class IndexData:
     @cached_property
     def sentence_row(self) -> dict[tuple[str, int, int], int]:
         """(doc id, start, end) -> row of the sentence vectors; built once per loaded index."""
-        return {(s.doc_id, s.start, s.end): i for i, s in enumerate(self.sentences)}
+        return {s.identity: i for i, s in enumerate(self.sentences)}
 
     @cached_property
     def list_items(self) -> dict[tuple[str, int, int], tuple[Span, ...]]:

@@ -75,3 +75,20 @@ def test_list_is_cut_at_an_item_boundary_to_fit_the_budget(with_list, fake_embed
     assert first.quote == (
         "The multidisciplinary team must weigh:\n\nAge and comorbidities\nPatient preferences"
     )
+
+
+def test_sentence_opening_with_a_pronoun_is_quoted_with_the_one_before(built, fake_embedder):
+    (built.sources_dir / "pump.md").write_text(
+        "# Liver pump\n\nHepatic arterial infusion treats liver metastases. "
+        "It delivers floxuridine straight into the hepatic artery.\n",
+        encoding="utf-8",
+    )
+    build_index(built, fake_embedder)
+    pipeline = Pipeline.load(built.replace(abstain_min_support=-1.0), fake_embedder)
+    answer = pipeline.ask("Which drug goes straight into the hepatic artery?")
+    quotes = [c.quote for c in answer.citations]
+    assert (
+        "Hepatic arterial infusion treats liver metastases. "
+        "It delivers floxuridine straight into the hepatic artery."
+    ) in quotes
+    assert not any(q.startswith("It delivers") for q in quotes)
