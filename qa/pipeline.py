@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from qa.answer import compose
@@ -11,6 +12,7 @@ from qa.build import staleness
 from qa.config import Settings
 from qa.embedding import Embedder, SentenceTransformerEmbedder
 from qa.errors import IndexMismatch
+from qa.followup import contextualize
 from qa.lexical import Terms
 from qa.redflags import Flag, Verdict, asks_for_dose, assess
 from qa.retrieve import retrieve
@@ -55,7 +57,9 @@ class Pipeline:
             )
         return cls(settings=settings, embedder=embedder, index=index, terms=Terms())
 
-    def ask(self, question: str) -> Answer:
+    def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
+        """Answer `question`; `history` holds the user's earlier questions, oldest first, so
+        that a follow-up ("what are its side effects?") retrieves about the earlier topic."""
         checked = check_question(question, self.settings.max_question_chars)
         if checked.rejection:
             return Answer(
@@ -66,12 +70,15 @@ class Pipeline:
                 reason="input check",
             )
         q = checked.question
-        verdict = assess(q, self._mentions_source_terms)
+        # Retrieval (and the "any word in the sources?" scope test) reads a follow-up with the
+        # conversation's topic; the safety rules read only the user's own words.
+        query = contextualize(q, history)
+        verdict = assess(q, lambda _own_words: self._mentions_source_terms(query))
         fixed = self._fixed_reply(q, verdict)
         if fixed is not None:
             return fixed
-        query_vector = self.embedder.encode([q])[0]
-        query_terms = self.terms.query(q)
+        query_vector = self.embedder.encode([query])[0]
+        query_terms = self.terms.query(query)
         hits = retrieve(self.index, query_vector, query_terms, self.settings)
         personal = verdict.flag is Flag.PERSONAL
         answer = compose(
