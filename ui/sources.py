@@ -23,8 +23,8 @@ def sources_tab(index: IndexData) -> None:
     )
     text = gr.HTML(elem_id="qa-source-text")
 
-    def show(doc_id: str | None) -> str:
+    def read_document(doc_id: str | None) -> str:
         doc = index.documents.get(doc_id or "")
         return document_html(doc) if doc else f"<p>{esc('Choose a document above.')}</p>"
 
-    picker.change(show, picker, text, api_visibility="private", queue=False)
+    picker.change(read_document, picker, text, api_visibility="private", queue=False)
