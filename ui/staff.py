@@ -13,7 +13,7 @@ from qa.export import export_suite
 from qa.logbook import Logbook, Mark, Verdict
 from qa.store import IndexData
 from ui.render import esc
-from ui.review_render import NOT_LOGGED, entries_table_html, entry_html, entry_label
+from ui.review_render import entries_table_html, entry_html, entry_label
 from ui.sources import sources_tab
 
 RECENT = 100
@@ -75,9 +75,9 @@ def build_staff_app(handlers: StaffHandlers) -> gr.Blocks:
     with app:
         if not handlers.logbook.log_questions:
             gr.HTML(
-                f'<div class="qa-banner">Question logging is off: answers, scores and votes are '
-                f"kept, but not what patients asked ({esc(NOT_LOGGED)}). Set QA_LOG_QUESTIONS=1 "
-                f"to keep redacted questions for {handlers.logbook.retention_days} days.</div>"
+                '<div class="qa-banner">Question logging is off: answers, scores and votes are '
+                "kept, but not what patients asked. Set QA_LOG_QUESTIONS=1 to keep redacted "
+                f"questions for {handlers.logbook.retention_days} days.</div>"
             )
         with gr.Tabs():
             with gr.Tab("Review", id="review"):
