@@ -164,7 +164,7 @@ def test_thumbs_up_is_stored(new_page, server):
     _, folder = server
     page = new_page()
     ask(page, "What is radiation therapy?")
-    page.get_by_role("button", name="Like").last.click()
+    page.get_by_role("button", name="Like", exact=True).last.click()
     db = folder / "var" / "qa.sqlite3"
     for _ in range(50):
         votes = sqlite3.connect(db).execute("SELECT vote FROM votes").fetchall()
@@ -192,6 +192,8 @@ def test_sources_view_lists_documents_and_shows_text(new_page):
     page.get_by_label("Read a document").click()
     page.get_by_role("option", name="Radiation").click()
     page.locator("#qa-source-text").get_by_text("high-energy rays", exact=False).wait_for()
+    page.get_by_role("listbox").wait_for(state="hidden")  # let the option list fade out
+    page.wait_for_timeout(300)
     page.screenshot(path=str(SCREENSHOTS / "sources.png"), full_page=True)
 
 
