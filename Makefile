@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.setup-done
 TIKTOKEN_WHEEL_DIR := $(VENV)/cache/wheels
 
-.PHONY: setup run test lint typecheck index eval clean
+.PHONY: setup browser run test lint typecheck index eval clean
 
 setup: $(STAMP)
 
@@ -28,10 +28,21 @@ index: setup
 	$(BIN)/qa index
 
 run: setup
-	$(BIN)/qa chat --rebuild
+	$(BIN)/qa serve --rebuild
 
-test: setup
-	$(BIN)/ruff check qa tests
+# The browser tests drive Debian's Chromium (Playwright's own browser download cannot work
+# offline). Installed when missing; as root in CI, through sudo elsewhere if there is one.
+CHROMIUM := /usr/bin/chromium
+browser:
+	@test -x $(CHROMIUM) || { \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; \
+		elif command -v sudo >/dev/null; then SUDO=sudo; \
+		else echo "error: $(CHROMIUM) is missing; install it: apt-get install -y chromium" >&2; \
+			exit 1; fi; \
+		$$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+
+test: setup browser
+	$(BIN)/ruff check qa ui tests
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 

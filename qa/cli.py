@@ -1,4 +1,5 @@
-"""`qa index / ask / eval / calibrate / chat`; QAError becomes an exit code and a fix-it message.
+"""`qa index / ask / eval / calibrate / chat / serve`; QAError becomes an exit code and a
+fix-it message.
 
 Exit codes: 0 success; 2 bad usage or bad suite file; 3 index missing, stale or corrupt;
 4 model or tokenizer data missing; 1 anything else.
@@ -9,6 +10,8 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -91,6 +94,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     paths(sp)
 
+    sp = sub.add_parser(
+        "serve",
+        help="start the chat app (patients at /, staff review at /staff/)",
+        description=(
+            "Start the Gradio chat app. Staff login: QA_STAFF_USER and QA_STAFF_PASSWORD. "
+            "Question logging: QA_LOG_QUESTIONS, QA_LOG_RETENTION_DAYS, QA_DB_PATH."
+        ),
+    )
+    sp.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    sp.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    sp.add_argument(
+        "--rebuild", action="store_true", help="rebuild the index first if it is missing or stale"
+    )
+    paths(sp)
+
     sp = sub.add_parser("chat", help="ask questions at an interactive prompt")
     sp.add_argument(
         "--rebuild", action="store_true", help="rebuild the index first if it is missing or stale"
@@ -141,6 +159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "eval": _cmd_eval,
             "calibrate": _cmd_calibrate,
             "chat": _cmd_chat,
+            "serve": _cmd_serve,
         }[args.command]
         return handler(args, settings, mins, maxs)
     except QAError as err:
@@ -273,6 +292,29 @@ def _cmd_chat(args: argparse.Namespace, settings: Settings, *_: Any) -> int:
             return 0
         if question.strip():
             print(render_text(pipeline.ask(question)))
+
+
+def _cmd_serve(args: argparse.Namespace, settings: Settings, *_: Any) -> int:
+    from qa.logbook import Logbook
+
+    # Before Gradio is imported: no usage data, no update checks.
+    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    if not 0 < args.port < 65536:
+        raise ConfigError(f"--port must be between 1 and 65535, got {args.port}")
+    try:
+        from ui.server import serve
+    except ImportError as err:
+        raise ConfigError(
+            f"the chat app needs the ui extra ({err}); run `make setup` or "
+            "`pip install -e '.[ui]'`"
+        ) from None
+    pipeline = _pipeline(settings, rebuild=args.rebuild)
+    try:
+        logbook = Logbook.open(settings)
+    except (sqlite3.Error, OSError) as err:
+        raise ConfigError(f"setting db_path (QA_DB_PATH) {settings.db_path}: {err}") from None
+    serve(pipeline, logbook, args.host, args.port)
+    return 0
 
 
 if __name__ == "__main__":

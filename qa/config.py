@@ -60,6 +60,14 @@ class Settings:
     # Safety messages: the emergency number and crisis line the fixed escalations name.
     emergency_number: str = "911"
     crisis_line: str = "988"
+    # Chat app (`qa serve`). Patient questions are health data: their text is stored only when
+    # the operator turns log_questions on, and then redacted (see qa/logbook.py).
+    log_questions: bool = False
+    log_retention_days: int = 30
+    db_path: Path = Path("var/qa.sqlite3")
+    # Gradio queue: questions answered at once, and how many may wait before "busy, try again".
+    serve_concurrency: int = 2
+    serve_queue_size: int = 64
 
     def __post_init__(self) -> None:
         _check_ranges(self)
@@ -77,7 +85,7 @@ class Settings:
         unknown = set(values) - {f.name for f in fields(cls)}
         if unknown:
             raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}")
-        for name in ("sources_dir", "index_dir"):
+        for name in ("sources_dir", "index_dir", "db_path"):
             if name in values:
                 values[name] = Path(values[name])
         return cls(**values)
@@ -115,6 +123,9 @@ _RANGES: dict[str, tuple[float, float]] = {
     "abstain_min_support": (-1.0, 2.0),
     "abstain_coverage_weight": (0.0, 1.0),
     "max_question_chars": (10, 1_000_000),
+    "log_retention_days": (1, 3650),
+    "serve_concurrency": (1, 64),
+    "serve_queue_size": (1, 100_000),
 }
 
 
@@ -136,13 +147,29 @@ def _check_ranges(s: Settings) -> None:
             )
     if s.dense_weight == 0 and s.lexical_weight == 0:
         raise ConfigError("settings dense_weight and lexical_weight cannot both be 0")
+    if not isinstance(s.log_questions, bool):
+        raise ConfigError(
+            "setting log_questions (QA_LOG_QUESTIONS) must be true or false, "
+            f"got {s.log_questions!r}"
+        )
     for name in ("model", "emergency_number", "crisis_line"):
         if not str(getattr(s, name)).strip():
             raise ConfigError(f"setting {name} (QA_{name.upper()}) must not be empty")
 
 
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
 def _parse(name: str, type_name: object, raw: str) -> object:
     kind = str(type_name)
+    if kind == "bool":
+        if raw.strip().lower() not in _TRUE | _FALSE:
+            raise ConfigError(
+                f"setting {name} (QA_{name.upper()}) must be true or false (1/0, yes/no, on/off), "
+                f"got {raw!r}"
+            )
+        return raw.strip().lower() in _TRUE
     try:
         if kind == "int":
             return int(raw)

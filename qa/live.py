@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from qa.config import Settings
 from qa.embedding import Embedder
@@ -57,9 +57,9 @@ class LivePipeline:
         """The newest build looked at; differs from `build` when that one could not be loaded."""
         return self._seen
 
-    def ask(self, question: str) -> Answer:
+    def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
         self._maybe_reload()
-        return self._pipeline.ask(question)
+        return self._pipeline.ask(question, history)
 
     def _maybe_reload(self) -> None:
         now = time.monotonic()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from qa.answer import compose
@@ -11,6 +12,7 @@ from qa.build import staleness
 from qa.config import Settings
 from qa.embedding import Embedder, SentenceTransformerEmbedder
 from qa.errors import IndexMismatch
+from qa.followup import contextualize
 from qa.foreign import Vocabulary, foreign_names
 from qa.lexical import Terms
 from qa.redflags import Flag, Verdict, asks_for_dose, assess
@@ -58,7 +60,9 @@ class Pipeline:
         vocabulary = Vocabulary.of(d.text for d in index.documents.values())
         return cls(settings, embedder, index, Terms(), vocabulary)
 
-    def ask(self, question: str) -> Answer:
+    def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
+        """Answer `question`; `history` holds the user's earlier questions, oldest first, so
+        that a follow-up ("what are its side effects?") retrieves about the earlier topic."""
         checked = check_question(question, self.settings.max_question_chars)
         if checked.rejection:
             return Answer(
@@ -69,12 +73,15 @@ class Pipeline:
                 reason="input check",
             )
         q = checked.question
-        verdict = assess(q, self._mentions_source_terms)
+        # Retrieval (and the "any word in the sources?" scope test) reads a follow-up with the
+        # conversation's topic; the safety rules read only the user's own words.
+        query = contextualize(q, history)
+        verdict = assess(q, lambda _own_words: self._mentions_source_terms(query))
         fixed = self._fixed_reply(q, verdict)
         if fixed is not None:
             return fixed
-        query_vector = self.embedder.encode([q])[0]
-        query_terms = self.terms.query(q)
+        query_vector = self.embedder.encode([query])[0]
+        query_terms = self.terms.query(query)
         hits = retrieve(self.index, query_vector, query_terms, self.settings)
         personal = verdict.flag is Flag.PERSONAL
         foreign = foreign_names(q, self.vocabulary, self._word_pieces)

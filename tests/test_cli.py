@@ -58,10 +58,29 @@ def test_help_lists_commands(capsys):
         main(["--help"])
     assert exc.value.code == 0
     out = capsys.readouterr().out
-    for command in ("index", "ask", "eval", "calibrate", "chat"):
+    for command in ("index", "ask", "eval", "calibrate", "chat", "serve"):
         assert command in out
 
 
 def test_readme_quick_start_has_the_two_commands():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     assert "make run" in readme and "make test" in readme
+
+
+def test_serve_is_a_command_and_refuses_a_missing_index(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        main(["serve", "--help"])
+    assert "--host" in capsys.readouterr().out
+    code = main(["serve", "--index", str(tmp_path / "none"), "--port", "0"])
+    assert code == 2 and "--port" in capsys.readouterr().err
+    code = main(["serve", "--index", str(tmp_path / "none")])
+    assert code == 3 and "qa index" in capsys.readouterr().err
+
+
+def test_importing_qa_does_not_import_gradio():
+    import subprocess
+    import sys
+
+    code = "import sys, qa.cli, qa.pipeline, qa.logbook; print('gradio' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -170,3 +170,23 @@ def test_replace_validates_and_fingerprint_tracks_chunking() -> None:
 def test_int_settings_reject_fractions() -> None:
     with pytest.raises(ConfigError, match="top_k"):
         Settings(top_k=2.5)  # type: ignore[arg-type]
+
+
+def test_logging_settings_from_the_environment() -> None:
+    s = Settings.from_env(
+        env={
+            "QA_LOG_QUESTIONS": "on",
+            "QA_LOG_RETENTION_DAYS": "7",
+            "QA_DB_PATH": "/tmp/x/qa.sqlite3",
+        }
+    )
+    assert s.log_questions is True
+    assert s.log_retention_days == 7
+    assert s.db_path == Path("/tmp/x/qa.sqlite3")
+    assert Settings().log_questions is False  # off unless the operator turns it on
+    assert Settings.from_env(env={"QA_LOG_QUESTIONS": "0"}).log_questions is False
+
+
+def test_bad_boolean_names_the_setting() -> None:
+    assert "true or false" in _env_error("log_questions", "maybe")
+    assert "between" in _env_error("log_retention_days", "0")

@@ -1,0 +1,87 @@
+"""Follow-up questions: read "what are its side effects?" with the topic of the questions before it.
+
+Only retrieval uses the result. The safety rules (red flags, crisis, personal decisions) read the
+user's own words, so context from an earlier question can never trigger or hide an escalation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from qa.text import normalise
+
+# Words that point back at something said before.
+ANAPHORS = frozenset(
+    {"it", "its", "they", "them", "their", "this", "that", "those", "these", "he", "she", "him",
+     "his", "her"}
+)
+# Openings that continue the previous topic ("and the side effects?", "what about radiation?").
+_CONTINUATION = re.compile(r"^\s*(?:and|also|or|so|what about|how about)\b", re.IGNORECASE)
+# Longer questions are taken to say what they are about.
+MAX_FOLLOWUP_WORDS = 10
+# At most this many topic terms are carried forward, so a chain of follow-ups stays on topic.
+MAX_CONTEXT_TERMS = 8
+# Only the last few questions of a conversation can lend their topic (bounds the work per call).
+RECENT_QUESTIONS = 4
+_MAX_CHARS = 2000
+_WORD = re.compile(r"[a-z0-9][a-z0-9\-]*")
+# Function words, question words and fillers: what a question says, not what it is about.
+_STOP_WORDS = """
+    a about after again all also am an and any are as at be because been before being both
+    but by can could did do does doing don done during each else ever for from get gets got
+    had has have having here how i if in into is isn just know let like ll me might more
+    most much must my no not now of off ok okay on once only or other our out over own
+    please re really same should so some such tell than thank thanks that the then there
+    these they this those to too up us ve very was we were what whats when where which while
+    who whom whose why will with would yes you your it its them their he she him his her one
+    ones something anything thing things
+"""
+_STOP = frozenset(_STOP_WORDS.split())
+
+
+def content_terms(text: str) -> list[str]:
+    """The words of a text that carry its topic, lower-cased, in order, without repeats."""
+    seen: dict[str, None] = {}
+    for word in _WORD.findall(text.lower()):
+        if len(word) > 1 and word not in _STOP:
+            seen.setdefault(word, None)
+    return list(seen)
+
+
+def is_followup(question: str) -> bool:
+    """A short question that points back (it, they, this …), continues ("and …", "what about
+    …") or has no topic words of its own ("why?")."""
+    words = _WORD.findall(question.lower())
+    if len(words) > MAX_FOLLOWUP_WORDS:
+        return False
+    return (
+        any(w in ANAPHORS for w in words)
+        or bool(_CONTINUATION.match(question))
+        or not content_terms(question)
+    )
+
+
+def contextualize(question: str, previous: Sequence[str]) -> str:
+    """The question as retrieval should read it: unchanged unless it is a follow-up, else with
+    the topic terms of the most recent earlier question that had a topic appended.
+
+    An earlier question that was itself a follow-up carries the topic it inherited, so
+    "What is FOLFIRI?" → "What are its side effects?" → "How long do they last?" still
+    retrieves about FOLFIRI.
+    """
+    topic: list[str] = []
+    for earlier in previous[-RECENT_QUESTIONS:]:
+        topic = _topic(normalise(earlier[:_MAX_CHARS]), topic) or topic
+    if not topic or not is_followup(question):
+        return question
+    own = set(content_terms(question))
+    added = [t for t in topic if t not in own]
+    return f"{question} {' '.join(added)}" if added else question
+
+
+def _topic(question: str, context: list[str]) -> list[str]:
+    own = content_terms(question)
+    if is_followup(question):
+        own += [t for t in context if t not in own]
+    return own[:MAX_CONTEXT_TERMS]

@@ -1,0 +1,271 @@
+"""The local SQLite logbook: answers given, patients' thumbs up/down and staff review marks.
+
+Patient questions are health data (see the quality bar): their text is stored only when the
+operator sets `log_questions` (QA_LOG_QUESTIONS), and then with e-mail addresses, phone numbers,
+dates (of birth) and record numbers redacted and control characters removed. Rows older than
+`log_retention_days` are deleted whenever the logbook is opened or written. Each call opens its
+own connection, so the logbook can be shared by the server's worker threads.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from qa.config import Settings
+from qa.text import normalise, squash_spaces
+from qa.types import Answer, AnswerSentence, Chunk, Citation, Hit, Span, Status
+
+_DAY = 86_400.0
+# Longest text kept per field; the chat refuses longer questions anyway.
+_MAX_LOGGED_CHARS = 2000
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS entries (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    created REAL NOT NULL,
+    question TEXT,                -- NULL unless question logging is on; redacted
+    status TEXT NOT NULL,
+    escalation TEXT,
+    reason TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    payload TEXT NOT NULL         -- JSON: disclaimer, evidence, sentences, citations, hits
+);
+CREATE INDEX IF NOT EXISTS entries_created ON entries(created);
+CREATE TABLE IF NOT EXISTS votes (
+    entry_id INTEGER PRIMARY KEY REFERENCES entries(id) ON DELETE CASCADE,
+    created REAL NOT NULL,
+    vote INTEGER NOT NULL CHECK (vote IN (-1, 1))
+);
+CREATE TABLE IF NOT EXISTS marks (
+    entry_id INTEGER PRIMARY KEY REFERENCES entries(id) ON DELETE CASCADE,
+    created REAL NOT NULL,
+    verdict TEXT NOT NULL CHECK (verdict IN ('correct', 'wrong', 'unsafe')),
+    comment TEXT NOT NULL,
+    expected_source TEXT NOT NULL,
+    expected_phrase TEXT NOT NULL
+);
+"""
+
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+# Order matters: e-mails and labelled numbers before the generic digit patterns eat their parts.
+_REDACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), label)
+    for pattern, label in (
+        (r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", "[email]"),
+        (
+            r"\b(?:mrn|medical record|record|patient|hospital|nhs|chart|health card|id)"
+            r"(?:\s*(?:number|no\.?|num|#|id))?(?:\s*(?:is|was|:|#))*"
+            r"\s*[A-Z]{0,3}\s?\d[\d -]{3,}\d",
+            "[record number]",
+        ),
+        (
+            r"\b(?:dob|d\.o\.b\.?|date of birth|born(?: on| in)?)\s*[:,]?\s*"
+            r"(?:\d{1,4}[/.\- ]\d{1,2}[/.\- ]\d{1,4}|\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTH
+            + r",?\s+\d{4}|" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{4})",
+            "[date of birth]",
+        ),
+        (r"\b\d{4}[/.-]\d{1,2}[/.-]\d{1,2}\b", "[date]"),
+        (r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b", "[date]"),
+        (r"\b\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+\d{4}\b", "[date]"),
+        (r"\b" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}\b", "[date]"),
+        (
+            r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,5}\)\s?|\d{2,5}[\s.-])"
+            r"\d{3,4}[\s.-]?\d{3,4}\b",
+            "[phone]",
+        ),
+        (r"\b[A-Z]{0,3}\d{6,}\b", "[number]"),
+    )
+)
+
+
+def clean_for_log(text: str) -> str:
+    """One line of plain text: no control, invisible or line-break characters (so a logged
+    value cannot forge log lines or hide text), capped in length."""
+    return squash_spaces(normalise(text[:_MAX_LOGGED_CHARS]).replace("\n", " "))
+
+
+def redact(text: str) -> str:
+    """`text` cleaned for the log with e-mail addresses, record numbers, dates (of birth),
+    phone numbers and other long numbers replaced by a label."""
+    text = clean_for_log(text)
+    for pattern, label in _REDACTIONS:
+        text = pattern.sub(label, text)
+    return text
+
+
+class Verdict(StrEnum):
+    CORRECT = "correct"
+    WRONG = "wrong"
+    UNSAFE = "unsafe"
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A staff member's judgement of one answer, and optionally what it should have said."""
+
+    verdict: Verdict
+    comment: str = ""
+    expected_source: str = ""
+    expected_phrase: str = ""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One logged reply. `answer.question` is "" when question logging was off."""
+
+    id: int
+    created: float
+    answer: Answer
+    question_logged: bool
+    vote: int | None = None
+    mark: Mark | None = None
+
+
+@dataclass(frozen=True)
+class Logbook:
+    path: Path
+    log_questions: bool = False
+    retention_days: int = 30
+
+    @classmethod
+    def open(cls, settings: Settings, now: float | None = None) -> Logbook:
+        """Create the database if needed (WAL mode), and delete rows past the retention period."""
+        book = cls(settings.db_path, settings.log_questions, settings.log_retention_days)
+        book.path.parent.mkdir(parents=True, exist_ok=True)
+        with book._connect() as con:
+            con.execute("PRAGMA journal_mode=WAL")
+            con.executescript(_SCHEMA)
+        book.purge(now)
+        return book
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        with closing(sqlite3.connect(self.path, timeout=10)) as con:
+            con.execute("PRAGMA foreign_keys=ON")
+            with con:  # one transaction: committed on success, rolled back on error
+                yield con
+
+    def purge(self, now: float | None = None) -> int:
+        """Delete entries (with their votes and marks) older than the retention period."""
+        cutoff = (time.time() if now is None else now) - self.retention_days * _DAY
+        with self._connect() as con:
+            return con.execute("DELETE FROM entries WHERE created < ?", (cutoff,)).rowcount
+
+    def record(self, answer: Answer, now: float | None = None) -> int:
+        """Log one reply; returns its entry id (for votes and marks)."""
+        now = time.time() if now is None else now
+        question = redact(answer.question) if self.log_questions else None
+        self.purge(now)
+        with self._connect() as con:
+            cursor = con.execute(
+                "INSERT INTO entries (created, question, status, escalation, reason, answer, "
+                "payload) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    now,
+                    question,
+                    answer.status.value,
+                    answer.escalation,
+                    clean_for_log(answer.reason),
+                    answer.text,
+                    json.dumps(_payload(answer), ensure_ascii=False),
+                ),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def vote(self, entry_id: int, up: bool, now: float | None = None) -> None:
+        """A patient's thumbs up (or down); a later vote on the same answer replaces it."""
+        with self._connect() as con:
+            con.execute(
+                "INSERT OR REPLACE INTO votes (entry_id, created, vote) "
+                "SELECT id, ?, ? FROM entries WHERE id = ?",
+                (time.time() if now is None else now, 1 if up else -1, entry_id),
+            )
+
+    def mark(self, entry_id: int, mark: Mark, now: float | None = None) -> bool:
+        """Store (or replace) a staff mark; False when the entry no longer exists."""
+        with self._connect() as con:
+            cursor = con.execute(
+                "INSERT OR REPLACE INTO marks (entry_id, created, verdict, comment, "
+                "expected_source, expected_phrase) SELECT id, ?, ?, ?, ?, ? FROM entries "
+                "WHERE id = ?",
+                (
+                    time.time() if now is None else now,
+                    Verdict(mark.verdict).value,
+                    redact(mark.comment),
+                    clean_for_log(mark.expected_source),
+                    clean_for_log(mark.expected_phrase),
+                    entry_id,
+                ),
+            )
+            return cursor.rowcount == 1
+
+    def recent(self, limit: int = 50) -> list[Entry]:
+        return self._select("ORDER BY e.id DESC LIMIT ?", (limit,))
+
+    def get(self, entry_id: int) -> Entry | None:
+        found = self._select("WHERE e.id = ?", (entry_id,))
+        return found[0] if found else None
+
+    def marked(self) -> list[Entry]:
+        return self._select("WHERE m.verdict IS NOT NULL ORDER BY e.id", ())
+
+    def _select(self, tail: str, params: tuple[Any, ...]) -> list[Entry]:
+        with self._connect() as con:
+            rows = con.execute(
+                "SELECT e.id, e.created, e.question, e.status, e.escalation, e.reason, e.answer, "
+                "e.payload, v.vote, m.verdict, m.comment, m.expected_source, m.expected_phrase "
+                "FROM entries e LEFT JOIN votes v ON v.entry_id = e.id "
+                "LEFT JOIN marks m ON m.entry_id = e.id " + tail,
+                params,
+            ).fetchall()
+        return [_entry(row) for row in rows]
+
+
+def _payload(answer: Answer) -> dict[str, Any]:
+    return {
+        "disclaimer": answer.disclaimer,
+        "evidence": answer.evidence,
+        "sentences": [dataclasses.asdict(s) for s in answer.sentences],
+        "citations": [dataclasses.asdict(c) for c in answer.citations],
+        "hits": [dataclasses.asdict(h) for h in answer.hits],
+    }
+
+
+def _hit(raw: dict[str, Any]) -> Hit:
+    chunk = dict(raw.pop("chunk"))
+    chunk["sentences"] = tuple(Span(**s) for s in chunk["sentences"])
+    return Hit(chunk=Chunk(**chunk), **raw)
+
+
+def _entry(row: tuple[Any, ...]) -> Entry:
+    (entry_id, created, question, status, escalation, reason, text, payload, vote, verdict,
+     comment, expected_source, expected_phrase) = row
+    data = json.loads(payload)
+    answer = Answer(
+        question=question or "",
+        status=Status(status),
+        text=text,
+        disclaimer=data["disclaimer"],
+        sentences=tuple(AnswerSentence(**s) for s in data["sentences"]),
+        citations=tuple(Citation(**c) for c in data["citations"]),
+        hits=tuple(_hit(h) for h in data["hits"]),
+        escalation=escalation,
+        reason=reason,
+        evidence=data["evidence"],
+    )
+    mark = (
+        Mark(Verdict(verdict), comment, expected_source, expected_phrase)
+        if verdict is not None
+        else None
+    )
+    return Entry(entry_id, created, answer, question is not None, vote, mark)

@@ -1,0 +1,74 @@
+"""The chat app on a tiny corpus with the fake embedder, for the browser tests.
+
+`python -m tests.ui.fake_server DIR PORT` writes the corpus (including a hostile document
+full of HTML and script payloads) into DIR, builds the index and serves until killed.
+Staff login comes from QA_STAFF_USER / QA_STAFF_PASSWORD in the environment, as in production.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from qa.build import build_index
+from qa.config import Settings
+from qa.logbook import Logbook
+from qa.pipeline import Pipeline
+from tests.conftest import TINY_CATALOG, TINY_DOCS
+from tests.fakes import FakeEmbedder
+from ui.server import serve
+
+# Each payload sets window.__xss if it ever runs; the tests assert it never does.
+HOSTILE_DOC = """# Hostile page
+
+Oxaliplatin can cause tingling in the hands <img src=x onerror="window.__xss='doc-img'"> and feet.
+
+Irinotecan may cause diarrhoea <svg onload="window.__xss='doc-svg'"></svg> in some people.
+
+Leucovorin helps fluorouracil work better <script>window.__xss='doc-script'</script> [click](javascript:window.__xss='doc-md') in chemotherapy.
+"""
+EXTRA_CATALOG = """
+[[document]]
+id = "surgery-notes"
+title = "Surgery for liver metastases"
+publisher = "Test Surgeons"
+audience = "healthcare professionals"
+dates = "2023"
+
+[[document]]
+id = "hostile"
+title = "Hostile <b>page</b>"
+publisher = "Nobody <i>Inc</i>"
+audience = "patients"
+"""
+EXAMPLES = ("What does cryotherapy use to kill cancer cells?", "What is radiation therapy?")
+
+
+def prepare(folder: Path) -> Settings:
+    sources = folder / "sources"
+    sources.mkdir(parents=True, exist_ok=True)
+    for name, text in TINY_DOCS.items():
+        (sources / name).write_text(text, encoding="utf-8")
+    (sources / "hostile.md").write_text(HOSTILE_DOC, encoding="utf-8")
+    (sources / "catalog.toml").write_text(TINY_CATALOG + EXTRA_CATALOG, encoding="utf-8")
+    # Every in-scope question is answered (the fake embedder's scores are not calibrated);
+    # out-of-scope questions still abstain through the scope rules.
+    return Settings(
+        sources_dir=sources,
+        index_dir=folder / "index",
+        db_path=folder / "var" / "qa.sqlite3",
+        abstain_min_support=-1.0,
+        log_questions=True,
+    )
+
+
+def main(folder: str, port: str) -> None:
+    settings = prepare(Path(folder))
+    embedder = FakeEmbedder()
+    build_index(settings, embedder)
+    pipeline = Pipeline.load(settings, embedder)
+    serve(pipeline, Logbook.open(settings), "127.0.0.1", int(port), examples=EXAMPLES)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:3])

@@ -1,0 +1,35 @@
+"""Small Playwright steps shared by the browser tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ANSWER_TIMEOUT = 60_000  # ms; the machine may be busy with other work
+
+
+def ask(page: Any, question: str) -> Any:
+    """Type a question, press Enter, and return the locator of the new reply."""
+    before = page.locator(".qa-reply").count()
+    box = page.locator("#qa-question textarea, #qa-question input").first
+    box.fill(question)
+    box.press("Enter")
+    reply = page.locator(".qa-reply").nth(before)
+    reply.wait_for(timeout=ANSWER_TIMEOUT)
+    return reply
+
+
+def xss_fired(page: Any) -> Any:
+    return page.evaluate("() => window.__xss")
+
+
+def handler_attributes(page: Any) -> list[str]:
+    """Elements carrying inline event handlers or javascript: links anywhere in the page."""
+    return list(
+        page.evaluate(
+            """() => [...document.querySelectorAll('*')].flatMap(el =>
+                [...el.attributes]
+                  .filter(a => /^on/i.test(a.name) ||
+                               /^\\s*javascript:/i.test(a.value))
+                  .map(a => el.tagName + ' ' + a.name + '=' + a.value))"""
+        )
+    )

@@ -1,0 +1,117 @@
+"""Pure HTML rendering (no browser): escaping, markers, labels, highlights, every status."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from qa.config import Settings
+from qa.errors import ConfigError
+from qa.logbook import Entry
+from qa.pipeline import Pipeline
+from qa.safety import DISCLAIMER
+from qa.types import Answer, Status
+from ui.render import answer_html, document_html, error_html, highlight, user_html
+from ui.review_render import entries_table_html, entry_html, entry_label
+from ui.server import staff_access
+
+EVIL = "<img src=x onerror=alert(1)>\n\n[x](javascript:alert(1))"
+
+
+@pytest.fixture
+def pipeline(built, fake_embedder):
+    return Pipeline.load(built.replace(abstain_min_support=-1.0), fake_embedder)
+
+
+def test_user_text_is_escaped_and_has_no_blank_line():
+    out = user_html(EVIL)
+    assert "<img" not in out and "&lt;img" in out
+    assert "\n" not in out
+
+
+def test_answer_has_markers_sources_highlight_and_disclaimer(pipeline):
+    answer = pipeline.ask("What does radiofrequency ablation use to kill cancer cells?")
+    out = answer_html(answer, pipeline.index.documents)
+    assert "qa-answered" in out
+    for c in answer.citations:
+        assert f"[{c.n}]" in out
+        assert f"<mark>{c.quote}</mark>" in out
+    assert "Surgery for liver metastases" in out
+    assert DISCLAIMER in out
+    assert "\n" not in out
+
+
+def _with_citations(answer: Answer, **changes: Any) -> Answer:
+    return replace(answer, citations=tuple(replace(c, **changes) for c in answer.citations))
+
+
+def test_professional_sources_are_labelled(pipeline):
+    answer = pipeline.ask("What does radiofrequency ablation use to kill cancer cells?")
+    label = "written for healthcare professionals"
+    assert label in answer_html(_with_citations(answer, audience="healthcare professionals"))
+    assert label not in answer_html(_with_citations(answer, audience="patients"))
+
+
+def test_text_from_sources_is_escaped(pipeline):
+    answer = pipeline.ask("What does radiofrequency ablation use to kill cancer cells?")
+    out = answer_html(_with_citations(answer, title=EVIL, publisher="<script>x</script>"))
+    assert "<img" not in out and "<script>" not in out and "&lt;script&gt;" in out
+
+
+@pytest.mark.parametrize(
+    ("status", "css", "kicker"),
+    [
+        (Status.ABSTAINED, "qa-abstained", "Not in my sources"),
+        (Status.ESCALATED, "qa-escalated", "Urgent"),
+        (Status.REJECTED, "qa-rejected", "Please rephrase"),
+    ],
+)
+def test_non_answers_are_styled_and_keep_the_disclaimer(status, css, kicker):
+    out = answer_html(Answer("q", status, EVIL, DISCLAIMER))
+    assert css in out and kicker in out and DISCLAIMER in out
+    assert "<img" not in out
+
+
+def test_error_reply_is_generic_with_disclaimer():
+    out = error_html(DISCLAIMER)
+    assert "went wrong" in out and DISCLAIMER in out
+
+
+def test_highlight_merges_overlaps_and_escapes():
+    assert highlight("a<b>cd", [(1, 3), (2, 4)]) == "a<mark>&lt;b&gt;</mark>cd"
+    assert highlight("abc", [(5, 9)]) == "abc"
+
+
+def test_document_view_escapes(pipeline):
+    doc = pipeline.index.documents["radiation"]
+    out = document_html(replace(doc, text=EVIL))
+    assert "<img" not in out and "&lt;img" in out
+
+
+def test_review_rendering_shows_scores_and_hides_unlogged_questions(pipeline):
+    answer = pipeline.ask("What does radiofrequency ablation use to kill cancer cells?")
+    logged = Entry(1, 0.0, replace(answer, question=EVIL), True)
+    out = entry_html(logged, pipeline.index.documents)
+    for word in ("fused", "dense", "lexical", "Sentences picked", "support"):
+        assert word in out
+    assert "<img" not in out and "<mark>" in out
+    unlogged = Entry(2, 0.0, replace(answer, question=""), False)
+    assert "not logged" in entry_html(unlogged) and "not logged" in entry_label(unlogged)
+    assert "<img" not in entries_table_html([logged, unlogged])
+
+
+def test_staff_access_rules():
+    assert staff_access({}, "127.0.0.1").enabled
+    assert staff_access({}, "127.0.0.1").auth is None
+    assert not staff_access({}, "0.0.0.0").enabled  # no login, not local: no staff app
+    login = staff_access({"QA_STAFF_USER": "u", "QA_STAFF_PASSWORD": "p"}, "0.0.0.0")
+    assert login.enabled and login.auth == ("u", "p")
+    with pytest.raises(ConfigError, match="QA_STAFF_PASSWORD"):
+        staff_access({"QA_STAFF_USER": "u"}, "127.0.0.1")
+
+
+def test_serve_settings_are_validated():
+    with pytest.raises(ConfigError, match="QA_SERVE_CONCURRENCY"):
+        Settings.from_env(env={"QA_SERVE_CONCURRENCY": "0"})

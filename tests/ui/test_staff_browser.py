@@ -1,0 +1,64 @@
+"""The staff app in a real browser: login, review details, marking, golden-suite export."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.evaluate import load_suite
+from tests.ui.conftest import SCREENSHOTS, STAFF_PASSWORD, STAFF_USER
+from tests.ui.helpers import ask
+
+pytestmark = pytest.mark.browser
+
+
+def login(page, password: str = STAFF_PASSWORD) -> None:
+    page.get_by_label("username").fill(STAFF_USER)
+    page.get_by_label("password").fill(password)
+    page.get_by_role("button", name="Login").click()
+
+
+def test_staff_view_needs_the_login(new_page):
+    page = new_page("/staff/")
+    login(page, password="wrong")
+    page.get_by_text("Incorrect Credentials", exact=False).wait_for()
+    assert page.locator("#qa-entries-table").count() == 0
+    login(page)
+    page.locator("#qa-entries-table").wait_for()
+
+
+def test_mark_and_export_a_reviewed_answer(new_page, tmp_path):
+    patient = new_page()
+    question = "What does cryotherapy use to kill cancer cells? my MRN is 00123456"
+    ask(patient, question)
+
+    page = new_page("/staff/")
+    login(page)
+    table = page.locator("#qa-entries-table")
+    table.get_by_text("[record number]", exact=False).first.wait_for()
+    assert "00123456" not in table.inner_text()  # redacted before it was stored
+    # The newest entry is selected: its details, scores and highlighted passages.
+    detail = page.locator("#qa-entry")
+    detail.get_by_text("Retrieved passages", exact=False).wait_for()
+    text = detail.inner_text()
+    for word in ("fused", "dense", "lexical", "Sentences picked", "support", "Cryotherapy"):
+        assert word in text
+    assert detail.locator(".qa-hit mark").count() >= 1
+
+    page.get_by_label("correct").check()
+    page.get_by_label("Comment").fill("good answer <b>bold</b>")
+    page.locator("#qa-save-mark").click()
+    page.locator("#qa-mark-status").get_by_text("marked correct", exact=False).wait_for()
+    page.screenshot(path=str(SCREENSHOTS / "review.png"), full_page=True)
+
+    page.locator("#qa-export").click()
+    page.locator("#qa-export-status").wait_for()
+    link = page.locator("#qa-export-file a").first
+    with page.expect_download() as info:
+        link.click()
+    path = tmp_path / "reviewed.yaml"
+    info.value.save_as(path)
+    suite = load_suite(path)
+    (case,) = [c for c in suite.cases if c.question.startswith("What does cryotherapy")]
+    assert "[record number]" in case.question and "00123456" not in case.question
+    assert case.sources == ("surgery-notes",)
+    assert "correct" in case.tags

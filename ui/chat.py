@@ -1,0 +1,170 @@
+"""The patient app: the chat (with examples, clear, thumbs up/down) and the sources view."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import gradio as gr
+
+from qa.logbook import Logbook
+from qa.pipeline import Pipeline
+from qa.safety import DISCLAIMER
+from qa.types import Answer
+from ui.render import answer_html, error_html, esc, user_html
+from ui.sources import sources_tab
+
+log = logging.getLogger(__name__)
+
+# Questions for the bundled documents, each answered by them (see evals/golden.yaml).
+DEFAULT_EXAMPLES = (
+    "What treatments are there for stage 4 rectal cancer?",
+    "What can be done if rectal cancer has spread to the liver?",
+    "How is recurrent anal cancer treated?",
+    "What is palliative care?",
+)
+# Earlier questions kept per conversation: enough for follow-ups, bounded for long sessions.
+_KEPT_QUESTIONS = 10
+_PLACEHOLDER = (
+    "Ask about recurrent or metastatic rectal or anal cancer. Answers are quoted from trusted "
+    "documents, with their sources."
+)
+
+Message = dict[str, str]
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """One browser session's chat: the messages shown, the user's own questions (for
+    follow-ups) and, for each message, the log entry its thumbs up/down refers to."""
+
+    messages: tuple[Message, ...] = ()
+    questions: tuple[str, ...] = ()
+    entries: tuple[int | None, ...] = ()
+
+    def add(self, question: str, reply_html: str, entry: int | None) -> Conversation:
+        return Conversation(
+            messages=(
+                *self.messages,
+                {"role": "user", "content": user_html(question)},
+                {"role": "assistant", "content": reply_html},
+            ),
+            questions=(*self.questions, question)[-_KEPT_QUESTIONS:],
+            entries=(*self.entries, None, entry),
+        )
+
+    def entry_at(self, index: int) -> int | None:
+        return self.entries[index] if 0 <= index < len(self.entries) else None
+
+
+@dataclass(frozen=True)
+class ChatHandlers:
+    """The chat's event handlers: ask the library, render, log. No QA logic here."""
+
+    pipeline: Pipeline
+    logbook: Logbook
+    examples: Sequence[str] = field(default=DEFAULT_EXAMPLES)
+
+    def respond(self, message: str, conv: Conversation) -> tuple[str, list[Message], Conversation]:
+        if not message or not message.strip():
+            return "", list(conv.messages), conv
+        try:
+            answer: Answer | None = self.pipeline.ask(message, conv.questions)
+        except Exception:
+            # The patient sees a generic message (with the disclaimer); details go to the log.
+            log.exception("answering a chat question failed")
+            answer = None
+        reply = (
+            answer_html(answer, self.pipeline.index.documents) if answer else error_html(DISCLAIMER)
+        )
+        conv = conv.add(message, reply, self._record(answer) if answer else None)
+        return "", list(conv.messages), conv
+
+    def _record(self, answer: Answer) -> int | None:
+        try:
+            return self.logbook.record(answer)
+        except (sqlite3.Error, OSError):
+            log.exception("could not write the logbook %s", self.logbook.path)
+            return None
+
+    def vote(self, conv: Conversation, data: gr.LikeData) -> None:
+        index = data.index if isinstance(data.index, int) else data.index[0]
+        entry = conv.entry_at(index)
+        liked = data.liked
+        up, down = liked is True or liked == "Like", liked is False or liked == "Dislike"
+        if entry is None or not (up or down):
+            return
+        try:
+            self.logbook.vote(entry, up=up)
+        except (sqlite3.Error, OSError):
+            log.exception("could not store a vote in %s", self.logbook.path)
+
+    @staticmethod
+    def clear() -> tuple[str, list[Message], Conversation]:
+        return "", [], Conversation()
+
+
+def banner_html() -> str:
+    return (
+        f'<div class="qa-banner" role="note"><strong>Please note:</strong> {esc(DISCLAIMER)}</div>'
+    )
+
+
+def build_patient_app(handlers: ChatHandlers, max_question_chars: int) -> gr.Blocks:
+    app = gr.Blocks(title="Rectal & anal cancer questions", analytics_enabled=False)
+    with app:
+        gr.HTML(banner_html(), elem_id="qa-banner")
+        with gr.Tabs():
+            with gr.Tab("Chat", id="chat"):
+                _chat_tab(handlers, max_question_chars)
+            with gr.Tab("Sources", id="sources"):
+                sources_tab(handlers.pipeline.index)
+    return app
+
+
+def _chat_tab(handlers: ChatHandlers, max_question_chars: int) -> None:
+    conv = gr.State(Conversation())
+    chatbot = gr.Chatbot(
+        label="Conversation",
+        elem_id="qa-chat",
+        height=480,
+        # Messages are built by ui.render with every outside text escaped; the sanitizer stays
+        # on as a second fence, custom tags are not let through, no LaTeX, no share button.
+        sanitize_html=True,
+        allow_tags=False,
+        latex_delimiters=[],
+        buttons=["copy"],
+        feedback_options=("Like", "Dislike"),
+        placeholder=_PLACEHOLDER,
+    )
+    with gr.Row(equal_height=True):
+        question = gr.Textbox(
+            label="Your question",
+            placeholder="Type your question and press Enter",
+            lines=1,
+            max_lines=3,
+            max_length=max_question_chars,
+            scale=4,
+            min_width=200,
+            elem_id="qa-question",
+            autofocus=True,
+        )
+        send = gr.Button("Ask", variant="primary", scale=1, min_width=80, elem_id="qa-send")
+    clear = gr.Button("Clear conversation", size="sm", elem_id="qa-clear")
+    gr.Markdown("**Example questions** — select one to ask it:")
+    with gr.Row():
+        buttons = [
+            gr.Button(text, size="sm", elem_classes=["qa-example"], min_width=120)
+            for text in handlers.examples
+        ]
+    outputs = [question, chatbot, conv]
+    question.submit(handlers.respond, [question, conv], outputs, api_name="ask")
+    send.click(handlers.respond, [question, conv], outputs, api_visibility="private")
+    for button in buttons:
+        # A button's value is its label, so the example text is the question asked.
+        button.click(handlers.respond, [button, conv], outputs, api_visibility="private")
+    clear.click(handlers.clear, None, outputs, api_visibility="private", queue=False)
+    chatbot.clear(handlers.clear, None, outputs, api_visibility="private", queue=False)
+    chatbot.like(handlers.vote, [conv], None, api_visibility="private")

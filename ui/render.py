@@ -1,0 +1,172 @@
+"""Answers and documents -> HTML for the chat and the sources view (pure functions).
+
+Every piece of text from a user, a source document or the log goes through `esc`: nothing is
+ever rendered as markup that came from outside this module. Gradio's sanitizer (kept on) is a
+second fence, not the first. Line breaks become <br> so the HTML never contains a blank line,
+which would end the HTML block and let the chat's Markdown renderer read what follows.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+
+from qa.types import Answer, Citation, Document, Hit, Status
+
+PROFESSIONALS_LABEL = "written for healthcare professionals"
+# Characters of context either side of a quote when its passage is not among the answer's hits.
+_CONTEXT_CHARS = 300
+
+_KICKERS = {
+    Status.ABSTAINED: "Not in my sources",
+    Status.REJECTED: "Please rephrase",
+    Status.ESCALATED: "Urgent — please act now",
+}
+
+ERROR_MESSAGE = (
+    "Sorry, something went wrong while answering. Please try again in a moment, or ask your "
+    "care team."
+)
+
+
+def esc(text: str) -> str:
+    """HTML-escaped text with line breaks as <br> (and no blank lines)."""
+    return html.escape(text, quote=True).replace("\r", "").replace("\n", "<br>")
+
+
+def user_html(question: str) -> str:
+    return f'<div class="qa-user">{esc(question)}</div>'
+
+
+def disclaimer_html(disclaimer: str) -> str:
+    return f'<p class="qa-disclaimer">{esc(disclaimer)}</p>'
+
+
+def error_html(disclaimer: str) -> str:
+    return (
+        f'<div class="qa-reply qa-error"><p class="qa-kicker">Something went wrong</p>'
+        f"<p>{esc(ERROR_MESSAGE)}</p>{disclaimer_html(disclaimer)}</div>"
+    )
+
+
+def answer_html(answer: Answer, documents: Mapping[str, Document] | None = None) -> str:
+    """One chat reply: the quoted sentences with [n] markers and the sources under them, or a
+    styled abstention, rejection or escalation; always the disclaimer at the end."""
+    status = answer.status
+    if status is not Status.ANSWERED or not answer.sentences:
+        icon = "⚠️ " if status is Status.ESCALATED else ""
+        return (
+            f'<div class="qa-reply qa-{status.value}">'
+            f'<p class="qa-kicker">{icon}{esc(_KICKERS.get(status, "Answer"))}</p>'
+            f"<p>{_strong(esc(answer.text), status is Status.ESCALATED)}</p>"
+            f"{disclaimer_html(answer.disclaimer)}</div>"
+        )
+    lead = _lead(answer)
+    sentences = " ".join(
+        f'{esc(s.text)} <sup class="qa-ref">[{s.citation}]</sup>' for s in answer.sentences
+    )
+    sources = "".join(citation_html(c, answer.hits, documents) for c in answer.citations)
+    return (
+        '<div class="qa-reply qa-answered">'
+        + (f'<p class="qa-notice">{esc(lead)}</p>' if lead else "")
+        + f'<p class="qa-text">{sentences}</p>'
+        + f'<div class="qa-sources"><p class="qa-sources-title">Sources (select to read the '
+        f"passage)</p>{sources}</div>"
+        + f"{disclaimer_html(answer.disclaimer)}</div>"
+    )
+
+
+def citation_html(
+    c: Citation, hits: Sequence[Hit], documents: Mapping[str, Document] | None = None
+) -> str:
+    """A source line (title, publisher, section, audience) that expands to the cited passage
+    with the quoted sentence highlighted. <details> opens with Enter or Space from the keyboard."""
+    section = f' · <span class="qa-section">{esc(c.section)}</span>' if c.section else ""
+    audience = (
+        f' <span class="qa-pro">{esc(PROFESSIONALS_LABEL)}</span>'
+        if c.audience != "patients"
+        else ""
+    )
+    return (
+        f'<details class="qa-cite"><summary>[{c.n}] <strong>{esc(c.title)}</strong> — '
+        f"{esc(c.publisher)}{section}{audience}</summary>"
+        f'<blockquote class="qa-passage">{passage_html(c, hits, documents)}</blockquote>'
+        f"</details>"
+    )
+
+
+def passage_html(
+    c: Citation, hits: Sequence[Hit], documents: Mapping[str, Document] | None = None
+) -> str:
+    """The retrieved passage the quote came from (else the surrounding document text), with
+    the quote in <mark>."""
+    for hit in hits:
+        chunk = hit.chunk
+        if chunk.doc_id == c.source_id and chunk.start <= c.start and c.end <= chunk.end:
+            return highlight(chunk.text, [(c.start - chunk.start, c.end - chunk.start)])
+    doc = documents.get(c.source_id) if documents else None
+    if doc is None or doc.text[c.start : c.end] != c.quote:
+        return highlight(c.quote, [(0, len(c.quote))])
+    lo, hi = max(0, c.start - _CONTEXT_CHARS), min(len(doc.text), c.end + _CONTEXT_CHARS)
+    return highlight(doc.text[lo:hi], [(c.start - lo, c.end - lo)])
+
+
+def highlight(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """Escaped `text` with each (start, end) span wrapped in <mark>; overlaps are merged."""
+    out, pos = [], 0
+    for start, end in _merged(spans, len(text)):
+        out += [esc(text[pos:start]), f"<mark>{esc(text[start:end])}</mark>"]
+        pos = end
+    out.append(esc(text[pos:]))
+    return "".join(out)
+
+
+def sources_table_html(documents: Sequence[Document], chunk_counts: Mapping[str, int]) -> str:
+    rows = "".join(
+        f"<tr><td>{esc(d.meta.title)}</td><td>{esc(d.meta.publisher)}</td>"
+        f"<td>{esc(d.meta.audience.value)}</td><td>{esc(d.meta.dates or 'not stated')}</td>"
+        f"<td>{chunk_counts.get(d.id, 0)}</td></tr>"
+        for d in documents
+    )
+    return (
+        '<div class="qa-table-wrap"><table class="qa-table"><thead><tr><th>Title</th>'
+        "<th>Publisher</th><th>Written for</th><th>Dates</th><th>Passages</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table></div>"
+    )
+
+
+def document_html(doc: Document) -> str:
+    """A document's cleaned text (what citations point into), escaped."""
+    audience = (
+        f' <span class="qa-pro">{esc(PROFESSIONALS_LABEL)}</span>'
+        if doc.meta.audience.value != "patients"
+        else ""
+    )
+    return (
+        f'<div class="qa-document"><h3>{esc(doc.meta.title)}</h3>'
+        f'<p class="qa-meta">{esc(doc.meta.publisher)} · {esc(doc.meta.dates or "not stated")}'
+        f"{audience}</p><div class=\"qa-doc-text\">{esc(doc.text)}</div></div>"
+    )
+
+
+def _lead(answer: Answer) -> str:
+    """Text the pipeline put before the first quoted sentence (the personal-decision notice)."""
+    first = answer.sentences[0]
+    at = answer.text.find(f"{first.text} [{first.citation}]")
+    return answer.text[:at].strip() if at > 0 else ""
+
+
+def _strong(text: str, strong: bool) -> str:
+    return f"<strong>{text}</strong>" if strong else text
+
+
+def _merged(spans: Sequence[tuple[int, int]], length: int) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for start, end in sorted((max(0, s), min(length, e)) for s, e in spans):
+        if end <= start:
+            continue
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out

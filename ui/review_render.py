@@ -1,0 +1,106 @@
+"""Log entries -> HTML for the staff review view (pure functions; all outside text escaped)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+
+from qa.logbook import Entry
+from qa.types import Document, Hit
+from ui.render import answer_html, esc, highlight
+
+NOT_LOGGED = "question text not logged (QA_LOG_QUESTIONS is off)"
+_VOTES = {1: "👍", -1: "👎"}
+
+
+def when(created: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(created))
+
+
+def entry_label(entry: Entry) -> str:
+    """A dropdown label (shown as text by Gradio, never as HTML)."""
+    question = entry.answer.question if entry.question_logged else f"({NOT_LOGGED})"
+    short = question if len(question) <= 70 else question[:69] + "…"
+    return f"#{entry.id} · {when(entry.created)} · {entry.answer.status.value} · {short}"
+
+
+def entries_table_html(entries: Sequence[Entry]) -> str:
+    if not entries:
+        return "<p>No questions logged yet.</p>"
+    rows = "".join(
+        f"<tr><td>{e.id}</td><td>{esc(when(e.created))}</td><td>{esc(e.answer.status.value)}</td>"
+        f"<td>{_VOTES.get(e.vote or 0, '–')}</td>"
+        f"<td>{esc(e.mark.verdict.value) if e.mark else '–'}</td>"
+        f"<td>{esc(e.answer.question) if e.question_logged else '<em>not logged</em>'}</td></tr>"
+        for e in entries
+    )
+    return (
+        '<div class="qa-table-wrap"><table class="qa-table" id="qa-entries"><thead><tr>'
+        "<th>#</th><th>When</th><th>Status</th><th>Patient vote</th><th>Staff mark</th>"
+        f"<th>Question</th></tr></thead><tbody>{rows}</tbody></table></div>"
+    )
+
+
+def entry_html(entry: Entry, documents: Mapping[str, Document] | None = None) -> str:
+    """Everything staff need to judge one reply: question, status and why, the reply as the
+    patient saw it, the sentences picked with their scores, and every retrieved passage with
+    its dense, lexical and fused scores and the quoted sentences highlighted."""
+    a = entry.answer
+    question = esc(a.question) if entry.question_logged else f"<em>{esc(NOT_LOGGED)}</em>"
+    why = esc(a.reason) if a.reason else "—"
+    evidence = "".join(
+        f"<tr><td>{esc(k)}</td><td>{v:.4f}</td></tr>" for k, v in sorted(a.evidence.items())
+    )
+    sentences = "".join(
+        f"<tr><td>[{s.citation}]</td><td>{esc(s.text)}</td><td>{s.score:.4f}</td>"
+        f"<td>{s.dense:.4f}</td><td>{s.lexical:.4f}</td></tr>"
+        for s in a.sentences
+    )
+    return (
+        f'<div class="qa-entry"><h4>Question #{entry.id} ({esc(when(entry.created))})</h4>'
+        f"<p>{question}</p>"
+        f"<p><strong>Status:</strong> {esc(a.status.value)}"
+        + (f" ({esc(a.escalation)})" if a.escalation else "")
+        + f" · <strong>Why:</strong> {why}</p>"
+        + _table("Evidence", ["measure", "value"], evidence)
+        + f"<h4>Reply shown</h4>{answer_html(a, documents)}"
+        + _table("Sentences picked", ["cite", "sentence", "score", "dense", "lexical"], sentences)
+        + f"<h4>Retrieved passages ({len(a.hits)})</h4>"
+        + "".join(hit_html(i, h, entry) for i, h in enumerate(a.hits, 1))
+        + "</div>"
+    )
+
+
+def hit_html(rank: int, hit: Hit, entry: Entry) -> str:
+    chunk = hit.chunk
+    quoted = [
+        (c.start - chunk.start, c.end - chunk.start)
+        for c in entry.answer.citations
+        if c.source_id == chunk.doc_id and chunk.start <= c.start and c.end <= chunk.end
+    ]
+    return (
+        f'<div class="qa-hit"><p><strong>{rank}. {esc(chunk.doc_id)}</strong>'
+        + (f" · {esc(chunk.section)}" if chunk.section else "")
+        + f" · chunk {esc(chunk.id)}<br>fused {hit.score:.4f} · dense {_score(hit.dense_score)}"
+        f" (rank {_rank(hit.dense_rank)}) · lexical {_score(hit.lexical_score)}"
+        f" (rank {_rank(hit.lexical_rank)})</p>"
+        f'<blockquote class="qa-passage">{highlight(chunk.text, quoted)}</blockquote></div>'
+    )
+
+
+def _table(title: str, headers: Sequence[str], rows: str) -> str:
+    if not rows:
+        return ""
+    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
+    return (
+        f'<h4>{esc(title)}</h4><div class="qa-table-wrap"><table class="qa-table"><thead><tr>'
+        f"{head}</tr></thead><tbody>{rows}</tbody></table></div>"
+    )
+
+
+def _score(value: float | None) -> str:
+    return "—" if value is None else f"{value:.4f}"
+
+
+def _rank(value: int | None) -> str:
+    return "not found" if value is None else str(value)

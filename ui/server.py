@@ -1,0 +1,148 @@
+"""One web server, two Gradio apps: the patient app at `/` (open) and the staff app at
+`/staff/` (behind a login when QA_STAFF_USER / QA_STAFF_PASSWORD are set).
+
+Gradio's `auth=` guards a whole app, so the staff view is a separate app rather than a tab:
+patients never meet a login, and the patient app's API has no staff endpoints at all.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import gradio as gr
+from fastapi import FastAPI
+
+from qa.config import Settings
+from qa.errors import ConfigError
+from qa.logbook import Logbook
+from qa.pipeline import Pipeline
+from ui.chat import DEFAULT_EXAMPLES, ChatHandlers, build_patient_app
+from ui.staff import StaffHandlers, build_staff_app
+from ui.style import CSS
+
+STAFF_PATH = "/staff"
+# Staff review is one person at a time; a small queue is plenty.
+_STAFF_QUEUE = 16
+
+
+@dataclass(frozen=True)
+class StaffAccess:
+    enabled: bool
+    auth: tuple[str, str] | None = None
+    note: str = ""
+
+
+def staff_access(env: Mapping[str, str], host: str) -> StaffAccess:
+    """Whether the staff app is served, and with which login (from the environment only)."""
+    user, password = env.get("QA_STAFF_USER", ""), env.get("QA_STAFF_PASSWORD", "")
+    if bool(user) != bool(password):
+        raise ConfigError("set both QA_STAFF_USER and QA_STAFF_PASSWORD, or neither")
+    if user:
+        return StaffAccess(True, (user, password), "login required")
+    if _is_loopback(host):
+        return StaffAccess(True, None, "no login set; reachable from this machine only")
+    # Without a login, question logs must not be reachable from the network.
+    return StaffAccess(
+        False,
+        None,
+        "off: set QA_STAFF_USER and QA_STAFF_PASSWORD to review answers on a non-local host",
+    )
+
+
+def create_app(
+    pipeline: Pipeline,
+    logbook: Logbook,
+    staff: StaffAccess,
+    examples: Sequence[str] = DEFAULT_EXAMPLES,
+) -> FastAPI:
+    settings = pipeline.settings
+    patient = build_patient_app(
+        ChatHandlers(pipeline, logbook, tuple(examples)), settings.max_question_chars
+    )
+    # A bounded queue: when it is full, Gradio tells the user it is busy instead of hanging.
+    patient.queue(
+        default_concurrency_limit=settings.serve_concurrency, max_size=settings.serve_queue_size
+    )
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    blocked = _blocked_paths(settings)
+    if staff.enabled:
+        reviewer = build_staff_app(StaffHandlers(pipeline.index, logbook))
+        reviewer.queue(default_concurrency_limit=1, max_size=_STAFF_QUEUE)
+        _mount(app, reviewer, STAFF_PATH, blocked, staff.auth)
+    # Mounted last: "/" would otherwise catch /staff requests.
+    _mount(app, patient, "/", blocked, None)
+    return app
+
+
+def _mount(
+    app: FastAPI,
+    blocks: gr.Blocks,
+    path: str,
+    blocked: list[str],
+    auth: tuple[str, str] | None,
+) -> None:
+    gr.mount_gradio_app(
+        app,
+        blocks,
+        path,
+        auth=auth,
+        auth_message="Staff review: please log in." if auth else None,
+        footer_links=[],  # no API page, no "built with" link, no settings page
+        run_history=False,  # nothing saved in the browser
+        enable_monitoring=False,
+        mcp_server=False,
+        ssr_mode=False,
+        allowed_paths=[],
+        blocked_paths=blocked,
+        show_error=False,  # errors stay in the server log
+        css=CSS,
+    )
+
+
+def _blocked_paths(settings: Settings) -> list[str]:
+    """The index, the logbook's folder and the sources are never served as files."""
+    return [
+        str(p.resolve())
+        for p in (settings.index_dir, settings.db_path.parent, settings.sources_dir)
+    ]
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def serve(
+    pipeline: Pipeline,
+    logbook: Logbook,
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    env: Mapping[str, str] | None = None,
+    examples: Sequence[str] = DEFAULT_EXAMPLES,
+) -> None:
+    """Run the server until interrupted (never shared through a Gradio tunnel)."""
+    import uvicorn
+
+    # Read by Gradio when it would send usage data or check for updates: never, here.
+    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    staff = staff_access(os.environ if env is None else env, host)
+    app = create_app(pipeline, logbook, staff, examples)
+    base = f"http://{host}:{port}"
+    print(f"chat: {base}/", file=sys.stderr)
+    print(
+        f"staff review: {base}{STAFF_PATH}/ ({staff.note})"
+        if staff.enabled
+        else f"staff review {staff.note}",
+        file=sys.stderr,
+    )
+    print(f"question log: {logbook.path} (question text "
+          f"{'kept, redacted' if logbook.log_questions else 'not kept'})", file=sys.stderr)
+    uvicorn.run(app, host=host, port=port, log_level="warning")

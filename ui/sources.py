@@ -1,0 +1,30 @@
+"""The sources view: every document with its metadata; pick one to read its cleaned text."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import gradio as gr
+
+from qa.store import IndexData
+from ui.render import document_html, esc, sources_table_html
+
+
+def sources_tab(index: IndexData) -> None:
+    """Add the view's components to the Blocks being built."""
+    documents = sorted(index.documents.values(), key=lambda d: d.meta.title.lower())
+    counts = Counter(c.doc_id for c in index.chunks)
+    gr.HTML(sources_table_html(documents, counts), elem_id="qa-sources-table")
+    picker = gr.Dropdown(
+        choices=[(d.meta.title, d.id) for d in documents],
+        value=None,
+        label="Read a document",
+        elem_id="qa-source-picker",
+    )
+    text = gr.HTML(elem_id="qa-source-text")
+
+    def read_document(doc_id: str | None) -> str:
+        doc = index.documents.get(doc_id or "")
+        return document_html(doc) if doc else f"<p>{esc('Choose a document above.')}</p>"
+
+    picker.change(read_document, picker, text, api_visibility="private", queue=False)

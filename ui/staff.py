@@ -1,0 +1,128 @@
+"""The staff app: review logged answers, mark them, export marked cases as a golden suite."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from qa.export import export_suite
+from qa.logbook import Logbook, Mark, Verdict
+from qa.store import IndexData
+from ui.render import esc
+from ui.review_render import entries_table_html, entry_html, entry_label
+from ui.sources import sources_tab
+
+RECENT = 100
+EXPORT_NAME = "reviewed-golden.yaml"
+
+
+@dataclass(frozen=True)
+class StaffHandlers:
+    index: IndexData
+    logbook: Logbook
+
+    def refresh(self) -> tuple[str, Any]:
+        entries = self.logbook.recent(RECENT)
+        choices = [(entry_label(e), e.id) for e in entries]
+        return entries_table_html(entries), gr.Dropdown(
+            choices=choices, value=entries[0].id if entries else None
+        )
+
+    def show(self, entry_id: int | None) -> tuple[str, Any, str, str, str]:
+        entry = self.logbook.get(entry_id) if entry_id is not None else None
+        if entry is None:
+            return "<p>Choose a question above.</p>", None, "", "", ""
+        mark = entry.mark
+        return (
+            entry_html(entry, self.index.documents),
+            mark.verdict.value if mark else None,
+            mark.comment if mark else "",
+            mark.expected_source if mark else "",
+            mark.expected_phrase if mark else "",
+        )
+
+    def save(
+        self, entry_id: int | None, verdict: str | None, comment: str, source: str, phrase: str
+    ) -> tuple[str, str]:
+        if entry_id is None or not verdict:
+            return "<p>Choose a question and a mark (correct, wrong or unsafe) first.</p>", ""
+        saved = self.logbook.mark(
+            entry_id, Mark(Verdict(verdict), comment or "", source or "", phrase or "")
+        )
+        message = f"Saved: #{entry_id} marked {verdict}." if saved else "That entry was purged."
+        return f'<p id="qa-mark-status">{esc(message)}</p>', self.refresh()[0]
+
+    def export(self) -> tuple[str | None, str]:
+        result = export_suite(self.logbook.marked())
+        notes = "".join(f"<li>#{i}: {esc(why)}</li>" for i, why in result.skipped)
+        skipped = f"<p>Skipped:</p><ul>{notes}</ul>" if notes else ""
+        if not result.exported:
+            return None, f"<p>No marked case can be exported yet.</p>{skipped}"
+        # A fresh temporary folder per export: Gradio copies the file into its own cache
+        # and serves it only through this (login-protected) app.
+        path = Path(tempfile.mkdtemp(prefix="qa-export-")) / EXPORT_NAME
+        path.write_text(result.yaml_text, encoding="utf-8")
+        summary = f"Exported {len(result.exported)} case(s) to {EXPORT_NAME}."
+        return str(path), f'<p id="qa-export-status">{esc(summary)}</p>{skipped}'
+
+
+def build_staff_app(handlers: StaffHandlers) -> gr.Blocks:
+    app = gr.Blocks(title="Staff review — rectal & anal cancer Q&A", analytics_enabled=False)
+    with app:
+        if not handlers.logbook.log_questions:
+            gr.HTML(
+                '<div class="qa-banner">Question logging is off: answers, scores and votes are '
+                "kept, but not what patients asked. Set QA_LOG_QUESTIONS=1 to keep redacted "
+                f"questions for {handlers.logbook.retention_days} days.</div>"
+            )
+        with gr.Tabs():
+            with gr.Tab("Review", id="review"):
+                _review_tab(handlers, app)
+            with gr.Tab("Sources", id="sources"):
+                sources_tab(handlers.index)
+    return app
+
+
+def _review_tab(handlers: StaffHandlers, app: gr.Blocks) -> None:
+    refresh = gr.Button("Refresh", size="sm", elem_id="qa-refresh")
+    table = gr.HTML(elem_id="qa-entries-table")
+    pick = gr.Dropdown(label="Question to review", choices=[], elem_id="qa-entry-picker")
+    detail = gr.HTML(elem_id="qa-entry")
+    with gr.Group():
+        verdict = gr.Radio(
+            [v.value for v in Verdict], label="Mark this answer", elem_id="qa-verdict"
+        )
+        comment = gr.Textbox(label="Comment", lines=2, elem_id="qa-comment")
+        sources = sorted(handlers.index.documents)
+        source = gr.Dropdown(
+            choices=["", *sources],
+            value="",
+            label="Expected source (optional: the document that answers it)",
+            elem_id="qa-expected-source",
+        )
+        phrase = gr.Textbox(
+            label="Expected phrase (optional: words the right answer contains)",
+            elem_id="qa-expected-phrase",
+        )
+        save = gr.Button("Save mark", variant="primary", elem_id="qa-save-mark")
+    saved = gr.HTML(elem_id="qa-mark-result")
+    export = gr.Button("Export marked cases (golden-suite YAML)", elem_id="qa-export")
+    download = gr.File(label="Golden suite", interactive=False, elem_id="qa-export-file")
+    exported = gr.HTML(elem_id="qa-export-result")
+
+    app.load(handlers.refresh, None, [table, pick], api_visibility="private")
+    refresh.click(handlers.refresh, None, [table, pick], api_visibility="private")
+    pick.change(
+        handlers.show, pick, [detail, verdict, comment, source, phrase], api_visibility="private"
+    )
+    save.click(
+        handlers.save,
+        [pick, verdict, comment, source, phrase],
+        [saved, table],
+        api_visibility="private",
+    )
+    export.click(handlers.export, None, [download, exported], api_visibility="private")

@@ -1,0 +1,34 @@
+"""The app's CSS. Kept in Python so it ships with the package without package-data rules."""
+
+CSS = """
+/* Nothing may push the page wider than a 390-px phone: long words and URLs wrap. */
+.qa-reply, .qa-user, .qa-document, .qa-entry { overflow-wrap: anywhere; word-break: break-word; }
+.qa-table-wrap { max-width: 100%; overflow-x: auto; }
+.qa-table { border-collapse: collapse; width: 100%; font-size: 0.9em; }
+.qa-table th, .qa-table td { border: 1px solid #d0d7de; padding: 4px 6px; text-align: left;
+  vertical-align: top; }
+.qa-banner { border: 2px solid #b45309; background: #fffbeb; color: #451a03; padding: 8px 12px;
+  border-radius: 8px; font-size: 0.95em; }
+.qa-disclaimer { font-size: 0.85em; color: #57534e; border-top: 1px solid #e7e5e4;
+  margin-top: 8px; padding-top: 6px; }
+.qa-kicker { font-weight: 700; margin-bottom: 4px; }
+.qa-notice { font-style: italic; }
+.qa-ref { font-weight: 700; }
+.qa-sources-title { font-weight: 600; font-size: 0.95em; margin: 8px 0 4px; }
+.qa-cite summary { cursor: pointer; padding: 2px 0; }
+.qa-cite summary:focus-visible, .qa-example:focus-visible { outline: 3px solid #2563eb;
+  outline-offset: 2px; }
+.qa-passage { margin: 4px 0 8px; padding-left: 8px; border-left: 3px solid #a8a29e; }
+.qa-passage mark, .qa-doc-text mark { background: #fde047; color: #1c1917; }
+.qa-pro { display: inline-block; font-size: 0.8em; background: #e0e7ff; color: #1e3a8a;
+  border-radius: 4px; padding: 0 4px; }
+.qa-abstained, .qa-rejected { border-left: 4px solid #64748b; padding-left: 8px;
+  background: #f1f5f9; color: #1e293b; }
+.qa-escalated { border: 3px solid #b91c1c; background: #fef2f2; color: #7f1d1d; padding: 8px;
+  border-radius: 8px; font-size: 1.1em; }
+.qa-escalated .qa-kicker { color: #b91c1c; font-size: 1.2em; text-transform: uppercase; }
+.qa-error { border-left: 4px solid #b45309; padding-left: 8px; }
+.qa-doc-text { white-space: normal; max-height: 60vh; overflow-y: auto; }
+.qa-entry h4 { margin: 12px 0 4px; }
+.qa-hit { border: 1px solid #e7e5e4; border-radius: 6px; padding: 6px; margin: 6px 0; }
+"""
