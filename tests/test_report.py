@@ -194,17 +194,26 @@ def test_provenance_warnings_name_the_differing_settings() -> None:
 
 
 @pytest.fixture
-def cli_eval(built: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def suite_path(tmp_path: Path) -> Path:
+    path = tmp_path / "tiny.yaml"
+    path.write_text(textwrap.dedent(SUITE), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def pipeline(built: Settings) -> Pipeline:
+    return Pipeline.load(built, FakeEmbedder())
+
+
+@pytest.fixture
+def cli_eval(built: Settings, suite_path: Path, pipeline: Pipeline, monkeypatch):
     """Run `qa eval` on the tiny suite against the fake-built index; returns (run, suite path)."""
-    suite = tmp_path / "tiny.yaml"
-    suite.write_text(textwrap.dedent(SUITE), encoding="utf-8")
-    pipeline = Pipeline.load(built, FakeEmbedder())
     monkeypatch.setattr(cli, "_pipeline", lambda s, rebuild=False: pipeline)
 
     def run(*extra: str) -> int:
-        return cli.main(["eval", str(suite), "--index", str(built.index_dir), *extra])
+        return cli.main(["eval", str(suite_path), "--index", str(built.index_dir), *extra])
 
-    return run, suite
+    return run, suite_path
 
 
 def test_report_json_and_html_are_written(cli_eval, tmp_path: Path, capsys) -> None:
@@ -277,10 +286,7 @@ def test_resume_needs_report(cli_eval, capsys) -> None:
     assert "--report" in capsys.readouterr().err
 
 
-def test_resume_skips_finished_cases(built: Settings, tmp_path: Path) -> None:
-    suite_path = tmp_path / "tiny.yaml"
-    suite_path.write_text(textwrap.dedent(SUITE), encoding="utf-8")
-    pipeline = Pipeline.load(built, FakeEmbedder())
+def test_resume_skips_finished_cases(suite_path: Path, pipeline: Pipeline, tmp_path: Path) -> None:
     suite = load_suite(suite_path)
     out = tmp_path / "out"
     asked: list[str] = []
@@ -302,10 +308,9 @@ def test_resume_skips_finished_cases(built: Settings, tmp_path: Path) -> None:
     assert sorted(cid for _, cid in done) == sorted(c.id for c in suite.cases)
 
 
-def test_an_interrupted_run_keeps_finished_cases(built: Settings, tmp_path: Path) -> None:
-    suite_path = tmp_path / "tiny.yaml"
-    suite_path.write_text(textwrap.dedent(SUITE), encoding="utf-8")
-    pipeline = Pipeline.load(built, FakeEmbedder())
+def test_an_interrupted_run_keeps_finished_cases(
+    suite_path: Path, pipeline: Pipeline, tmp_path: Path
+) -> None:
     suite = load_suite(suite_path)
     calls = 0
 
