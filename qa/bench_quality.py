@@ -9,6 +9,7 @@ BM25-only retrieval, and whether the extracted answer quotes its own answer.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import random
@@ -152,7 +153,9 @@ def run(
     corpus = read_medquad(path, source)
     say(f"{len(corpus.documents)} answer documents, {len(corpus.pairs)} questions")
     started = time.perf_counter()
-    build_index(settings, embedder, progress=say, show_bars=progress, given=corpus.documents)
+    # build_index prints its bar headings to stdout; keep stdout for the result (--json).
+    with contextlib.redirect_stdout(sys.stderr):
+        build_index(settings, embedder, progress=say, show_bars=progress, given=corpus.documents)
     index = load_index(settings.index_dir)
     index_seconds = time.perf_counter() - started
 

@@ -17,7 +17,8 @@ td,th{border:1px solid #ddd;padding:4px 6px;vertical-align:top;text-align:left}
 th{background:#f3f3f3}.pass{color:#176f2c;font-weight:600}.fail{color:#b00020;font-weight:600}
 .reg{background:#fde7ea}.warn{background:#fff4d6;padding:6px 10px;margin:4px 0}
 .charts{display:flex;flex-wrap:wrap;gap:24px}.small{color:#666;font-size:12px}
-td.q{max-width:280px}td.a{max-width:520px}code{font-size:12px}
+td.q{max-width:280px}code{font-size:12px}
+.cites{list-style:none;padding-left:8px;color:#555;font-size:12px}
 """
 _GREEN, _RED, _BLUE, _ORANGE = "#2e8b57", "#c0392b", "#3b6fb6", "#e08a1e"
 
@@ -206,7 +207,7 @@ def _cases_table(cases: Sequence[dict[str, Any]]) -> str:
                 _e(_expected(c)),
                 verdict,
                 _e(c.get("status")),
-                f"{_e(c.get('answer'))}" + (f"<ol class=small>{cites}</ol>" if cites else ""),
+                f"{_e(c.get('answer'))}" + (f"<ul class=cites>{cites}</ul>" if cites else ""),
                 reasons,
                 _e(c.get("support")),
             ]
