@@ -18,7 +18,7 @@ from qa.config import Settings
 from qa.embedding import Embedder
 from qa.errors import IndexProblem, SourceError
 from qa.lexical import LexicalIndex, Terms
-from qa.sources import load_sources
+from qa.sources import LoadReport, load_sources
 from qa.store import FORMAT_VERSION, IndexData, SentenceRow, load_index, write_build
 from qa.tokens import ENCODING, count_tokens
 from qa.types import Chunk, Document
@@ -53,20 +53,30 @@ def corpus_hash(sources_dir: Path) -> str:
     return digest.hexdigest()
 
 
+def documents_hash(documents: Sequence[Document]) -> str:
+    """sha256 over the ids and cleaned texts of documents given in memory."""
+    digest = hashlib.sha256()
+    for doc in sorted(documents, key=lambda d: d.id):
+        digest.update(doc.id.encode() + b"\x00" + hashlib.sha256(doc.text.encode()).digest())
+    return digest.hexdigest()
+
+
 def build_index(
     settings: Settings,
     embedder: Embedder,
     progress: Callable[[str], None] | None = None,
     show_bars: bool = False,
+    given: Sequence[Document] | None = None,
 ) -> BuildReport:
     """Build the index for `settings.sources_dir` into `settings.index_dir` and make it current.
 
     Vectors of chunks and sentences whose embedded text is unchanged are taken from the
-    current build instead of being computed again.
+    current build instead of being computed again. `given` documents, if any, are indexed instead
+    of the sources folder (an external benchmark corpus built in memory).
     """
     say = progress or (lambda _msg: None)
     started = time.perf_counter()
-    report = load_sources(settings.sources_dir)
+    report = load_sources(settings.sources_dir) if given is None else LoadReport(tuple(given), ())
     for problem in report.problems:
         say(f"warning: {problem}")
     if not report.documents:
@@ -120,7 +130,9 @@ def build_index(
         "tokenizer": ENCODING,
         "chunking": settings.chunking_fingerprint(),
         "sources_dir": str(settings.sources_dir),
-        "corpus_hash": corpus_hash(settings.sources_dir),
+        "corpus_hash": corpus_hash(settings.sources_dir)
+        if given is None
+        else documents_hash(report.documents),
         "documents": len(documents),
         "chunks": len(chunks),
         "sentences": len(sentence_rows),

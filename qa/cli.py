@@ -22,6 +22,7 @@ from qa.errors import ConfigError, IndexProblem, QAError
 from qa.safety import DISCLAIMER
 
 if TYPE_CHECKING:
+    from qa.evaluate import Report
     from qa.pipeline import Pipeline
     from qa.types import Answer
 
@@ -79,6 +80,27 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("suites", nargs="+", type=Path, metavar="SUITE.yaml")
     sp.add_argument("--json", action="store_true", help="print the report as JSON")
     sp.add_argument("--verbose", action="store_true", help="print every failed case's reasons")
+    sp.add_argument(
+        "--report",
+        type=Path,
+        metavar="DIR",
+        help="write DIR/report.json, DIR/report.html and DIR/cases.jsonl (one line per case)",
+    )
+    sp.add_argument(
+        "--resume",
+        action="store_true",
+        help="with --report: skip the cases already in DIR/cases.jsonl (an interrupted run)",
+    )
+    sp.add_argument(
+        "--baseline", type=Path, metavar="OLD/report.json", help="compare with an earlier report"
+    )
+    sp.add_argument(
+        "--tolerance",
+        type=float,
+        default=0.02,
+        help="with --baseline: exit 1 when a metric got worse by more than this (default 0.02)",
+    )
+    sp.add_argument("--quiet", action="store_true", help="no progress bar")
     paths(sp)
 
     sp = sub.add_parser(
@@ -108,6 +130,30 @@ def _parser() -> argparse.ArgumentParser:
         "--rebuild", action="store_true", help="rebuild the index first if it is missing or stale"
     )
     paths(sp)
+
+    sp = sub.add_parser(
+        "bench-quality",
+        help="retrieval and extraction quality on an external benchmark (MedQuAD)",
+        description=(
+            "Index the MedQuAD answers (each answer one document) into a separate index folder, "
+            "ask the questions and report Recall@1/5/10 and MRR@10 of each question's own answer "
+            "for hybrid, dense-only and BM25-only retrieval, and how often the extracted answer "
+            "quotes it. Data: MedQuAD (Ben Abacha & Demner-Fushman, 2019), CC BY 4.0."
+        ),
+    )
+    sp.add_argument("benchmark", choices=["medquad"])
+    sp.add_argument("path", type=Path, help="medquad.jsonl(.gz): one JSON pair per line")
+    sp.add_argument("--source", help="only pairs from this source, e.g. CancerGov")
+    sp.add_argument("--sample", type=int, help="ask a fixed random sample of N questions")
+    sp.add_argument("--seed", type=int, default=13, help="sampling seed (default 13)")
+    sp.add_argument(
+        "--index",
+        type=Path,
+        dest="bench_index",
+        help="benchmark index folder (default: under the temp folder; never the app's index)",
+    )
+    sp.add_argument("--json", action="store_true", help="print the result as JSON")
+    sp.add_argument("--quiet", action="store_true", help="no progress output")
 
     sp = sub.add_parser("chat", help="ask questions at an interactive prompt")
     sp.add_argument(
@@ -158,6 +204,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "ask": _cmd_ask,
             "eval": _cmd_eval,
             "calibrate": _cmd_calibrate,
+            "bench-quality": _cmd_bench_quality,
             "chat": _cmd_chat,
             "serve": _cmd_serve,
         }[args.command]
@@ -248,29 +295,71 @@ def render_text(answer: Answer) -> str:
 def _cmd_eval(
     args: argparse.Namespace, settings: Settings, mins: dict[str, float], maxs: dict[str, float]
 ) -> int:
-    from qa.evaluate import load_suite, run_suite, unmet_bounds
+    from qa.compare import compare, comparison_lines
+    from qa.evaluate import load_suite, unmet_bounds
+    from qa.report import (
+        CASES_JSONL,
+        load_baseline,
+        provenance,
+        report_json,
+        run_suites,
+        write_report,
+    )
 
+    if args.resume and args.report is None:
+        raise ConfigError("--resume needs --report DIR (the folder of the interrupted run)")
+    baseline = load_baseline(args.baseline) if args.baseline else None
     pipeline = _pipeline(settings)
     known = pipeline.index.documents.keys()
     suites = [load_suite(p, known) for p in args.suites]
+    try:
+        reports = run_suites(
+            suites, pipeline.ask, pipeline.index, args.report, args.resume, not args.quiet
+        )
+    except KeyboardInterrupt:
+        if args.report is not None:
+            print(
+                f"finished cases are in {args.report / CASES_JSONL}; "
+                "run the same command with --resume to continue",
+                file=sys.stderr,
+            )
+        raise
+    data = report_json(reports, provenance(settings, pipeline.index.manifest, args.suites))
     failed = False
-    for suite in suites:
-        report = run_suite(suite, pipeline.ask, pipeline.index)
+    for report in reports:
         problems = unmet_bounds(report, mins, maxs)
         failed = failed or bool(problems)
         if args.json:
             print(json.dumps(report.to_json(), ensure_ascii=False))
         else:
-            print(f"suite {report.suite} ({len(report.results)} cases)")
-            for name, value in report.metrics.items():
-                print(f"  {name:20} {'n/a' if value is None else value}")
-            bad = [r for r in report.results if not r.passed]
-            print(f"  failed cases: {len(bad)}")
-            for r in bad if args.verbose else []:
-                print(f"    - {r.case.id}: {'; '.join(r.reasons)}")
+            _print_report(report, args.verbose)
         for p in problems:
             print(f"FAILED: {p}", file=sys.stderr)
+    if baseline is not None:
+        data["comparison"] = compare(data, baseline, args.tolerance)
+        out = sys.stderr if args.json else sys.stdout
+        print("\n".join(comparison_lines(data["comparison"])), file=out)
+        if data["comparison"]["regressed"]:
+            print(
+                f"FAILED: a metric dropped by more than the tolerance {args.tolerance}",
+                file=sys.stderr,
+            )
+            failed = True
+    if args.report is not None:
+        _, html_path = write_report(args.report, data)
+        print(f"report: {html_path}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _print_report(report: Report, verbose: bool) -> None:
+    data = report.to_json()
+    print(f"suite {report.suite} ({len(data['cases'])} cases)")
+    for name, value in {**report.metrics, **data["retrieval"]}.items():
+        print(f"  {name:20} {'n/a' if value is None else value}")
+    bad = [c for c in data["cases"] if not c["passed"]]
+    print(f"  failed cases: {len(bad)}")
+    for c in bad if verbose else []:
+        print(f"    - {c['id']}: {'; '.join(c['reasons'])}")
 
 
 def _cmd_calibrate(args: argparse.Namespace, settings: Settings, *_: Any) -> int:
@@ -278,6 +367,32 @@ def _cmd_calibrate(args: argparse.Namespace, settings: Settings, *_: Any) -> int
 
     pipeline = _pipeline(settings)
     print(calibrate(pipeline, args.suites, args.max_false_abstain))
+    return 0
+
+
+def _cmd_bench_quality(args: argparse.Namespace, settings: Settings, *_: Any) -> int:
+    from qa import bench_quality
+    from qa.embedding import SentenceTransformerEmbedder
+
+    if args.sample is not None and args.sample < 1:
+        raise ConfigError(f"--sample must be at least 1, got {args.sample}")
+    index_dir = args.bench_index or bench_quality.default_index_dir(args.source)
+    if index_dir.resolve() == settings.index_dir.resolve():
+        raise ConfigError(f"--index {index_dir} is the app's index; give another folder")
+    result = bench_quality.run(
+        args.path,
+        SentenceTransformerEmbedder(settings.model, settings.embed_batch_size),
+        settings.replace(index_dir=index_dir),
+        source=args.source,
+        sample=args.sample,
+        seed=args.seed,
+        progress=not args.quiet,
+        say=None if args.quiet else lambda m: print(m, file=sys.stderr),
+    )
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        print("\n".join(bench_quality.summary_lines(result)))
     return 0
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import statistics
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,13 @@ from typing import Any
 import yaml
 
 from qa.errors import SuiteError
+from qa.metrics import (
+    CaseRecord,
+    CitedSource,
+    retrieval_metrics,
+    suite_metrics,
+    tag_breakdown,
+)
 from qa.store import IndexData
 from qa.text import word_count
 from qa.types import Answer, Status
@@ -60,18 +66,56 @@ class CaseResult:
             "reasons": list(self.reasons),
         }
 
+    def record(self, suite: str = "") -> CaseRecord:
+        """The flat form a report (and `cases.jsonl`) keeps of this case."""
+        a, c = self.answer, self.case
+        support = a.evidence.get("support")
+        return CaseRecord(
+            suite=suite,
+            id=c.id,
+            question=c.question,
+            tags=c.tags,
+            expect_abstain=c.abstain,
+            expect_escalate=c.escalate,
+            expect_sources=c.sources,
+            has_phrases=bool(c.all_of),
+            status=a.status.value,
+            passed=self.passed,
+            reasons=self.reasons,
+            answer=a.text,
+            answer_words=word_count(" ".join(s.text for s in a.sentences)),
+            citations=tuple(CitedSource(x.n, x.source_id, x.title, x.section) for x in a.citations),
+            citations_ok=self.citations_ok,
+            disclaimer=bool(a.disclaimer),
+            retrieved=tuple(h.chunk.doc_id for h in a.hits),
+            support=None if support is None else round(float(support), 4),
+            reason=a.reason,
+        )
+
 
 @dataclass(frozen=True)
 class Report:
     suite: str
     metrics: dict[str, float | None]
     results: tuple[CaseResult, ...] = field(default=())
+    # Every case of the suite in order, including cases resumed from an earlier run (which
+    # have no CaseResult); empty means "derive from results".
+    records: tuple[CaseRecord, ...] = field(default=())
+    path: str = ""
+
+    @property
+    def cases(self) -> tuple[CaseRecord, ...]:
+        return self.records or tuple(r.record(self.suite) for r in self.results)
 
     def to_json(self) -> dict[str, Any]:
+        cases = self.cases
         return {
             "suite": self.suite,
+            "path": self.path,
             "metrics": self.metrics,
-            "cases": [r.to_json() for r in self.results],
+            "retrieval": retrieval_metrics(cases),
+            "tags": tag_breakdown(cases),
+            "cases": [r.to_json() for r in cases],
         }
 
 
@@ -215,24 +259,7 @@ def score_case(case: Case, answer: Answer, index: IndexData) -> CaseResult:
 
 
 def metrics(results: Sequence[CaseResult]) -> dict[str, float | None]:
-    answerable = [r for r in results if r.case.answerable and (r.case.sources or r.case.all_of)]
-    abstain = [r for r in results if r.case.abstain]
-    escalate = [r for r in results if r.case.escalate]
-    answered = [r for r in results if r.answer.status is Status.ANSWERED]
-    words = [word_count(" ".join(s.text for s in r.answer.sentences)) for r in answered]
-
-    def rate(items: Sequence[CaseResult], pred: Callable[[CaseResult], bool]) -> float | None:
-        return round(sum(1 for r in items if pred(r)) / len(items), 4) if items else None
-
-    return {
-        "answer_accuracy": rate(answerable, lambda r: r.passed),
-        "abstain_accuracy": rate(abstain, lambda r: r.passed),
-        "false_abstain_rate": rate(answerable, lambda r: r.answer.status is Status.ABSTAINED),
-        "escalation_recall": rate(escalate, lambda r: r.passed),
-        "citation_integrity": rate(answered, lambda r: r.citations_ok),
-        "disclaimer_rate": rate(list(results), lambda r: bool(r.answer.disclaimer)),
-        "answer_words_p50": float(statistics.median(words)) if words else None,
-    }
+    return suite_metrics([r.record() for r in results])
 
 
 def run_suite(
@@ -240,14 +267,28 @@ def run_suite(
     ask: Callable[[str], Answer],
     index: IndexData,
     on_case: Callable[[CaseResult], None] | None = None,
+    done: Mapping[str, CaseRecord] | None = None,
 ) -> Report:
+    """Ask and score every case; cases in `done` (by id, same question) are not asked again."""
     results = []
+    records = []
     for case in suite.cases:
+        previous = (done or {}).get(case.id)
+        if previous is not None and previous.question == case.question:
+            records.append(previous)
+            continue
         result = score_case(case, ask(case.question), index)
         results.append(result)
+        records.append(result.record(suite.name))
         if on_case:
             on_case(result)
-    return Report(suite=suite.name, metrics=metrics(results), results=tuple(results))
+    return Report(
+        suite=suite.name,
+        metrics=suite_metrics(records),
+        results=tuple(results),
+        records=tuple(records),
+        path=str(suite.path),
+    )
 
 
 def unmet_bounds(

@@ -180,6 +180,26 @@ CASE_ERRORS = [
         ["c5", "has no expectation"],
     ),
     (
+        "only empty lists as expectation",
+        """
+        questions:
+          - id: c5c
+            question: "q?"
+            expect: {sources: [], all_of: []}
+        """,
+        ["c5c", "has no expectation"],
+    ),
+    (
+        "question not a string",
+        """
+        questions:
+          - id: c5d
+            question: [a, b]
+            expect: {abstain: true}
+        """,
+        ["c5d", "non-empty 'question'"],
+    ),
+    (
         "empty expect",
         """
         questions:

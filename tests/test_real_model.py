@@ -95,20 +95,21 @@ def test_professional_audience_is_labelled(real_pipeline):
     )
 
 
-def test_qa_eval_golden_meets_the_gate(real_pipeline, real_settings, capsys):
-    code = main(
-        [
-            "eval",
-            str(REPO / "evals" / "golden.yaml"),
-            "--index",
-            str(real_settings.index_dir),
-            "--sources",
-            str(real_settings.sources_dir),
-            *GOLDEN_BOUNDS,
-        ]
-    )
+def test_qa_eval_golden_meets_the_gate(real_pipeline, real_settings, capsys, tmp_path):
+    paths = ["--index", str(real_settings.index_dir), "--sources", str(real_settings.sources_dir)]
+    golden = str(REPO / "evals" / "golden.yaml")
+    report = tmp_path / "report"
+    code = main(["eval", golden, *paths, *GOLDEN_BOUNDS, "--report", str(report)])
     out = capsys.readouterr()
     assert code == 0, out.err + out.out
+    data = json.loads((report / "report.json").read_text(encoding="utf-8"))
+    assert len(data["suites"][0]["cases"]) == len(load_suite(REPO / "evals" / "golden.yaml").cases)
+    assert "<svg" in (report / "report.html").read_text(encoding="utf-8")
+    # The same code, index and suite again: nothing regresses and no case flips.
+    code = main(["eval", golden, *paths, "--baseline", str(report / "report.json")])
+    out = capsys.readouterr()
+    assert code == 0, out.err + out.out
+    assert "flipped cases: 0" in out.out
 
 
 def test_cli_ask_json_and_batch_in_a_real_process(real_pipeline, real_settings, tmp_path):
