@@ -420,8 +420,7 @@ def _cmd_serve(args: argparse.Namespace, settings: Settings, *_: Any) -> int:
         from ui.server import serve
     except ImportError as err:
         raise ConfigError(
-            f"the chat app needs the ui extra ({err}); run `make setup` or "
-            "`pip install -e '.[ui]'`"
+            f"the chat app needs the ui extra ({err}); run `make setup` or `pip install -e '.[ui]'`"
         ) from None
     pipeline = _pipeline(settings, rebuild=args.rebuild)
     try:

@@ -68,6 +68,9 @@ class Settings:
     # Gradio queue: questions answered at once, and how many may wait before "busy, try again".
     serve_concurrency: int = 2
     serve_queue_size: int = 64
+    # The staff app's Evaluate tab runs the *.yaml suites of this folder and writes its reports
+    # under <evals_dir>/reports/.
+    evals_dir: Path = Path("evals")
 
     def __post_init__(self) -> None:
         _check_ranges(self)
@@ -85,7 +88,7 @@ class Settings:
         unknown = set(values) - {f.name for f in fields(cls)}
         if unknown:
             raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}")
-        for name in ("sources_dir", "index_dir", "db_path"):
+        for name in ("sources_dir", "index_dir", "db_path", "evals_dir"):
             if name in values:
                 values[name] = Path(values[name])
         return cls(**values)

@@ -13,8 +13,22 @@ from qa.text import normalise
 
 # Words that point back at something said before.
 ANAPHORS = frozenset(
-    {"it", "its", "they", "them", "their", "this", "that", "those", "these", "he", "she", "him",
-     "his", "her"}
+    {
+        "it",
+        "its",
+        "they",
+        "them",
+        "their",
+        "this",
+        "that",
+        "those",
+        "these",
+        "he",
+        "she",
+        "him",
+        "his",
+        "her",
+    }
 )
 # Openings that continue the previous topic ("and the side effects?", "what about radiation?").
 _CONTINUATION = re.compile(r"^\s*(?:and|also|or|so|what about|how about)\b", re.IGNORECASE)

@@ -70,8 +70,11 @@ _REDACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (
             r"\b(?:dob|d\.o\.b\.?|date of birth|born(?: on| in)?)\s*[:,]?\s*"
-            r"(?:\d{1,4}[/.\- ]\d{1,2}[/.\- ]\d{1,4}|\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTH
-            + r",?\s+\d{4}|" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{4})",
+            r"(?:\d{1,4}[/.\- ]\d{1,2}[/.\- ]\d{1,4}|\d{1,2}(?:st|nd|rd|th)?\s+"
+            + _MONTH
+            + r",?\s+\d{4}|"
+            + _MONTH
+            + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{4})",
             "[date of birth]",
         ),
         (r"\b\d{4}[/.-]\d{1,2}[/.-]\d{1,2}\b", "[date]"),
@@ -248,8 +251,21 @@ def _hit(raw: dict[str, Any]) -> Hit:
 
 
 def _entry(row: tuple[Any, ...]) -> Entry:
-    (entry_id, created, question, status, escalation, reason, text, payload, vote, verdict,
-     comment, expected_source, expected_phrase) = row
+    (
+        entry_id,
+        created,
+        question,
+        status,
+        escalation,
+        reason,
+        text,
+        payload,
+        vote,
+        verdict,
+        comment,
+        expected_source,
+        expected_phrase,
+    ) = row
     data = json.loads(payload)
     answer = Answer(
         question=question or "",

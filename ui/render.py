@@ -71,8 +71,7 @@ def answer_html(answer: Answer, documents: Mapping[str, Document] | None = None)
         + (f'<p class="qa-notice">{esc(lead)}</p>' if lead else "")
         + f'<p class="qa-text">{sentences}</p>'
         + f'<div class="qa-sources"><p class="qa-sources-title">Sources (select to read the '
-        f"passage)</p>{sources}</div>"
-        + f"{disclaimer_html(answer.disclaimer)}</div>"
+        f"passage)</p>{sources}</div>" + f"{disclaimer_html(answer.disclaimer)}</div>"
     )
 
 
@@ -145,7 +144,7 @@ def document_html(doc: Document) -> str:
     return (
         f'<div class="qa-document"><h3>{esc(doc.meta.title)}</h3>'
         f'<p class="qa-meta">{esc(doc.meta.publisher)} · {esc(doc.meta.dates or "not stated")}'
-        f"{audience}</p><div class=\"qa-doc-text\">{esc(doc.text)}</div></div>"
+        f'{audience}</p><div class="qa-doc-text">{esc(doc.text)}</div></div>'
     )
 
 

@@ -21,6 +21,7 @@ from qa.errors import ConfigError
 from qa.logbook import Logbook
 from qa.pipeline import Pipeline
 from ui.chat import DEFAULT_EXAMPLES, ChatHandlers, build_patient_app
+from ui.evaluate_tab import EvaluateHandlers
 from ui.staff import StaffHandlers, build_staff_app
 from ui.style import CSS
 
@@ -70,7 +71,9 @@ def create_app(
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     blocked = _blocked_paths(settings)
     if staff.enabled:
-        reviewer = build_staff_app(StaffHandlers(pipeline.index, logbook))
+        reviewer = build_staff_app(
+            StaffHandlers(pipeline.index, logbook), EvaluateHandlers(pipeline)
+        )
         reviewer.queue(default_concurrency_limit=1, max_size=_STAFF_QUEUE)
         _mount(app, reviewer, STAFF_PATH, blocked, staff.auth)
     # Mounted last: "/" would otherwise catch /staff requests.
@@ -143,6 +146,9 @@ def serve(
         else f"staff review {staff.note}",
         file=sys.stderr,
     )
-    print(f"question log: {logbook.path} (question text "
-          f"{'kept, redacted' if logbook.log_questions else 'not kept'})", file=sys.stderr)
+    print(
+        f"question log: {logbook.path} (question text "
+        f"{'kept, redacted' if logbook.log_questions else 'not kept'})",
+        file=sys.stderr,
+    )
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -12,6 +12,7 @@ import gradio as gr
 from qa.export import export_suite
 from qa.logbook import Logbook, Mark, Verdict
 from qa.store import IndexData
+from ui.evaluate_tab import EvaluateHandlers, evaluate_tab
 from ui.render import esc
 from ui.review_render import entries_table_html, entry_html, entry_label
 from ui.sources import sources_tab
@@ -70,7 +71,7 @@ class StaffHandlers:
         return str(path), f'<p id="qa-export-status">{esc(summary)}</p>{skipped}'
 
 
-def build_staff_app(handlers: StaffHandlers) -> gr.Blocks:
+def build_staff_app(handlers: StaffHandlers, evaluate: EvaluateHandlers | None = None) -> gr.Blocks:
     app = gr.Blocks(title="Staff review — rectal & anal cancer Q&A", analytics_enabled=False)
     with app:
         if not handlers.logbook.log_questions:
@@ -82,6 +83,9 @@ def build_staff_app(handlers: StaffHandlers) -> gr.Blocks:
         with gr.Tabs():
             with gr.Tab("Review", id="review"):
                 _review_tab(handlers, app)
+            if evaluate is not None:
+                with gr.Tab("Evaluate", id="evaluate"):
+                    evaluate_tab(evaluate, app.load)
             with gr.Tab("Sources", id="sources"):
                 sources_tab(handlers.index)
     return app

@@ -41,6 +41,18 @@ title = "Hostile <b>page</b>"
 publisher = "Nobody <i>Inc</i>"
 audience = "patients"
 """
+TINY_SUITE = """suite: tiny
+questions:
+  - id: cryo
+    question: "What does cryotherapy use to kill cancer cells?"
+    expect:
+      sources: [surgery-notes]
+      all_of: [[cold]]
+  - id: script-in-question
+    question: "<script>window.__xss='suite'</script> what is radiation therapy?"
+    expect:
+      all_of: [[high-energy rays]]
+"""
 EXAMPLES = ("What does cryotherapy use to kill cancer cells?", "What is radiation therapy?")
 
 
@@ -51,12 +63,16 @@ def prepare(folder: Path) -> Settings:
         (sources / name).write_text(text, encoding="utf-8")
     (sources / "hostile.md").write_text(HOSTILE_DOC, encoding="utf-8")
     (sources / "catalog.toml").write_text(TINY_CATALOG + EXTRA_CATALOG, encoding="utf-8")
+    evals = folder / "evals"
+    evals.mkdir(exist_ok=True)
+    (evals / "tiny.yaml").write_text(TINY_SUITE, encoding="utf-8")
     # Every in-scope question is answered (the fake embedder's scores are not calibrated);
     # out-of-scope questions still abstain through the scope rules.
     return Settings(
         sources_dir=sources,
         index_dir=folder / "index",
         db_path=folder / "var" / "qa.sqlite3",
+        evals_dir=evals,
         abstain_min_support=-1.0,
         log_questions=True,
     )

@@ -6,7 +6,7 @@ import pytest
 
 from qa.evaluate import load_suite
 from tests.ui.conftest import SCREENSHOTS, STAFF_PASSWORD, STAFF_USER
-from tests.ui.helpers import ask
+from tests.ui.helpers import ask, handler_attributes, xss_fired
 
 pytestmark = pytest.mark.browser
 
@@ -62,3 +62,26 @@ def test_mark_and_export_a_reviewed_answer(new_page, tmp_path):
     assert "[record number]" in case.question and "00123456" not in case.question
     assert case.sources == ("surgery-notes",)
     assert "correct" in case.tags
+
+
+def test_run_a_suite_from_the_evaluate_tab(new_page, server, tmp_path):
+    page = new_page("/staff/")
+    login(page)
+    page.get_by_role("tab", name="Evaluate").click()
+    page.locator("#qa-eval-run").click()
+    summary = page.locator("#qa-eval-summary")
+    summary.wait_for(timeout=120_000)
+    text = summary.inner_text()
+    assert "tiny: 2 cases" in text
+    assert "answer_accuracy" in text
+    assert xss_fired(page) is None and not handler_attributes(page)
+    link = page.locator("#qa-eval-report a").first
+    with page.expect_download() as info:
+        link.click()
+    report = tmp_path / "report.html"
+    info.value.save_as(report)
+    html = report.read_text(encoding="utf-8")
+    assert "<svg" in html and "cryo" in html
+    assert "<script>window" not in html  # the question is escaped in the report too
+    _, folder = server
+    assert list((folder / "evals" / "reports").glob("*-tiny/report.json"))
