@@ -422,12 +422,16 @@ def _cmd_serve(args: argparse.Namespace, settings: Settings, *_: Any) -> int:
         raise ConfigError(
             f"the chat app needs the ui extra ({err}); run `make setup` or `pip install -e '.[ui]'`"
         ) from None
-    pipeline = _pipeline(settings, rebuild=args.rebuild)
+    from qa.live import LivePipeline
+
+    # Builds the index first when asked to; the server then follows later builds by itself.
+    embedder = _pipeline(settings, rebuild=args.rebuild).embedder
+    live = LivePipeline(settings, embedder)
     try:
         logbook = Logbook.open(settings)
     except (sqlite3.Error, OSError) as err:
         raise ConfigError(f"setting db_path (QA_DB_PATH) {settings.db_path}: {err}") from None
-    serve(pipeline, logbook, args.host, args.port)
+    serve(live, logbook, args.host, args.port)
     return 0
 
 

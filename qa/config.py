@@ -68,6 +68,11 @@ class Settings:
     # Gradio queue: questions answered at once, and how many may wait before "busy, try again".
     serve_concurrency: int = 2
     serve_queue_size: int = 64
+    # Per-client (IP address) limit on chat questions: per minute on average, with bursts;
+    # 0 turns it off (do that behind a reverse proxy, where every client has the proxy's address,
+    # and limit at the proxy instead).
+    chat_rate_per_minute: int = 30
+    chat_rate_burst: int = 10
     # The staff app's Evaluate tab runs the *.yaml suites of this folder and writes its reports
     # under <evals_dir>/reports/.
     evals_dir: Path = Path("evals")
@@ -129,6 +134,8 @@ _RANGES: dict[str, tuple[float, float]] = {
     "log_retention_days": (1, 3650),
     "serve_concurrency": (1, 64),
     "serve_queue_size": (1, 100_000),
+    "chat_rate_per_minute": (0, 100_000),
+    "chat_rate_burst": (1, 100_000),
 }
 
 

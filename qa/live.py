@@ -57,9 +57,13 @@ class LivePipeline:
         """The newest build looked at; differs from `build` when that one could not be loaded."""
         return self._seen
 
-    def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
+    def current(self) -> Pipeline:
+        """The pipeline to answer the next question with (after checking for a newer build)."""
         self._maybe_reload()
-        return self._pipeline.ask(question, history)
+        return self._pipeline
+
+    def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
+        return self.current().ask(question, history)
 
     def _maybe_reload(self) -> None:
         now = time.monotonic()

@@ -16,8 +16,15 @@ def test_content_terms_drop_function_words_and_keep_order():
 
 @pytest.mark.parametrize(
     "question",
-    ["What are its side effects?", "How is it given?", "Is that safe?", "why?",
-     "And radiation?", "what about surgery?", "How long do they last?"],
+    [
+        "What are its side effects?",
+        "How is it given?",
+        "Is that safe?",
+        "why?",
+        "And radiation?",
+        "what about surgery?",
+        "How long do they last?",
+    ],
 )
 def test_followups_are_recognised(question):
     assert is_followup(question)
@@ -25,8 +32,11 @@ def test_followups_are_recognised(question):
 
 @pytest.mark.parametrize(
     "question",
-    ["What is FOLFIRI?", "Can radiation relieve pain from rectal cancer?",
-     "my dad's rectal cancer spread to his liver and the surgeon says it cannot be removed"],
+    [
+        "What is FOLFIRI?",
+        "Can radiation relieve pain from rectal cancer?",
+        "my dad's rectal cancer spread to his liver and the surgeon says it cannot be removed",
+    ],
 )
 def test_self_contained_questions_are_not_followups(question):
     assert not is_followup(question)
@@ -92,7 +102,9 @@ def test_pipeline_followup_retrieves_about_the_earlier_topic(pipeline):
 
 
 def test_pipeline_safety_reads_only_the_users_words(pipeline):
-    calm = pipeline.ask("What are its side effects?", history=["I have chest pain, is FOLFIRI why?"])
+    calm = pipeline.ask(
+        "What are its side effects?", history=["I have chest pain, is FOLFIRI why?"]
+    )
     assert calm.status is not Status.ESCALATED
     urgent = pipeline.ask("I have crushing chest pain now", history=["What is FOLFIRI?"])
     assert urgent.status is Status.ESCALATED

@@ -95,9 +95,11 @@ def test_retention_purges_old_rows_on_open_and_insert(tmp_path):
     assert book.get(recent) is not None
     Logbook.open(Settings(db_path=book.path, log_retention_days=2), now=NOW + 2 * DAY)
     assert book.recent() == []
-    counts = sqlite3.connect(book.path).execute(
-        "SELECT (SELECT count(*) FROM votes), (SELECT count(*) FROM marks)"
-    ).fetchone()
+    counts = (
+        sqlite3.connect(book.path)
+        .execute("SELECT (SELECT count(*) FROM votes), (SELECT count(*) FROM marks)")
+        .fetchone()
+    )
     assert counts == (0, 0)
 
 

@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 
 import gradio as gr
 
+from qa.live import LivePipeline
 from qa.logbook import Logbook
 from qa.pipeline import Pipeline
+from qa.ratelimit import RATE_LIMITED_MESSAGE, RateLimiter
 from qa.safety import DISCLAIMER
-from qa.types import Answer
+from qa.types import Answer, Status
 from ui.render import answer_html, error_html, esc, user_html
 from ui.sources import sources_tab
 
@@ -63,22 +65,35 @@ class Conversation:
 class ChatHandlers:
     """The chat's event handlers: ask the library, render, log. No QA logic here."""
 
-    pipeline: Pipeline
+    live: LivePipeline
     logbook: Logbook
     examples: Sequence[str] = field(default=DEFAULT_EXAMPLES)
+    limiter: RateLimiter = field(default_factory=lambda: RateLimiter(0, 1))
 
-    def respond(self, message: str, conv: Conversation) -> tuple[str, list[Message], Conversation]:
+    @property
+    def pipeline(self) -> Pipeline:
+        return self.live.pipeline
+
+    def respond(
+        self, message: str, conv: Conversation, request: gr.Request | None = None
+    ) -> tuple[str, list[Message], Conversation]:
         if not message or not message.strip():
             return "", list(conv.messages), conv
+        client = request.client.host if request is not None and request.client else ""
+        if not self.limiter.allow(client):
+            busy = Answer(message, Status.REJECTED, RATE_LIMITED_MESSAGE, DISCLAIMER)
+            conv = conv.add(message, answer_html(busy), None)
+            return message, list(conv.messages), conv  # the question stays in the box
+        # One pipeline for the question and its rendering: a rebuild swapped in meanwhile
+        # must not change the documents the citations point into.
+        pipeline = self.live.current()
         try:
-            answer: Answer | None = self.pipeline.ask(message, conv.questions)
+            answer: Answer | None = pipeline.ask(message, conv.questions)
         except Exception:
             # The patient sees a generic message (with the disclaimer); details go to the log.
             log.exception("answering a chat question failed")
             answer = None
-        reply = (
-            answer_html(answer, self.pipeline.index.documents) if answer else error_html(DISCLAIMER)
-        )
+        reply = answer_html(answer, pipeline.index.documents) if answer else error_html(DISCLAIMER)
         conv = conv.add(message, reply, self._record(answer) if answer else None)
         return "", list(conv.messages), conv
 

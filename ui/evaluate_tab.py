@@ -12,7 +12,7 @@ import gradio as gr
 
 from qa.errors import QAError
 from qa.evaluate import Report, load_suite, run_suite
-from qa.pipeline import Pipeline
+from qa.live import LivePipeline
 from qa.report import provenance, report_json, write_report
 from ui.render import esc
 
@@ -23,11 +23,11 @@ _PROGRESS = gr.Progress()
 
 @dataclass(frozen=True)
 class EvaluateHandlers:
-    pipeline: Pipeline
+    live: LivePipeline
 
     @property
     def folder(self) -> Path:
-        return self.pipeline.settings.evals_dir
+        return self.live.pipeline.settings.evals_dir
 
     def suites(self) -> list[str]:
         """Suite files offered to staff: the *.yaml files of the evals folder, by name only."""
@@ -39,8 +39,9 @@ class EvaluateHandlers:
         if not name or name not in self.suites():
             return None, "<p>Choose a suite first.</p>"
         path = self.folder / name
+        pipeline = self.live.current()  # one index for the whole run
         try:
-            suite = load_suite(path, self.pipeline.index.documents.keys())
+            suite = load_suite(path, pipeline.index.documents.keys())
         except QAError as err:
             return None, f'<p class="qa-eval-error">{esc(str(err))}</p>'
         total = len(suite.cases)
@@ -50,12 +51,12 @@ class EvaluateHandlers:
             nonlocal done
             progress((done, total), desc=f"case {done + 1} of {total}")
             done += 1
-            return self.pipeline.ask(question)
+            return pipeline.ask(question)
 
-        report = run_suite(suite, ask, self.pipeline.index)
+        report = run_suite(suite, ask, pipeline.index)
         stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
         out = self.folder / REPORTS / f"{stamp}-{path.stem}"
-        prov = provenance(self.pipeline.settings, self.pipeline.index.manifest, [path])
+        prov = provenance(pipeline.settings, pipeline.index.manifest, [path])
         _, html_path = write_report(out, report_json([report], prov))
         return str(html_path), summary_html(report, html_path)
 

@@ -18,8 +18,9 @@ from fastapi import FastAPI
 
 from qa.config import Settings
 from qa.errors import ConfigError
+from qa.live import LivePipeline
 from qa.logbook import Logbook
-from qa.pipeline import Pipeline
+from qa.ratelimit import RateLimiter
 from ui.chat import DEFAULT_EXAMPLES, ChatHandlers, build_patient_app
 from ui.evaluate_tab import EvaluateHandlers
 from ui.staff import StaffHandlers, build_staff_app
@@ -55,14 +56,15 @@ def staff_access(env: Mapping[str, str], host: str) -> StaffAccess:
 
 
 def create_app(
-    pipeline: Pipeline,
+    live: LivePipeline,
     logbook: Logbook,
     staff: StaffAccess,
     examples: Sequence[str] = DEFAULT_EXAMPLES,
 ) -> FastAPI:
-    settings = pipeline.settings
+    settings = live.pipeline.settings
+    limiter = RateLimiter(settings.chat_rate_per_minute, settings.chat_rate_burst)
     patient = build_patient_app(
-        ChatHandlers(pipeline, logbook, tuple(examples)), settings.max_question_chars
+        ChatHandlers(live, logbook, tuple(examples), limiter), settings.max_question_chars
     )
     # A bounded queue: when it is full, Gradio tells the user it is busy instead of hanging.
     patient.queue(
@@ -72,7 +74,7 @@ def create_app(
     blocked = _blocked_paths(settings)
     if staff.enabled:
         reviewer = build_staff_app(
-            StaffHandlers(pipeline.index, logbook), EvaluateHandlers(pipeline)
+            StaffHandlers(live.pipeline.index, logbook), EvaluateHandlers(live)
         )
         reviewer.queue(default_concurrency_limit=1, max_size=_STAFF_QUEUE)
         _mount(app, reviewer, STAFF_PATH, blocked, staff.auth)
@@ -124,7 +126,7 @@ def _is_loopback(host: str) -> bool:
 
 
 def serve(
-    pipeline: Pipeline,
+    live: LivePipeline,
     logbook: Logbook,
     host: str = "127.0.0.1",
     port: int = 7860,
@@ -137,7 +139,7 @@ def serve(
     # Read by Gradio when it would send usage data or check for updates: never, here.
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
     staff = staff_access(os.environ if env is None else env, host)
-    app = create_app(pipeline, logbook, staff, examples)
+    app = create_app(live, logbook, staff, examples)
     base = f"http://{host}:{port}"
     print(f"chat: {base}/", file=sys.stderr)
     print(

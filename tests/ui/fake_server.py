@@ -12,8 +12,8 @@ from pathlib import Path
 
 from qa.build import build_index
 from qa.config import Settings
+from qa.live import LivePipeline
 from qa.logbook import Logbook
-from qa.pipeline import Pipeline
 from tests.conftest import TINY_CATALOG, TINY_DOCS
 from tests.fakes import FakeEmbedder
 from ui.server import serve
@@ -75,6 +75,8 @@ def prepare(folder: Path) -> Settings:
         evals_dir=evals,
         abstain_min_support=-1.0,
         log_questions=True,
+        # Every test question comes from 127.0.0.1; the limiter has its own tests.
+        chat_rate_per_minute=0,
     )
 
 
@@ -82,8 +84,8 @@ def main(folder: str, port: str) -> None:
     settings = prepare(Path(folder))
     embedder = FakeEmbedder()
     build_index(settings, embedder)
-    pipeline = Pipeline.load(settings, embedder)
-    serve(pipeline, Logbook.open(settings), "127.0.0.1", int(port), examples=EXAMPLES)
+    live = LivePipeline(settings, embedder)
+    serve(live, Logbook.open(settings), "127.0.0.1", int(port), examples=EXAMPLES)
 
 
 if __name__ == "__main__":

@@ -80,9 +80,8 @@ def test_abstention_looks_different_and_says_what_it_can_do(new_page):
     assert reply.locator("details").count() == 0
     assert DISCLAIMER_BIT in reply.locator(".qa-disclaimer").inner_text()
     answered = ask(page, "What is radiation therapy?")
-    assert (
-        reply.evaluate("e => getComputedStyle(e).backgroundColor")
-        != answered.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert reply.evaluate("e => getComputedStyle(e).backgroundColor") != answered.evaluate(
+        "e => getComputedStyle(e).backgroundColor"
     )
 
 

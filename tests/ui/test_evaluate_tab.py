@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa.pipeline import Pipeline
+from qa.live import LivePipeline
 from ui.evaluate_tab import EvaluateHandlers
 
 SUITE = """suite: mini
@@ -20,7 +20,7 @@ def test_runs_a_listed_suite_and_refuses_anything_else(built, fake_embedder, tmp
     (evals / "mini.yaml").write_text(SUITE, encoding="utf-8")
     (tmp_path / "secret.yaml").write_text(SUITE, encoding="utf-8")
     settings = built.replace(evals_dir=evals, abstain_min_support=-1.0)
-    handlers = EvaluateHandlers(Pipeline.load(settings, fake_embedder))
+    handlers = EvaluateHandlers(LivePipeline(settings, fake_embedder))
     assert handlers.suites() == ["mini.yaml"]
 
     def no_progress(*_args: object, **_kwargs: object) -> None:
