@@ -1,5 +1,5 @@
-"""`qa index / ask / eval / calibrate / chat / serve`; QAError becomes an exit code and a
-fix-it message.
+"""`qa index / ask / eval / calibrate / chat / serve / loadtest`; QAError becomes an exit code
+and a fix-it message.
 
 Exit codes: 0 success; 2 bad usage or bad suite file; 3 index missing, stale or corrupt;
 4 model or tokenizer data missing; 1 anything else.
@@ -155,6 +155,63 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true", help="print the result as JSON")
     sp.add_argument("--quiet", action="store_true", help="no progress output")
 
+    sp = sub.add_parser(
+        "loadtest",
+        help="simulate many chat users at once; report latency, errors and server memory",
+        description=(
+            "Load-test the chat app through its public API: one gradio_client session per "
+            "simulated user, users joining one by one over --ramp-seconds, each asking questions "
+            "back to back until --questions have been asked in total. Reports throughput, "
+            "latency p50/p95/p99 (per question, queue wait included), errors by kind ('busy' = "
+            "queue full, the app's polite refusal, counted apart) and the server's memory "
+            "(RSS before, after and peak). Exit code 1 when any error other than 'busy' occurred."
+        ),
+        epilog=(
+            "Without URL it starts `qa serve --rebuild` on a free 127.0.0.1 port (building the "
+            "index first if needed, logging to a throwaway logbook) and stops it afterwards. "
+            "Example: qa loadtest --users 50 --questions 1000 --json"
+        ),
+    )
+    sp.add_argument(
+        "url",
+        nargs="?",
+        help="a running chat app, e.g. http://127.0.0.1:7860/ (default: start one)",
+    )
+    sp.add_argument(
+        "--users",
+        type=int,
+        default=50,
+        help="simultaneous users at the end of the ramp (default 50)",
+    )
+    sp.add_argument("--questions", type=int, default=1000, help="questions in total (default 1000)")
+    sp.add_argument(
+        "--ramp-seconds",
+        type=float,
+        default=20.0,
+        help="seconds over which users join, from 1 to --users (default 20)",
+    )
+    sp.add_argument(
+        "--questions-file",
+        type=Path,
+        metavar="FILE",
+        help="one question per line, cycled (default: the questions of evals/golden.yaml and "
+        "evals/holdout.yaml)",
+    )
+    sp.add_argument(
+        "--timeout",
+        type=float,
+        default=60.0,
+        help="seconds one question may take before it counts as a timeout error (default 60)",
+    )
+    sp.add_argument(
+        "--server-pid",
+        type=int,
+        metavar="PID",
+        help="with URL: the server's process id, to report its memory (Linux /proc)",
+    )
+    sp.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    paths(sp)
+
     sp = sub.add_parser("chat", help="ask questions at an interactive prompt")
     sp.add_argument(
         "--rebuild", action="store_true", help="rebuild the index first if it is missing or stale"
@@ -207,6 +264,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "bench-quality": _cmd_bench_quality,
             "chat": _cmd_chat,
             "serve": _cmd_serve,
+            "loadtest": _cmd_loadtest,
         }[args.command]
         return handler(args, settings, mins, maxs)
     except QAError as err:
@@ -433,6 +491,44 @@ def _cmd_serve(args: argparse.Namespace, settings: Settings, *_: Any) -> int:
         raise ConfigError(f"setting db_path (QA_DB_PATH) {settings.db_path}: {err}") from None
     serve(live, logbook, args.host, args.port)
     return 0
+
+
+def _cmd_loadtest(args: argparse.Namespace, settings: Settings, *_: Any) -> int:
+    from qa import loadtest
+    from qa.local_app import local_app
+
+    for name, value, low in (
+        ("--users", args.users, 1),
+        ("--questions", args.questions, 1),
+        ("--ramp-seconds", args.ramp_seconds, 0),
+    ):
+        if value < low:
+            raise ConfigError(f"{name} must be at least {low}, got {value}")
+    if args.timeout <= 0:
+        raise ConfigError(f"--timeout must be more than 0, got {args.timeout}")
+    if args.url is None and args.server_pid is not None:
+        raise ConfigError("--server-pid goes with a URL (without one, the load test knows the pid)")
+    if args.url is not None and (args.index or args.sources):
+        raise ConfigError("--index and --sources go with the app the load test starts (no URL)")
+    questions = loadtest.load_questions(args.questions_file, settings.evals_dir)
+
+    def load(url: str, pid: int | None) -> loadtest.LoadResult:
+        return loadtest.run(
+            url, questions, args.users, args.questions, args.ramp_seconds, args.timeout, pid
+        )
+
+    if args.url is not None:
+        result = load(args.url, args.server_pid)
+    else:
+        serve_args = [
+            f"--{k}={v}" for k, v in (("index", args.index), ("sources", args.sources)) if v
+        ]
+        print("starting `qa serve` (it builds the index first if needed) …", file=sys.stderr)
+        with local_app(serve_args) as app:
+            print(f"load test against {app.url} (pid {app.pid})", file=sys.stderr)
+            result = load(app.url, app.pid)
+    print(json.dumps(result.to_json(), ensure_ascii=False) if args.json else loadtest.table(result))
+    return 0 if result.failures == 0 else 1
 
 
 if __name__ == "__main__":

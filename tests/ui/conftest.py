@@ -6,16 +6,15 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
-import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
+
+from qa import local_app
+from qa.errors import QAError
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "docs" / "screenshots"
@@ -46,56 +45,35 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", loopback_only)
 
 
-def _free_port() -> int:
-    with contextlib.closing(socket.socket()) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+@pytest.fixture(scope="session")
+def server_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, int]]:
+    """The running app: base URL, data folder (corpus, index, logbook) and process id."""
+    folder = tmp_path_factory.mktemp("app")
+    with app_process("tests.ui.fake_server", folder) as (base, pid):
+        yield base, folder, pid
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+def server(server_process: tuple[str, Path, int]) -> tuple[str, Path]:
     """Base URL of the running app, and its data folder (corpus, index, logbook)."""
-    folder = tmp_path_factory.mktemp("app")
-    port = _free_port()
-    env = {
-        **os.environ,
-        "QA_STAFF_USER": STAFF_USER,
-        "QA_STAFF_PASSWORD": STAFF_PASSWORD,
-        "HF_HUB_OFFLINE": "1",
-    }
-    log = (folder / "server.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.ui.fake_server", str(folder), str(port)],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
+    base, folder, _ = server_process
+    return base, folder
+
+
+@contextlib.contextmanager
+def app_process(module: str, folder: Path) -> Iterator[tuple[str, int]]:
+    """`python -m MODULE FOLDER PORT` on a free port until the block ends: (base URL, pid)."""
+    port = local_app.free_port()
+    env = {"QA_STAFF_USER": STAFF_USER, "QA_STAFF_PASSWORD": STAFF_PASSWORD}
+    command = [sys.executable, "-m", module, str(folder), str(port)]
     try:
-        _wait_until_up(base, proc, folder / "server.log")
-        yield base, folder
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
-
-
-def _wait_until_up(base: str, proc: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + _START_TIMEOUT
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"the app exited early ({proc.returncode}):\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(base + "/config", timeout=5) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.5)
-    pytest.fail(f"the app did not start within {_START_TIMEOUT:.0f}s:\n{log.read_text()}")
+        running = local_app.app_process(
+            command, port, folder / "server.log", env, _START_TIMEOUT, cwd=REPO
+        )
+        with running as app:
+            yield app.url.rstrip("/"), app.pid
+    except QAError as err:
+        pytest.fail(str(err))
 
 
 @pytest.fixture(scope="session")

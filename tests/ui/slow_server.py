@@ -1,0 +1,44 @@
+"""The test app with a queue of one and answers that take a second, to fill the queue.
+
+`python -m tests.ui.slow_server DIR PORT`: as tests.ui.fake_server, but one question answered
+at a time (`serve_concurrency=1`), one more allowed to wait (`serve_queue_size=1`), and each
+answer delayed by SLOW_SECONDS. Further questions must get "busy", never hang.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from qa.build import build_index
+from qa.logbook import Logbook
+from qa.pipeline import Pipeline
+from qa.types import Answer
+from tests.fakes import FakeEmbedder
+from tests.ui.fake_server import EXAMPLES, prepare
+from ui.server import serve
+
+SLOW_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class SlowPipeline(Pipeline):
+    def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
+        time.sleep(SLOW_SECONDS)
+        return super().ask(question, history)
+
+
+def main(folder: str, port: str) -> None:
+    settings = prepare(Path(folder)).replace(serve_concurrency=1, serve_queue_size=1)
+    embedder = FakeEmbedder()
+    build_index(settings, embedder)
+    p = Pipeline.load(settings, embedder)
+    slow = SlowPipeline(p.settings, p.embedder, p.index, p.terms, p.vocabulary)
+    serve(slow, Logbook.open(settings), "127.0.0.1", int(port), examples=EXAMPLES)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:3])
