@@ -26,6 +26,7 @@ from typing import Any
 
 from qa.errors import ConfigError, QAError
 from qa.evaluate import load_suite
+from qa.ratelimit import RATE_LIMITED_MESSAGE
 from qa.safety import DISCLAIMER
 
 DEFAULT_SUITES = ("golden.yaml", "holdout.yaml")
@@ -142,14 +143,16 @@ def classify_reply(result: Any) -> str:
         content = "".join(str(p.get("text", "")) for p in content if isinstance(p, dict))
     if role != "assistant" or not isinstance(content, str) or _DISCLAIMER_HTML not in content:
         return BAD_REPLY
+    if html.escape(RATE_LIMITED_MESSAGE) in content:
+        return "reply:rate-limited"
     match = _REPLY_CLASS.search(content)
     status = match.group(1) if match else "unknown"
     return SERVER_ERROR if status == "error" else f"reply:{status}"
 
 
 def _outcome_of(err: BaseException) -> str:
-    from gradio_client.exceptions import AppError  # type: ignore[import-untyped]
-    from gradio_client.utils import QueueError  # type: ignore[import-untyped]
+    from gradio_client.exceptions import AppError
+    from gradio_client.utils import QueueError
 
     if isinstance(err, QueueError):
         return BUSY
@@ -165,7 +168,7 @@ def connect(url: str, timeout: float) -> Any:
     """A client with its own session; no telemetry, no file downloads, no console output."""
     # gradio_client sends usage data unless this is "False", whatever its argument says.
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
-    from gradio_client import Client  # type: ignore[import-untyped]
+    from gradio_client import Client
 
     return Client(
         url,

@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qa.build import build_index
+from qa.config import Settings
+from qa.embedding import Embedder
+from qa.live import LivePipeline
 from qa.logbook import Logbook
 from qa.pipeline import Pipeline
 from qa.types import Answer
@@ -35,9 +38,13 @@ def main(folder: str, port: str) -> None:
     settings = prepare(Path(folder)).replace(serve_concurrency=1, serve_queue_size=1)
     embedder = FakeEmbedder()
     build_index(settings, embedder)
-    p = Pipeline.load(settings, embedder)
-    slow = SlowPipeline(p.settings, p.embedder, p.index, p.terms, p.vocabulary)
-    serve(slow, Logbook.open(settings), "127.0.0.1", int(port), examples=EXAMPLES)
+
+    def load_slow(settings: Settings, embedder: Embedder | None) -> Pipeline:
+        p = Pipeline.load(settings, embedder)
+        return SlowPipeline(p.settings, p.embedder, p.index, p.terms, p.vocabulary)
+
+    live = LivePipeline(settings, embedder, loader=load_slow)
+    serve(live, Logbook.open(settings), "127.0.0.1", int(port), examples=EXAMPLES)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from gradio_client.utils import QueueError  # type: ignore[import-untyped]
+from gradio_client.utils import QueueError
 
 from qa import loadtest
 from qa.cli import main
