@@ -57,6 +57,13 @@ class Settings:
     abstain_min_support: float = 0.568
     abstain_coverage_weight: float = 0.2
     max_question_chars: int = 2000
+    # Dense index type by size: exact inner product (IndexFlatIP) below ann_threshold chunks,
+    # HNSW (IndexHNSWFlat, inner product) from there on. The HNSW parameters are recorded in
+    # the manifest, and the loader uses what the manifest says. See README, "Performance".
+    ann_threshold: int = 50_000
+    hnsw_m: int = 32
+    hnsw_ef_construction: int = 200
+    hnsw_ef_search: int = 128
     # Safety messages: the emergency number and crisis line the fixed escalations name.
     emergency_number: str = "911"
     crisis_line: str = "988"
@@ -115,6 +122,10 @@ _RANGES: dict[str, tuple[float, float]] = {
     "abstain_min_support": (-1.0, 2.0),
     "abstain_coverage_weight": (0.0, 1.0),
     "max_question_chars": (10, 1_000_000),
+    "ann_threshold": (0, 1_000_000_000),
+    "hnsw_m": (4, 128),
+    "hnsw_ef_construction": (8, 4096),
+    "hnsw_ef_search": (8, 4096),
 }
 
 
