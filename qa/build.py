@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -264,7 +265,7 @@ def _embed(
     out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
     if missing:
         if show_bar:
-            print(f"embedding {len(missing)} {label}")
+            print(f"embedding {len(missing)} {label}", file=sys.stderr)
         fresh = embedder.encode([texts[i] for i in missing], progress=show_bar)
         for row, i in enumerate(missing):
             out[i] = fresh[row]
