@@ -26,7 +26,7 @@ import numpy as np
 from qa.build import build_documents, corpus_hash
 from qa.config import Settings
 from qa.corpus import Corpus, edit_one, load_corpus
-from qa.dense import EXACT, exact_index, recall_at_k
+from qa.dense import EXACT, exact_index, recall_at_k, single_threaded_search
 from qa.embedding import Embedder, SentenceTransformerEmbedder
 from qa.errors import ConfigError
 from qa.store import IndexData
@@ -140,6 +140,7 @@ def warm_latency(pipeline: Any, questions: Sequence[str], bars: bool) -> dict[st
     index: IndexData = pipeline.index
     settings: Settings = pipeline.settings
     embedder: Embedder = pipeline.embedder
+    single_threaded_search()  # as retrieval does
     exact = index.dense if type(index.dense).__name__ == EXACT else exact_index(index.chunk_vectors)
     k = min(settings.dense_k, exact.ntotal)
     for q in questions[:_WARMUP]:

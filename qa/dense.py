@@ -8,6 +8,7 @@ manifest, and `configure` applies what the manifest says when a build is loaded.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +20,7 @@ EXACT = "IndexFlatIP"
 HNSW = "IndexHNSWFlat"
 # Vectors added per step when building HNSW, so that a progress bar can move.
 _ADD_STEP = 2048
+_single_threaded = False
 
 
 def build_dense(
@@ -35,10 +37,15 @@ def build_dense(
         return exact, {"type": EXACT}
     hnsw = faiss.IndexHNSWFlat(dim, settings.hnsw_m, faiss.METRIC_INNER_PRODUCT)
     hnsw.hnsw.efConstruction = settings.hnsw_ef_construction
-    for start in range(0, n, _ADD_STEP):
-        hnsw.add(vectors[start : start + _ADD_STEP])
-        if progress:
-            progress(min(_ADD_STEP, n - start))
+    threads = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(len(os.sched_getaffinity(0)))  # building is parallel work
+    try:
+        for start in range(0, n, _ADD_STEP):
+            hnsw.add(vectors[start : start + _ADD_STEP])
+            if progress:
+                progress(min(_ADD_STEP, n - start))
+    finally:
+        faiss.omp_set_num_threads(threads)
     hnsw.hnsw.efSearch = settings.hnsw_ef_search
     return hnsw, {
         "type": HNSW,
@@ -46,6 +53,20 @@ def build_dense(
         "ef_construction": settings.hnsw_ef_construction,
         "ef_search": settings.hnsw_ef_search,
     }
+
+
+def single_threaded_search() -> None:
+    """One OpenMP thread for FAISS searches (process-wide, set once).
+
+    A single query gains nothing from a thread team, and on a busy 2-core machine the team's
+    spin-waiting made exact search over 10,000 vectors ~30 ms instead of ~1 ms (measured).
+    """
+    global _single_threaded
+    if not _single_threaded:
+        import faiss
+
+        faiss.omp_set_num_threads(1)
+        _single_threaded = True
 
 
 def configure(index: Any, entry: dict[str, Any]) -> str:
