@@ -93,6 +93,8 @@ class LexicalIndex:
         self._retriever = retriever
         self._n = n_docs
         self._df = doc_freq
+        # Answer scoring asks for the idf of every question term once per candidate sentence.
+        self._idf = {t: self._idf_of(df) for t, df in doc_freq.items()}
 
     @classmethod
     def build(cls, chunk_terms: Sequence[list[str]]) -> LexicalIndex:
@@ -132,7 +134,10 @@ class LexicalIndex:
 
     def idf(self, term: str) -> float:
         """BM25's idf, log(1 + (N - df + 0.5) / (df + 0.5)); unseen terms get the maximum."""
-        df = self._df.get(term, 0)
+        idf = self._idf.get(term)
+        return self._idf_of(0) if idf is None else idf
+
+    def _idf_of(self, df: int) -> float:
         return math.log(1 + (self._n - df + 0.5) / (df + 0.5))
 
     def search(self, terms: Sequence[str], k: int) -> list[tuple[int, float]]:

@@ -30,3 +30,13 @@ def test_memo_is_bounded():
     assert len(terms._memo) <= 2
     terms.many([f"text number {i}" for i in range(5)])  # more than fits: not remembered
     assert len(terms._memo) <= 2
+
+
+def test_idf_is_bm25s_formula_for_known_and_unseen_terms():
+    import math
+
+    from qa.lexical import LexicalIndex
+
+    index = LexicalIndex.build([["chemo", "liver"], ["chemo"], ["radiat"]])
+    assert index.idf("chemo") == math.log(1 + (3 - 2 + 0.5) / (2 + 0.5))
+    assert index.idf("unseen") == math.log(1 + (3 + 0.5) / 0.5) > index.idf("liver")
