@@ -72,6 +72,7 @@ def test_folder_bench_reports_the_required_figures(settings):
         assert set(result[name]) == {"p50", "p95", "p99"}
     assert result["documents"] == 3 and result["chunks"] > 0
     assert result["questions"] == 12 and sum(result["answer_statuses"].values()) == 12
+    assert 0 < result["answer_questions"] <= 12 and "retrieval_questions" not in result
     assert result["dense_index"] == {"type": "IndexFlatIP"} and result["ann_recall_at_10"] is None
     edit = result["rebuild_after_edit"]
     assert 0 < edit["embedded"] < result["chunks"] + result["sentences"]
