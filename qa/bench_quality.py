@@ -143,10 +143,11 @@ def run(
     from tqdm import tqdm
 
     from qa.answer import compose
-    from qa.build import build_index
+    from qa.build import build_documents, documents_hash
     from qa.lexical import Terms
     from qa.retrieve import dense_search, retrieve
     from qa.safety import DISCLAIMER
+    from qa.sources import LoadReport
     from qa.store import load_index
 
     say = say or (lambda _m: None)
@@ -155,7 +156,14 @@ def run(
     started = time.perf_counter()
     # build_index prints its bar headings to stdout; keep stdout for the result (--json).
     with contextlib.redirect_stdout(sys.stderr):
-        build_index(settings, embedder, progress=say, show_bars=progress, given=corpus.documents)
+        build_documents(
+            settings,
+            embedder,
+            LoadReport(tuple(corpus.documents), ()),
+            documents_hash(corpus.documents),
+            progress=say,
+            show_bars=progress,
+        )
     index = load_index(settings.index_dir)
     index_seconds = time.perf_counter() - started
 

@@ -4,22 +4,32 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 
 from qa import __version__
 from qa.chunking import chunk_document
 from qa.config import Settings
+from qa.dense import build_dense
 from qa.embedding import Embedder
 from qa.errors import IndexProblem, SourceError
 from qa.lexical import LexicalIndex, Terms
 from qa.sources import LoadReport, load_sources
-from qa.store import FORMAT_VERSION, IndexData, SentenceRow, load_index, write_build
+from qa.store import (
+    FORMAT_VERSION,
+    REUSABLE_FORMATS,
+    IndexData,
+    SentenceRow,
+    load_index,
+    write_build,
+)
 from qa.tokens import ENCODING, count_tokens
 from qa.types import Chunk, Document
 
@@ -27,6 +37,9 @@ log = logging.getLogger(__name__)
 
 # Bump when cleaning, chunking or the stored layout changes what an index holds.
 PIPELINE_VERSION = 1
+# Progress bars only for loops long enough to be worth one.
+_BAR_MIN = 200
+T = TypeVar("T")
 _LIBRARIES = ("faiss-cpu", "bm25s", "sentence-transformers", "torch", "tiktoken", "numpy")
 
 
@@ -43,9 +56,13 @@ class BuildReport:
 
 
 def corpus_hash(sources_dir: Path) -> str:
-    """sha256 over every file name and content in the sources folder (catalog included)."""
+    """sha256 over every file name and content in the sources folder (catalog included).
+
+    A corpus that is one file (a benchmark's JSONL) is hashed the same way, as a folder of one.
+    """
     digest = hashlib.sha256()
-    for path in sorted(p for p in sources_dir.iterdir() if p.is_file()):
+    paths = [sources_dir] if sources_dir.is_file() else sorted(sources_dir.iterdir())
+    for path in (p for p in paths if p.is_file()):
         if path.name.startswith("."):
             continue
         digest.update(path.name.encode() + b"\x00")
@@ -66,32 +83,56 @@ def build_index(
     embedder: Embedder,
     progress: Callable[[str], None] | None = None,
     show_bars: bool = False,
-    given: Sequence[Document] | None = None,
 ) -> BuildReport:
     """Build the index for `settings.sources_dir` into `settings.index_dir` and make it current.
 
     Vectors of chunks and sentences whose embedded text is unchanged are taken from the
-    current build instead of being computed again. `given` documents, if any, are indexed instead
-    of the sources folder (an external benchmark corpus built in memory).
+    current build instead of being computed again.
+    """
+    started = time.perf_counter()
+    loaded = load_sources(settings.sources_dir)
+    return build_documents(
+        settings,
+        embedder,
+        loaded,
+        corpus_hash(settings.sources_dir),
+        progress=progress,
+        show_bars=show_bars,
+        started=started,
+    )
+
+
+def build_documents(
+    settings: Settings,
+    embedder: Embedder,
+    loaded: LoadReport,
+    corpus_id: str,
+    progress: Callable[[str], None] | None = None,
+    show_bars: bool = False,
+    started: float | None = None,
+) -> BuildReport:
+    """Index already-loaded documents into `settings.index_dir` (see `build_index`).
+
+    `corpus_id` is recorded as the manifest's corpus hash; staleness checks compare it with
+    `corpus_hash(settings.sources_dir)`.
     """
     say = progress or (lambda _msg: None)
-    started = time.perf_counter()
-    report = load_sources(settings.sources_dir) if given is None else LoadReport(tuple(given), ())
-    for problem in report.problems:
+    started = time.perf_counter() if started is None else started
+    for problem in loaded.problems:
         say(f"warning: {problem}")
-    if not report.documents:
+    if not loaded.documents:
         raise SourceError(
-            f"nothing to index in {settings.sources_dir}: {'; '.join(report.problems)}"
+            f"nothing to index in {settings.sources_dir}: {'; '.join(loaded.problems)}"
         )
     fits = _window_check(embedder)
     chunks: list[Chunk] = []
-    for doc in report.documents:
+    for doc in _bar(loaded.documents, "chunking", "docs", show_bars):
         chunks.extend(
             chunk_document(
                 doc, settings.chunk_max_tokens, settings.chunk_overlap_sentences, count_tokens, fits
             )
         )
-    documents = {d.id: d for d in report.documents}
+    documents = {d.id: d for d in loaded.documents}
     say(f"{len(documents)} documents, {len(chunks)} chunks")
 
     model_tag = f"{embedder.name}\x00{embedder.dim}"
@@ -105,14 +146,12 @@ def build_index(
     sentence_vectors, new_s = _embed(
         embedder, sentence_texts, [s.key for s in sentence_rows], cache, "sentences", show_bars
     )
+    del cache
     embedded = new_c + new_s
     reused = len(chunk_keys) + len(sentence_rows) - embedded
     say(f"embedded {embedded} texts, reused {reused} unchanged")
 
-    import faiss
-
-    dense = faiss.IndexFlatIP(embedder.dim)
-    dense.add(chunk_vectors)
+    dense, dense_entry = _dense(chunk_vectors, settings, show_bars)
     terms = Terms()
     lexical = LexicalIndex.build(terms.many(chunk_texts))
     manifest = {
@@ -125,18 +164,17 @@ def build_index(
         "model_max_tokens": embedder.max_tokens,
         "normalized": True,
         "metric": "inner_product",
-        "dense_index": "IndexFlatIP",
+        "dense_index": dense_entry["type"],
+        "dense": dense_entry,
         "lexical": "bm25s BM25 (lucene), PyStemmer english, english stopwords",
         "tokenizer": ENCODING,
         "chunking": settings.chunking_fingerprint(),
         "sources_dir": str(settings.sources_dir),
-        "corpus_hash": corpus_hash(settings.sources_dir)
-        if given is None
-        else documents_hash(report.documents),
+        "corpus_hash": corpus_id,
         "documents": len(documents),
         "chunks": len(chunks),
         "sentences": len(sentence_rows),
-        "problems": list(report.problems),
+        "problems": list(loaded.problems),
         "libraries": {name: _version(name) for name in _LIBRARIES},
     }
     data = IndexData(
@@ -159,8 +197,28 @@ def build_index(
         embedded=embedded,
         reused=reused,
         seconds=time.perf_counter() - started,
-        problems=report.problems,
+        problems=loaded.problems,
     )
+
+
+def _dense(vectors: np.ndarray, settings: Settings, show_bar: bool) -> tuple[Any, dict[str, Any]]:
+    approximate = len(vectors) >= settings.ann_threshold
+    with _bar_total(len(vectors), "HNSW index", "vectors", show_bar and approximate) as bar:
+        return build_dense(vectors, settings, progress=bar.update)
+
+
+def _bar(items: Sequence[T], label: str, unit: str, show: bool) -> Iterable[T]:
+    if not show or len(items) < _BAR_MIN:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc=label, unit=f" {unit}", leave=False)
+
+
+def _bar_total(total: int, label: str, unit: str, show: bool) -> Any:
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=label, unit=f" {unit}", leave=False, disable=not show)
 
 
 def _window_check(embedder: Embedder) -> Callable[[str], bool]:
@@ -193,7 +251,7 @@ def _sentence_rows(
 def _previous_vectors(settings: Settings, embedder: Embedder) -> dict[str, np.ndarray]:
     """Vectors of the current build by key, when it was made with the same model."""
     try:
-        old = load_index(settings.index_dir)
+        old = load_index(settings.index_dir, formats=REUSABLE_FORMATS)
     except IndexProblem:
         return {}
     if old.manifest.get("model") != embedder.name or old.manifest.get("dimension") != embedder.dim:
@@ -215,7 +273,7 @@ def _embed(
     out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
     if missing:
         if show_bar:
-            print(f"embedding {len(missing)} {label}")
+            print(f"embedding {len(missing)} {label}", file=sys.stderr)
         fresh = embedder.encode([texts[i] for i in missing], progress=show_bar)
         for row, i in enumerate(missing):
             out[i] = fresh[row]
@@ -248,7 +306,7 @@ def staleness(
         )
     if (
         check_sources
-        and settings.sources_dir.is_dir()
+        and settings.sources_dir.exists()
         and manifest.get("corpus_hash") != corpus_hash(settings.sources_dir)
     ):
         reasons.append(f"files in {settings.sources_dir} were added, removed or edited since")

@@ -212,6 +212,35 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     paths(sp)
 
+    sp = sub.add_parser(
+        "bench",
+        help="measure build, memory, latency and cold start on a corpus (a separate index)",
+        description=(
+            "Build CORPUS into a separate index folder (a temporary one unless --index) and "
+            "print build time and throughput next to the raw model encoding, peak memory, index "
+            "size, warm latency p50/p95/p99 (baseline, retrieval, full answer), cold start of "
+            "`qa ask`, and the rebuild after editing one document."
+        ),
+    )
+    sp.add_argument(
+        "--corpus",
+        type=Path,
+        help="a folder of source files or a MedQuAD-style JSONL(.gz) file (default: the sources)",
+    )
+    sp.add_argument("--questions", type=int, default=200, help="warm questions (default 200)")
+    sp.add_argument("--json", action="store_true", help="print one JSON object")
+    sp.add_argument("--index", type=Path, help="new or empty folder to build into (kept)")
+    sp.add_argument("--source", help="JSONL only: keep records with this source (e.g. CancerGov)")
+    sp.add_argument("--max-documents", type=int, help="JSONL only: the first N records")
+    sp.add_argument(
+        "--encode-sample",
+        type=int,
+        default=2000,
+        help="chunk and sentence texts encoded for the raw throughput (default 2000 each)",
+    )
+    sp.add_argument("--no-edit-one", action="store_true", help="skip the edit-one rebuild")
+    sp.add_argument("--no-cold-start", action="store_true", help="skip the cold-start run")
+
     sp = sub.add_parser("chat", help="ask questions at an interactive prompt")
     sp.add_argument(
         "--rebuild", action="store_true", help="rebuild the index first if it is missing or stale"
@@ -262,6 +291,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "eval": _cmd_eval,
             "calibrate": _cmd_calibrate,
             "bench-quality": _cmd_bench_quality,
+            "bench": _cmd_bench,
             "chat": _cmd_chat,
             "serve": _cmd_serve,
             "loadtest": _cmd_loadtest,
@@ -451,6 +481,31 @@ def _cmd_bench_quality(args: argparse.Namespace, settings: Settings, *_: Any) ->
         print(json.dumps(result, ensure_ascii=False))
     else:
         print("\n".join(bench_quality.summary_lines(result)))
+    return 0
+
+
+def _cmd_bench(args: argparse.Namespace, settings: Settings, *_: Any) -> int:
+    from qa.bench import BenchOptions, render_table, run_bench
+
+    if args.questions < 1 or args.encode_sample < 1 or (args.max_documents or 1) < 1:
+        raise ConfigError("--questions, --encode-sample and --max-documents must be at least 1")
+    options = BenchOptions(
+        corpus=args.corpus or settings.sources_dir,
+        questions=args.questions,
+        index_dir=args.index,
+        source=args.source,
+        max_documents=args.max_documents,
+        encode_sample=args.encode_sample,
+        edit_one=not args.no_edit_one,
+        cold_start=not args.no_cold_start,
+    )
+    # --index is where the benchmark builds; the app's own index folder stays untouched.
+    result = run_bench(
+        options,
+        Settings.from_env(),
+        say=lambda m: print(m, file=sys.stderr, flush=True),
+    )
+    print(json.dumps(result, ensure_ascii=False) if args.json else render_table(result))
     return 0
 
 

@@ -45,14 +45,20 @@ def expand_lay_terms(text: str) -> str:
 
 
 class Terms:
-    """Text -> stemmed terms, the same way at index and at question time."""
+    """Text -> stemmed terms, the same way at index and at question time.
 
-    def __init__(self) -> None:
+    Results are remembered per text: answering splits the same corpus sentences again and
+    again, and bm25s.tokenize costs about a millisecond per call however short the text.
+    """
+
+    def __init__(self, memo_size: int = 50_000) -> None:
         import Stemmer
 
         self._stemmer = Stemmer.Stemmer("english")
         # PyStemmer objects are not thread-safe; the chat serves several users at once.
         self._lock = threading.Lock()
+        self._memo: dict[str, tuple[str, ...]] = {}
+        self._memo_size = memo_size
 
     def __call__(self, text: str) -> list[str]:
         return self.many([text])[0]
@@ -61,17 +67,23 @@ class Terms:
         return self(expand_lay_terms(question))
 
     def many(self, texts: Sequence[str]) -> list[list[str]]:
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._memo))
+            fresh = dict(zip(missing, self._tokenize(missing), strict=True)) if missing else {}
+            out = [list(fresh[t] if t in fresh else self._memo[t]) for t in texts]
+            if len(fresh) <= self._memo_size:  # not an index build's one huge call
+                if len(self._memo) + len(fresh) > self._memo_size:
+                    self._memo.clear()  # a bound on memory; the next questions refill it
+                self._memo.update(fresh)
+            return out
+
+    def _tokenize(self, texts: list[str]) -> list[tuple[str, ...]]:
         import bm25s
 
-        with self._lock:
-            out = bm25s.tokenize(
-                list(texts),
-                stopwords="en",
-                stemmer=self._stemmer,
-                return_ids=False,
-                show_progress=False,
-            )
-        return [list(t) for t in out]
+        out = bm25s.tokenize(
+            texts, stopwords="en", stemmer=self._stemmer, return_ids=False, show_progress=False
+        )
+        return [tuple(t) for t in out]
 
 
 class LexicalIndex:
@@ -81,6 +93,8 @@ class LexicalIndex:
         self._retriever = retriever
         self._n = n_docs
         self._df = doc_freq
+        # Answer scoring asks for the idf of every question term once per candidate sentence.
+        self._idf = {t: self._idf_of(df) for t, df in doc_freq.items()}
 
     @classmethod
     def build(cls, chunk_terms: Sequence[list[str]]) -> LexicalIndex:
@@ -120,7 +134,10 @@ class LexicalIndex:
 
     def idf(self, term: str) -> float:
         """BM25's idf, log(1 + (N - df + 0.5) / (df + 0.5)); unseen terms get the maximum."""
-        df = self._df.get(term, 0)
+        idf = self._idf.get(term)
+        return self._idf_of(0) if idf is None else idf
+
+    def _idf_of(self, df: int) -> float:
         return math.log(1 + (self._n - df + 0.5) / (df + 0.5))
 
     def search(self, terms: Sequence[str], k: int) -> list[tuple[int, float]]:

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from qa.config import Settings
+from qa.dense import single_threaded_search
 from qa.store import IndexData
 from qa.types import Hit
 
@@ -27,6 +28,7 @@ def reciprocal_rank_fusion(
 
 
 def dense_search(index: IndexData, query_vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+    single_threaded_search()
     k = min(k, index.dense.ntotal)
     if k == 0:
         return []

@@ -6,6 +6,9 @@ Layout::
     index/builds/<name>/          manifest.json, documents.json, chunks.jsonl, sentences.jsonl,
                                   chunk_vectors.npy, sentence_vectors.npy, dense.faiss, lexical/
 
+dense.faiss is exact (IndexFlatIP) or HNSW by corpus size; the manifest's "dense" entry says
+which, with its parameters (see qa/dense.py).
+
 A build is written into a temporary folder, fsynced, checked, then renamed; only then does
 CURRENT point at it, so a crash at any moment leaves the previous build served.
 """
@@ -25,12 +28,16 @@ from typing import Any
 
 import numpy as np
 
+from qa.dense import configure
 from qa.errors import IndexCorrupt, IndexMismatch, IndexMissing
 from qa.lexical import LexicalIndex
 from qa.passages import list_items
 from qa.types import Audience, Block, BlockKind, Chunk, Document, DocumentMeta, Span
 
-FORMAT_VERSION = 1
+# 2: the manifest's "dense" entry says which FAISS index type was built and with what parameters.
+FORMAT_VERSION = 2
+# Builds whose vectors a rebuild may still reuse (their layout of keys and vectors is the same).
+REUSABLE_FORMATS = (1, 2)
 CURRENT = "CURRENT"
 BUILDS = "builds"
 MANIFEST = "manifest.json"
@@ -101,12 +108,16 @@ def read_manifest(index_dir: Path) -> dict[str, Any]:
         raise IndexCorrupt(
             f"{build / MANIFEST} is unreadable ({err}); rebuild with `{fix_command(index_dir)}`"
         ) from None
-    if manifest.get("format_version") != FORMAT_VERSION:
+    _check_format(manifest, index_dir, (FORMAT_VERSION,))
+    return manifest
+
+
+def _check_format(manifest: dict[str, Any], index_dir: Path, formats: tuple[int, ...]) -> None:
+    if manifest.get("format_version") not in formats:
         raise IndexMismatch(
             f"the index in {index_dir} has format version {manifest.get('format_version')}, "
             f"this program reads {FORMAT_VERSION}; rebuild with `{fix_command(index_dir)}`"
         )
-    return manifest
 
 
 def write_build(index_dir: Path, data: IndexData) -> Path:
@@ -171,18 +182,24 @@ def write_build(index_dir: Path, data: IndexData) -> Path:
     return final
 
 
-def load_index(index_dir: Path) -> IndexData:
-    """Load and verify the current build (checksums, counts, dimensions)."""
+def load_index(index_dir: Path, formats: tuple[int, ...] = (FORMAT_VERSION,)) -> IndexData:
+    """Load and verify the current build (format, checksums, counts, dimensions).
+
+    `formats`: the format versions accepted; a rebuild reading old vectors may accept more.
+    """
     build = current_build(index_dir)
-    return _load_build(build, index_dir)
+    return _load_build(build, index_dir, formats)
 
 
-def _load_build(build: Path, index_dir: Path) -> IndexData:
+def _load_build(
+    build: Path, index_dir: Path, formats: tuple[int, ...] = (FORMAT_VERSION,)
+) -> IndexData:
     import faiss
 
     fix = f"rebuild with `{fix_command(index_dir)}`"
     try:
         manifest = json.loads((build / MANIFEST).read_text(encoding="utf-8"))
+        _check_format(manifest, index_dir, formats)
         expected = manifest["files"]
         actual = _checksums(build)
         if expected != actual:
@@ -213,7 +230,7 @@ def _load_build(build: Path, index_dir: Path) -> IndexData:
         sentence_vectors = np.load(build / "sentence_vectors.npy", allow_pickle=False)
         dense = faiss.read_index(str(build / "dense.faiss"))
         lexical = LexicalIndex.load(build / "lexical")
-    except IndexCorrupt:
+    except (IndexCorrupt, IndexMismatch):
         raise
     except Exception as err:
         raise IndexCorrupt(f"the index in {build} cannot be read ({err}); {fix}") from None
@@ -226,6 +243,10 @@ def _load_build(build: Path, index_dir: Path) -> IndexData:
         or manifest.get("chunks") != len(chunks)
     ):
         raise IndexCorrupt(f"the index in {build} has inconsistent sizes; {fix}")
+    # Format 1 recorded only the type name (always the exact index).
+    problem = configure(dense, manifest.get("dense") or {"type": manifest.get("dense_index")})
+    if problem:
+        raise IndexCorrupt(f"the index in {build} is inconsistent: {problem}; {fix}")
     return IndexData(
         manifest=manifest,
         documents=documents,

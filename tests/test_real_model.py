@@ -159,3 +159,13 @@ def test_no_golden_case_escalates(real_pipeline):
     suite = load_suite(REPO / "evals" / "golden.yaml", real_pipeline.index.documents.keys())
     report = run_suite(suite, real_pipeline.ask, real_pipeline.index)
     assert not [r.case.id for r in report.results if r.answer.status is Status.ESCALATED]
+
+
+def test_one_question_encodes_bit_for_bit_as_sentence_transformers_does(real_pipeline):
+    import numpy as np
+
+    embedder = real_pipeline.embedder
+    model = embedder._loaded()
+    for q in ("What is FOLFIRI?", "my dad's rectal cancer spread to his liver", "x"):
+        direct = model.encode([q], normalize_embeddings=True, convert_to_numpy=True)
+        assert np.array_equal(embedder.encode([q]), direct.astype(np.float32))

@@ -132,3 +132,18 @@ def test_dropped_file_can_be_asked_about(settings, fake_embedder):
     a = p.ask("Who teaches me to change the stoma pouch?")
     assert a.citations and a.citations[0].source_id == "stoma-care"
     assert a.citations[0].title == "Stoma care"  # derived: the file is not in the catalog
+
+
+def test_editing_one_document_embeds_only_that_documents_text(built):
+    """The embedding cache is keyed by content: only the edited sentence and the chunks that
+    hold it are embedded again, nothing of the other documents."""
+    embedder = FakeEmbedder()
+    path = built.sources_dir / "chemo-guide.txt"
+    path.write_text(path.read_text().replace("fatigue, nausea", "fatigue, diarrhoea, nausea"))
+    report = build_index(built, embedder)
+    data = load_index(built.index_dir)
+    holding = [c for c in data.chunks if "diarrhoea" in c.text]
+    assert holding and {c.doc_id for c in holding} == {"chemo-guide"}
+    assert report.embedded == len(embedder.encoded) == len(holding) + 1  # + the sentence
+    assert all("diarrhoea" in text for text in embedder.encoded)
+    assert report.reused == len(data.chunks) + len(data.sentences) - report.embedded

@@ -1,0 +1,42 @@
+"""Terms: remembered results are the same as fresh ones, and the memory stays bounded."""
+
+from __future__ import annotations
+
+from qa.lexical import Terms
+
+TEXTS = [
+    "Chemotherapy uses drugs to destroy cancer cells.",
+    "FOLFIRI is used most often for stage 4 rectal cancer.",
+    "Chemotherapy uses drugs to destroy cancer cells.",
+    "",
+]
+
+
+def test_remembered_terms_equal_fresh_ones():
+    fresh = [Terms(memo_size=0).many([t])[0] for t in TEXTS]
+    terms = Terms()
+    assert terms.many(TEXTS) == fresh
+    assert terms.many(list(reversed(TEXTS))) == list(reversed(fresh))
+    assert terms(TEXTS[1]) == fresh[1] and "folfiri" in fresh[1]
+    first = terms.many(TEXTS)[0]
+    first.append("changed")  # callers get their own lists
+    assert terms.many(TEXTS)[0] == fresh[0]
+
+
+def test_memo_is_bounded():
+    terms = Terms(memo_size=2)
+    assert terms.many(TEXTS[:2]) and len(terms._memo) == 2
+    terms.many(["Radiation relieves pain."])
+    assert len(terms._memo) <= 2
+    terms.many([f"text number {i}" for i in range(5)])  # more than fits: not remembered
+    assert len(terms._memo) <= 2
+
+
+def test_idf_is_bm25s_formula_for_known_and_unseen_terms():
+    import math
+
+    from qa.lexical import LexicalIndex
+
+    index = LexicalIndex.build([["chemo", "liver"], ["chemo"], ["radiat"]])
+    assert index.idf("chemo") == math.log(1 + (3 - 2 + 0.5) / (2 + 0.5))
+    assert index.idf("unseen") == math.log(1 + (3 + 0.5) / 0.5) > index.idf("liver")
