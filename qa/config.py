@@ -37,7 +37,7 @@ class Settings:
     lexical_k: int = 30
     rrf_k: int = 60
     dense_weight: float = 1.0
-    lexical_weight: float = 1.0
+    lexical_weight: float = 0.5
     top_k: int = 6
     # Answer: sentence score = w_dense * cos(question, sentence)
     #   + w_lexical * idf-weighted share of the question's terms in the sentence
