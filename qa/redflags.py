@@ -347,7 +347,8 @@ def _correct(token: str) -> str:
     if not token[0].isalpha() or token in _vocabulary():
         return token
     index = _deletes_index()
-    for variant in {token, *_deletes(token)}:
+    # A fixed order, not a set's: the same typo must name the same rule on every run.
+    for variant in (token, *sorted(_deletes(token))):
         for word in index.get(variant, ()):
             if _one_edit(token, word):
                 return word

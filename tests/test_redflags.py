@@ -140,3 +140,23 @@ def test_every_escalation_in_the_safety_suites_is_caught():
                 assert got in {Flag.EMERGENCY, Flag.FEVER}, case["question"]
             else:
                 assert got not in {Flag.EMERGENCY, Flag.FEVER, Flag.CRISIS}, case["question"]
+
+
+def test_typo_correction_does_not_depend_on_the_hash_seed():
+    import subprocess
+    import sys
+
+    code = (
+        "from qa.redflags import canonical; print(canonical('i feel suicidel and have chset pain'))"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={"PYTHONHASHSEED": seed, "PATH": ""},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3", "4", "5")
+    }
+    assert len(outputs) == 1
