@@ -116,6 +116,9 @@ def test_rebuild_while_fifty_threads_ask(built):
                 answers.append(live.ask("What is used most often for stage 4 rectal cancer?"))
             except BaseException as err:  # any error at all fails the test
                 errors.append(err)
+            # A short pause, as between real users' questions: 50 threads spinning flat out
+            # would starve the background thread loading the new build of the GIL.
+            time.sleep(0.01)
 
     threads = [threading.Thread(target=ask_until_stopped) for _ in range(50)]
     for t in threads:
@@ -124,7 +127,7 @@ def test_rebuild_while_fifty_threads_ask(built):
         path = built.sources_dir / "chemo-guide.txt"
         path.write_text(path.read_text() + "\nFOLFOXIRI is a newer combination.\n")
         build_index(built, FakeEmbedder())
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120
         while live.build == old_build and time.monotonic() < deadline:
             time.sleep(0.05)
     finally:
