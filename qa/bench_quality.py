@@ -10,10 +10,7 @@ BM25-only retrieval, and whether the extracted answer quotes its own answer.
 from __future__ import annotations
 
 import contextlib
-import gzip
-import json
 import random
-import re
 import sys
 import tempfile
 import time
@@ -24,16 +21,14 @@ from typing import Any
 
 from qa.config import Settings
 from qa.embedding import Embedder
-from qa.errors import ConfigError
+from qa.errors import ConfigError, SourceError
 from qa.metrics import first_rank, hit_at_k, mean_reciprocal_rank
-from qa.types import Audience, BlockKind, Document, DocumentMeta
+from qa.types import Document
 
 CREDIT = "MedQuAD (Ben Abacha & Demner-Fushman, 2019), CC BY 4.0"
 RANK_DEPTH = 10
 RECALL_KS = (1, 5, 10)
 DEFAULT_SEED = 13
-# MedQuAD answers put several list items on one line, each after a run of spaces and "- ".
-_INLINE_ITEM = re.compile(r"[ \t]{2,}-\s+")
 
 
 @dataclass(frozen=True)
@@ -50,30 +45,16 @@ class Corpus:
     skipped: int  # pairs whose answer had no text left after cleaning
 
 
-def answer_document(doc_id: str, title: str, publisher: str, answer: str) -> Document | None:
-    """One MedQuAD answer as a cleaned Document, read like a plain-text source file."""
-    from qa.cleaning import clean_blocks
-    from qa.sources import assemble, text_blocks
-    from qa.text import normalise
-
-    blocks = clean_blocks(text_blocks(normalise(_INLINE_ITEM.sub("\n- ", answer))))
-    if not any(b.kind is not BlockKind.HEADING for b in blocks):
-        return None
-    text, spans = assemble(blocks)
-    meta = DocumentMeta(id=doc_id, title=title, publisher=publisher, audience=Audience.PATIENTS)
-    return Document(meta=meta, text=text, path=f"medquad:{doc_id}", blocks=spans)
-
-
 def read_medquad(path: Path, source: str | None = None) -> Corpus:
     """Rows `{"qid", "source", "focus", "question", "answer", ...}` (JSON lines, optionally
     gzipped). qids repeat in MedQuAD, so a document is named after its line number ("row00042");
     identical answers share one document, named after the first line holding it."""
-    opener = gzip.open if path.suffix == ".gz" else open
+    from qa.corpus import answer_document, read_jsonl
+
     try:
-        with opener(path, "rt", encoding="utf-8") as f:
-            rows = [(n, json.loads(line)) for n, line in enumerate(f, 1) if line.strip()]
-    except (OSError, ValueError) as err:
-        raise ConfigError(f"{path}: cannot be read as MedQuAD JSON lines ({err})") from None
+        rows = [(r["_line"], r) for r in read_jsonl(path)]
+    except SourceError as err:
+        raise ConfigError(f"cannot be read as MedQuAD JSON lines: {err}") from None
     if source:
         rows = [(n, r) for n, r in rows if r.get("source") == source]
     if not rows:
@@ -89,7 +70,11 @@ def read_medquad(path: Path, source: str | None = None) -> Corpus:
         if answer not in by_answer:
             doc_id = f"row{n:05d}"
             doc = answer_document(
-                doc_id, str(row.get("focus") or doc_id), str(row["source"]), answer
+                doc_id,
+                str(row.get("focus") or doc_id),
+                str(row["source"]),
+                answer,
+                f"medquad:{doc_id}",
             )
             by_answer[answer] = doc.id if doc else None
             if doc:

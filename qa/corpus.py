@@ -26,7 +26,8 @@ from qa.types import Audience, BlockKind, Document, DocumentMeta
 
 EDIT = "This paragraph was added by qa bench to measure an incremental rebuild."
 _SAMPLE_SEED = 0
-_INLINE_BULLET = re.compile(r"\s{2,}-\s+")
+# MedQuAD answers put several list items on one line, each after a run of spaces and "- ".
+_INLINE_ITEM = re.compile(r"[ \t]{2,}-\s+")
 
 
 @dataclass(frozen=True)
@@ -90,19 +91,29 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
 def record_document(record: dict[str, Any]) -> Document:
     """One answer as a cleaned Document; its id is its line number (MedQuAD's qids repeat)."""
     doc_id = f"line-{record['_line']:05d}"
-    # MedQuAD flattens lists into one line: "…text.    - item.    - item."
-    answer = _INLINE_BULLET.sub("\n- ", str(record.get("answer") or ""))
-    blocks = clean_blocks(text_blocks(normalise(answer)))
-    if not any(b.kind is not BlockKind.HEADING for b in blocks):
-        raise SourceError(f"record {doc_id}: no answer text")
-    text, spans = assemble(blocks)
-    meta = DocumentMeta(
-        id=doc_id,
-        title=str(record.get("focus") or record.get("question") or doc_id)[:100],
-        publisher=str(record.get("source") or "not stated"),
-        audience=Audience.PATIENTS,
+    doc = answer_document(
+        doc_id,
+        str(record.get("focus") or record.get("question") or doc_id)[:100],
+        str(record.get("source") or "not stated"),
+        str(record.get("answer") or ""),
+        str(record.get("url") or ""),
     )
-    return Document(meta=meta, text=text, path=str(record.get("url") or ""), blocks=spans)
+    if doc is None:
+        raise SourceError(f"record {doc_id}: no answer text")
+    return doc
+
+
+def answer_document(
+    doc_id: str, title: str, publisher: str, answer: str, path: str
+) -> Document | None:
+    """One answer as a cleaned Document, read like a plain-text source file; None when
+    cleaning leaves no text."""
+    blocks = clean_blocks(text_blocks(normalise(_INLINE_ITEM.sub("\n- ", answer))))
+    if not any(b.kind is not BlockKind.HEADING for b in blocks):
+        return None
+    text, spans = assemble(blocks)
+    meta = DocumentMeta(id=doc_id, title=title, publisher=publisher, audience=Audience.PATIENTS)
+    return Document(meta=meta, text=text, path=path, blocks=spans)
 
 
 def edit_one(corpus: Corpus, workdir: Path) -> tuple[LoadReport, Path, str]:
