@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,21 +40,35 @@ class Candidate:
     score: float
 
 
-def term_coverage(query_terms: Sequence[str], text_terms: set[str], lexical: LexicalIndex) -> float:
-    """IDF-weighted share of the question's distinct terms found in a text: sum idf(t in both)
-    / sum idf(t in question). 0 when the question has no terms."""
-    unique = set(query_terms)
-    total = sum(lexical.idf(t) for t in unique)
-    if total == 0:
-        return 0.0
-    return sum(lexical.idf(t) for t in unique if t in text_terms) / total
+@dataclass(frozen=True)
+class TermCoverage:
+    """IDF-weighted share of the question's distinct terms found in a text:
+    sum idf(t in both) / sum idf(t in question); 0 when the question has no terms.
+
+    The question's side is computed once per question, not once per candidate sentence.
+    """
+
+    idf: dict[str, float]
+    total: float
+
+    @classmethod
+    def of(cls, query_terms: Sequence[str], lexical: LexicalIndex) -> TermCoverage:
+        idf = {t: lexical.idf(t) for t in set(query_terms)}
+        return cls(idf, sum(idf.values()))
+
+    def __call__(self, text_terms: Iterable[str]) -> float:
+        if self.total == 0:
+            return 0.0
+        present = set(text_terms)
+        return sum(w for t, w in self.idf.items() if t in present) / self.total
 
 
 def candidates(
     index: IndexData,
     hits: Sequence[Hit],
     query_vector: np.ndarray,
-    query_terms: Sequence[str],
+    passage_sims: Mapping[int, float],
+    coverage: TermCoverage,
     terms: Terms,
     settings: Settings,
 ) -> list[Candidate]:
@@ -93,16 +107,15 @@ def candidates(
     own_terms = terms.many([index.documents[o.doc_id].text[o.start : o.end] for o in own])
     rows_used = [p[3] for p in spans]
     sims = index.sentence_vectors[rows_used] @ query_vector if spans else []
-    chunk_sims = {h.row: float(index.chunk_vectors[h.row] @ query_vector) for h in hits}
     out = []
     for (hit, start, end, row), text, sterms, oterms, dense in zip(
         spans, texts, span_terms, own_terms, sims, strict=True
     ):
-        lexical = term_coverage(query_terms, set(sterms), index.lexical)
+        lexical = coverage(sterms)
         score = (
             settings.sentence_dense_weight * float(dense)
             + settings.sentence_lexical_weight * lexical
-            + settings.sentence_chunk_weight * chunk_sims[hit.row]
+            + settings.sentence_chunk_weight * passage_sims[hit.row]
         )
         out.append(
             Candidate(
@@ -114,7 +127,7 @@ def candidates(
                 index.sentence_vectors[row],
                 float(dense),
                 lexical,
-                term_coverage(query_terms, set(oterms), index.lexical),
+                coverage(oterms),
                 score,
             )
         )
@@ -173,11 +186,7 @@ def _overlaps(a: Candidate, b: Candidate) -> bool:
 
 
 def evidence(
-    cands: Sequence[Candidate],
-    hits: Sequence[Hit],
-    query_vector: np.ndarray,
-    index: IndexData,
-    coverage_weight: float,
+    cands: Sequence[Candidate], passage_sims: Mapping[int, float], coverage_weight: float
 ) -> dict[str, float]:
     """The numbers the abstention rule looks at (also shown to staff).
 
@@ -187,7 +196,7 @@ def evidence(
     know ("HIPEC"). See README, "Abstention", for how it was chosen.
     """
     best_sentence = max((c.dense for c in cands), default=0.0)
-    best_chunk = max((float(index.chunk_vectors[h.row] @ query_vector) for h in hits), default=0.0)
+    best_chunk = max(passage_sims.values(), default=0.0)
     coverage = max((c.own_lexical for c in cands), default=0.0)
     return {
         "best_sentence_dense": best_sentence,
@@ -221,8 +230,11 @@ def compose(
 ) -> Answer:
     """The answer to `question` from `hits`, or an abstention when the evidence is weak or the
     caller already knows a reason (`abstain_reason`)."""
-    cands = candidates(index, hits, query_vector, query_terms, terms, settings)
-    ev = evidence(cands, hits, query_vector, index, settings.abstain_coverage_weight)
+    # Cosine of the question to each retrieved passage, by chunk row.
+    passage_sims = {h.row: float(index.chunk_vectors[h.row] @ query_vector) for h in hits}
+    coverage = TermCoverage.of(query_terms, index.lexical)
+    cands = candidates(index, hits, query_vector, passage_sims, coverage, terms, settings)
+    ev = evidence(cands, passage_sims, settings.abstain_coverage_weight)
     reason = abstain_reason or should_abstain(ev, settings)
     chosen = [] if reason else select(cands, settings, exclude)
     if not chosen:
