@@ -29,6 +29,7 @@ from qa.corpus import Corpus, edit_one, load_corpus
 from qa.dense import EXACT, exact_index, recall_at_k, single_threaded_search
 from qa.embedding import Embedder, SentenceTransformerEmbedder
 from qa.errors import ConfigError
+from qa.procmem import read_memory
 from qa.store import IndexData
 
 PERCENTILES = (50, 95, 99)
@@ -206,17 +207,17 @@ def cold_start(
     first_s = time.perf_counter() - started
     # The child's own high-water mark (VmHWM), read after every answer: getrusage would also
     # count the parent's memory the child inherited between fork and exec.
-    peak_kb = _vm_hwm_kb(proc.pid)
+    peak_mb = _hwm_mb(proc.pid)
     answered = 1 if first else 0
     for _line in proc.stdout:
         answered += 1
-        peak_kb = max(peak_kb, _vm_hwm_kb(proc.pid))
+        peak_mb = max(peak_mb, _hwm_mb(proc.pid))
     errors = proc.stderr.read()
     if proc.wait() != 0 or not first:
         raise ConfigError(f"`{' '.join(command)}` failed ({proc.returncode}): {errors[-2000:]}")
     return {
         "cold_start_s": _round(first_s),
-        "serve_rss_peak_mb": _round(peak_kb / 1024),
+        "serve_rss_peak_mb": _round(peak_mb),
         "serve_questions": answered,
     }
 
@@ -321,14 +322,9 @@ def _folder_bytes(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
-def _vm_hwm_kb(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return 0
+def _hwm_mb(pid: int) -> float:
+    memory = read_memory(pid)
+    return memory.hwm_mb if memory else 0.0
 
 
 def _rss_self_mb() -> float:

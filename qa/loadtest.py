@@ -26,6 +26,7 @@ from typing import Any
 
 from qa.errors import ConfigError, QAError
 from qa.evaluate import load_suite
+from qa.procmem import Memory, read_memory
 from qa.ratelimit import RATE_LIMITED_MESSAGE
 from qa.safety import DISCLAIMER
 
@@ -68,28 +69,6 @@ def percentile(values: Sequence[float], p: float) -> float:
         return math.nan
     ordered = sorted(values)
     return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
-
-
-@dataclass(frozen=True)
-class Memory:
-    rss_mb: float
-    hwm_mb: float  # the process's high-water mark since it started
-
-
-def read_memory(pid: int) -> Memory | None:
-    """VmRSS and VmHWM of a process from /proc, or None where there is no /proc entry."""
-    try:
-        text = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
-    except OSError:
-        return None
-    kb = {
-        k: int(v.split()[0])
-        for k, _, v in (line.partition(":") for line in text.splitlines())
-        if k in ("VmRSS", "VmHWM")
-    }
-    if len(kb) < 2:
-        return None
-    return Memory(kb["VmRSS"] / 1024, kb["VmHWM"] / 1024)
 
 
 @dataclass

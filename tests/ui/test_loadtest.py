@@ -16,6 +16,7 @@ from gradio_client.utils import QueueError
 
 from qa import loadtest
 from qa.cli import main
+from qa.procmem import read_memory
 from qa.safety import DISCLAIMER
 from tests.ui.conftest import REPO, app_process
 
@@ -159,9 +160,9 @@ def test_percentile_is_nearest_rank():
 
 
 def test_memory_of_this_process():
-    memory = loadtest.read_memory(os.getpid())
+    memory = read_memory(os.getpid())
     assert memory is not None and 0 < memory.rss_mb <= memory.hwm_mb
-    assert loadtest.read_memory(2**22 + 12345) is None
+    assert read_memory(2**22 + 12345) is None
 
 
 def test_bad_options_are_usage_errors(capsys):
