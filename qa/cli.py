@@ -49,7 +49,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def paths(sp: argparse.ArgumentParser) -> None:
+    def paths(sp: argparse.ArgumentParser, rebuild: bool = False) -> None:
+        """--index and --sources; with `rebuild`, also --rebuild for commands that serve."""
+        if rebuild:
+            sp.add_argument(
+                "--rebuild",
+                action="store_true",
+                help="rebuild the index first if it is missing or stale",
+            )
         sp.add_argument("--index", type=Path, help="index folder (default: index, or QA_INDEX_DIR)")
         sp.add_argument(
             "--sources", type=Path, help="sources folder (default: sources, or QA_SOURCES_DIR)"
@@ -63,10 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("question", nargs="?", help="the question, in quotes")
     sp.add_argument("--batch", type=Path, help="file with one question per line")
     sp.add_argument("--json", action="store_true", help="print JSON (one object per line)")
-    sp.add_argument(
-        "--rebuild", action="store_true", help="rebuild the index first if it is missing or stale"
-    )
-    paths(sp)
+    paths(sp, rebuild=True)
 
     sp = sub.add_parser(
         "eval",
@@ -126,10 +130,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     sp.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     sp.add_argument("--port", type=int, default=7860, help="port (default 7860)")
-    sp.add_argument(
-        "--rebuild", action="store_true", help="rebuild the index first if it is missing or stale"
-    )
-    paths(sp)
+    paths(sp, rebuild=True)
 
     sp = sub.add_parser(
         "bench-quality",
@@ -242,10 +243,7 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--no-cold-start", action="store_true", help="skip the cold-start run")
 
     sp = sub.add_parser("chat", help="ask questions at an interactive prompt")
-    sp.add_argument(
-        "--rebuild", action="store_true", help="rebuild the index first if it is missing or stale"
-    )
-    paths(sp)
+    paths(sp, rebuild=True)
     return p
 
 
