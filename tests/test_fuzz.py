@@ -35,7 +35,7 @@ def pipeline(tmp_path_factory):
     return Pipeline.load(s, FakeEmbedder())
 
 
-def assert_well_formed(answer, raw: str) -> None:
+def assert_well_formed(answer) -> None:
     assert answer.disclaimer == DISCLAIMER
     assert answer.status in set(Status)
     assert answer.text.strip()
@@ -58,7 +58,7 @@ def assert_well_formed(answer, raw: str) -> None:
 @example(raw="\u202e FOLFIRI \u202c side effects")
 @example(raw="<img src=x onerror=alert(1)> chemotherapy?")
 def test_any_text_gets_a_well_formed_reply(pipeline, raw):
-    assert_well_formed(pipeline.ask(raw), raw)
+    assert_well_formed(pipeline.ask(raw))
 
 
 @pytest.mark.parametrize(
@@ -70,7 +70,7 @@ def test_huge_questions_are_rejected_politely(pipeline, raw):
     answer = pipeline.ask(raw)
     assert answer.status is Status.REJECTED
     assert "too long" in answer.text
-    assert_well_formed(answer, raw)
+    assert_well_formed(answer)
 
 
 @pytest.mark.parametrize("raw", ["", "   ", "\x00\x01", "😀", "?!?!", "\u200b\u200b"])
@@ -78,4 +78,4 @@ def test_empty_or_meaningless_input_asks_to_rephrase(pipeline, raw):
     answer = pipeline.ask(raw)
     assert answer.status is Status.REJECTED
     assert "rephrase" in answer.text
-    assert_well_formed(answer, raw)
+    assert_well_formed(answer)
