@@ -50,4 +50,4 @@ eval: setup
 	$(BIN)/qa eval evals/golden.yaml --verbose
 
 clean:
-	rm -rf $(VENV) index/CURRENT index/builds
+	rm -rf $(VENV) index/CURRENT index/builds var/encoder

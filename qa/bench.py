@@ -27,7 +27,7 @@ from qa.build import build_documents, corpus_hash
 from qa.config import Settings
 from qa.corpus import Corpus, edit_one, load_corpus
 from qa.dense import EXACT, exact_index, recall_at_k, single_threaded_search
-from qa.embedding import Embedder, SentenceTransformerEmbedder
+from qa.embedding import Embedder, make_embedder
 from qa.errors import ConfigError
 from qa.procmem import read_memory
 from qa.store import IndexData
@@ -65,7 +65,7 @@ def run_bench(
     index_dir = options.index_dir or workdir / "index"
     _check_index_dir(index_dir, settings.index_dir)
     bench_settings = settings.replace(index_dir=index_dir, sources_dir=corpus.path)
-    embedder = embedder or SentenceTransformerEmbedder(settings.model, settings.embed_batch_size)
+    embedder = embedder or make_embedder(settings)
     out: dict[str, Any] = {
         "corpus": str(corpus.path) + (f" (source={options.source})" if options.source else ""),
         "documents": len(corpus.loaded.documents),

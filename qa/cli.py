@@ -306,9 +306,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _build(settings: Settings, quiet: bool = False) -> None:
     from qa.build import build_index
-    from qa.embedding import SentenceTransformerEmbedder
+    from qa.embedding import make_embedder
 
-    embedder = SentenceTransformerEmbedder(settings.model, settings.embed_batch_size)
+    embedder = make_embedder(settings)
 
     def say(message: str) -> None:
         if not quiet:
@@ -458,7 +458,7 @@ def _cmd_calibrate(args: argparse.Namespace, settings: Settings, *_: Any) -> int
 
 def _cmd_bench_quality(args: argparse.Namespace, settings: Settings, *_: Any) -> int:
     from qa import bench_quality
-    from qa.embedding import SentenceTransformerEmbedder
+    from qa.embedding import make_embedder
 
     if args.sample is not None and args.sample < 1:
         raise ConfigError(f"--sample must be at least 1, got {args.sample}")
@@ -467,7 +467,7 @@ def _cmd_bench_quality(args: argparse.Namespace, settings: Settings, *_: Any) ->
         raise ConfigError(f"--index {index_dir} is the app's index; give another folder")
     result = bench_quality.run(
         args.path,
-        SentenceTransformerEmbedder(settings.model, settings.embed_batch_size),
+        make_embedder(settings),
         settings.replace(index_dir=index_dir),
         source=args.source,
         sample=args.sample,

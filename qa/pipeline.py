@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from qa.answer import compose
 from qa.build import staleness
 from qa.config import Settings
-from qa.embedding import Embedder, SentenceTransformerEmbedder
+from qa.embedding import Embedder, make_embedder
 from qa.errors import IndexMismatch
 from qa.followup import contextualize
 from qa.foreign import Vocabulary, foreign_names
@@ -47,9 +47,7 @@ class Pipeline:
         cls, settings: Settings, embedder: Embedder | None = None, check_sources: bool = True
     ) -> Pipeline:
         """Load and verify the index; refuse one that no longer matches sources or settings."""
-        embedder = embedder or SentenceTransformerEmbedder(
-            settings.model, settings.embed_batch_size
-        )
+        embedder = embedder or make_embedder(settings)
         index = load_index(settings.index_dir)
         reasons = staleness(settings, index.manifest, embedder.name, check_sources)
         if reasons:

@@ -14,7 +14,7 @@ import pytest
 from qa.build import build_index
 from qa.cli import main
 from qa.config import Settings
-from qa.embedding import SentenceTransformerEmbedder
+from qa.embedding import SentenceTransformerEmbedder, make_embedder
 from qa.evaluate import CaseResult, citations_verbatim, load_suite, run_suite
 from qa.pipeline import Pipeline
 from qa.types import Status
@@ -49,7 +49,7 @@ def real_settings(tmp_path_factory) -> Settings:
 
 @pytest.fixture(scope="session")
 def real_pipeline(real_settings) -> Pipeline:
-    embedder = SentenceTransformerEmbedder(real_settings.model)
+    embedder = make_embedder(real_settings)  # the default encoder, ONNX Runtime
     build_index(real_settings, embedder)
     return Pipeline.load(real_settings, embedder)
 
@@ -161,10 +161,27 @@ def test_no_golden_case_escalates(real_pipeline):
     assert not [r.case.id for r in report.results if r.answer.status is Status.ESCALATED]
 
 
-def test_one_question_encodes_bit_for_bit_as_sentence_transformers_does(real_pipeline):
+def test_a_cold_ask_answers_without_importing_torch(real_pipeline, real_settings):
+    """The point of the ONNX encoder: a cold `qa ask` never pays for importing torch."""
+    script = (
+        "import sys\n"
+        "from qa.cli import main\n"
+        f"code = main(['ask', 'What is FOLFIRI?', '--index', {str(real_settings.index_dir)!r},"
+        f" '--sources', {str(real_settings.sources_dir)!r}])\n"
+        "assert 'torch' not in sys.modules, 'torch was imported'\n"
+        "sys.exit(code)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "[1]" in done.stdout
+
+
+def test_one_question_encodes_bit_for_bit_as_sentence_transformers_does():
     import numpy as np
 
-    embedder = real_pipeline.embedder
+    embedder = SentenceTransformerEmbedder()
     model = embedder._loaded()
     for q in ("What is FOLFIRI?", "my dad's rectal cancer spread to his liver", "x"):
         direct = model.encode([q], normalize_embeddings=True, convert_to_numpy=True)
