@@ -22,6 +22,9 @@ ABSTAIN_MESSAGE = (
 )
 # A sentence opening with one of these leans on the sentence before it.
 _ANAPHOR = re.compile(r"(?:It|Its|This|These|They|Their|Such|That|Those)\b")
+# A sentence with one of these points at what comes after it ("The following are treatment
+# options …"); quoted alone it promises content it does not give.
+_CATAPHOR = re.compile(r"\b(?:the following|as follows)\b", re.IGNORECASE)
 # Fragments shorter than this ("Patient preferences") say nothing on their own.
 _MIN_SENTENCE_WORDS = 4
 
@@ -38,6 +41,9 @@ class Candidate:
     lexical: float  # coverage of the question's terms by the quoted text
     own_lexical: float  # … by the sentence alone
     score: float
+    # Ends in a sentence that only introduces what follows (ends with ":", or "the following …")
+    # without quoting it; never picked.
+    dangling: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,10 +114,14 @@ def candidates(
     rows_used = [p[3] for p in spans]
     sims = index.sentence_vectors[rows_used] @ query_vector if spans else []
     out = []
-    for (hit, start, end, row), text, sterms, oterms, dense in zip(
-        spans, texts, span_terms, own_terms, sims, strict=True
+    for (hit, start, end, row), text, sterms, oterms, dense, o in zip(
+        spans, texts, span_terms, own_terms, sims, own, strict=True
     ):
         lexical = coverage(sterms)
+        own_text = index.documents[o.doc_id].text[o.start : o.end]
+        dangling = end == o.end and (
+            own_text.rstrip().endswith(":") or _CATAPHOR.search(own_text) is not None
+        )
         score = (
             settings.sentence_dense_weight * float(dense)
             + settings.sentence_lexical_weight * lexical
@@ -129,6 +139,7 @@ def candidates(
                 lexical,
                 coverage(oterms),
                 score,
+                dangling,
             )
         )
     return out
@@ -153,13 +164,13 @@ def select(
     settings: Settings,
     exclude: Callable[[str], object] | None = None,
 ) -> list[Candidate]:
-    """Greedy pick by score within the word budget, skipping fragments, near-duplicates and
-    sentences `exclude` rejects."""
+    """Greedy pick by score within the word budget, skipping fragments, dangling introductions,
+    near-duplicates and sentences `exclude` rejects."""
     usable = [
         c
         for c in cands
         if word_count(c.text) >= _MIN_SENTENCE_WORDS
-        and not c.text.rstrip().endswith(":")
+        and not c.dangling
         and not (exclude and exclude(c.text))
     ]
     usable.sort(key=lambda c: -c.score)

@@ -92,3 +92,18 @@ def test_sentence_opening_with_a_pronoun_is_quoted_with_the_one_before(built, fa
         "It delivers floxuridine straight into the hepatic artery."
     ) in quotes
     assert not any(q.startswith("It delivers") for q in quotes)
+
+
+def test_a_sentence_pointing_at_what_follows_is_never_quoted_alone(built, fake_embedder):
+    (built.sources_dir / "options.md").write_text(
+        "# Pelvic recurrence options\n\n"
+        "The following are pelvic recurrence treatment options for you.\n\n"
+        "## Surgery\n\nSurgery removes a pelvic recurrence when it is resectable.\n",
+        encoding="utf-8",
+    )
+    build_index(built, fake_embedder)
+    pipeline = Pipeline.load(built.replace(abstain_min_support=-1.0), fake_embedder)
+    answer = pipeline.ask("What are the pelvic recurrence treatment options?")
+    assert answer.status is Status.ANSWERED
+    assert not any("The following" in c.quote for c in answer.citations)
+    assert any(c.quote.startswith("Surgery removes") for c in answer.citations)
