@@ -67,18 +67,19 @@ def foreign_names(
 ) -> list[str]:
     """The words of `question` that look like names the documents never mention, in order.
 
-    Lay phrases are first replaced by the documents' words ("chemo" -> "chemotherapy").
+    A word counts as known when the documents use it or the word the lexical step maps it to
+    ("chemo" -> "chemotherapy", "avastin" -> "bevacizumab"); the words named are the user's.
 
     Args:
         word_pieces: how many pieces the embedding model's tokenizer makes of a word.
     """
     found: list[str] = []
-    for word in _WORD.findall(expand_lay_terms(question.lower())):
+    for word in _WORD.findall(question.lower()):
         if (
             len(word) < _MIN_LENGTH
             or word in found
             or word in _CONTRACTIONS
-            or vocabulary.knows(word)
+            or any(vocabulary.knows(w) for w in _WORD.findall(expand_lay_terms(word)))
         ):
             continue
         singular = word[:-1] if word.endswith("s") and len(word) > _MIN_LENGTH else word

@@ -11,6 +11,35 @@ from pathlib import Path
 
 import numpy as np
 
+_DRUG_BRANDS = (
+    ("avastin", "bevacizumab"),
+    ("mvasi", "bevacizumab"),
+    ("zirabev", "bevacizumab"),
+    ("erbitux", "cetuximab"),
+    ("vectibix", "panitumumab"),
+    ("xeloda", "capecitabine"),
+    ("lonsurf", "trifluridine tipiracil"),
+    ("stivarga", "regorafenib"),
+    ("eloxatin", "oxaliplatin"),
+    ("camptosar", "irinotecan"),
+    ("adrucil", "fluorouracil"),
+    ("5-?fu", "fluorouracil"),
+    ("zaltrap", "aflibercept"),
+    ("cyramza", "ramucirumab"),
+    ("keytruda", "pembrolizumab"),
+    ("opdivo", "nivolumab"),
+    ("yervoy", "ipilimumab"),
+    ("jemperli", "dostarlimab"),
+    ("zynyz", "retifanlimab"),
+    ("braftovi", "encorafenib"),
+    ("fruzaqla", "fruquintinib"),
+    ("mutamycin", "mitomycin"),
+    ("paraplatin", "carboplatin"),
+    ("taxol", "paclitaxel"),
+    ("platinol", "cisplatin"),
+    ("fusilev", "levoleucovorin leucovorin"),
+)
+
 # Lay words patients type -> the words the documents use. Applied to the question's lexical
 # terms only (the embedding model already knows "chemo"); a general lexicon, not per-question.
 LAY_TERMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -33,6 +62,8 @@ LAY_TERMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(tablet|pill)s?\b", "capecitabine oral"),
         (r"\bimmune therapy\b", "immunotherapy"),
         (r"\b(survival|live|life expectancy|prognosis)\b", "survival prognosis"),
+        # Brand names of drugs used for colorectal and anal cancer -> their generic names.
+        *((rf"\b{brand}\b", f"{generic} {brand}") for brand, generic in _DRUG_BRANDS),
     )
 )
 

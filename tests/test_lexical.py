@@ -40,3 +40,12 @@ def test_idf_is_bm25s_formula_for_known_and_unseen_terms():
     index = LexicalIndex.build([["chemo", "liver"], ["chemo"], ["radiat"]])
     assert index.idf("chemo") == math.log(1 + (3 - 2 + 0.5) / (2 + 0.5))
     assert index.idf("unseen") == math.log(1 + (3 + 0.5) / 0.5) > index.idf("liver")
+
+
+def test_drug_brand_names_also_search_for_the_generic_name():
+    from qa.lexical import expand_lay_terms
+
+    assert "bevacizumab" in expand_lay_terms("how long off Avastin before surgery?")
+    assert "fluorouracil" in expand_lay_terms("side effects of 5-FU")
+    assert "fluorouracil" in expand_lay_terms("5FU pump")
+    assert expand_lay_terms("the taxonomy") == "the taxonomy"  # whole words only
