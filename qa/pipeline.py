@@ -7,6 +7,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from qa.acronyms import spell_out
 from qa.answer import compose
 from qa.build import staleness
 from qa.config import Settings
@@ -72,13 +73,14 @@ class Pipeline:
             )
         q = checked.question
         # Retrieval (and the "any word in the sources?" scope test) reads a follow-up with the
-        # conversation's topic; the safety rules read only the user's own words.
+        # conversation's topic and the documents' abbreviations spelled out; the safety rules
+        # read only the user's own words.
         query = contextualize(q, history)
         verdict = assess(q, lambda _own_words: self._mentions_source_terms(query))
         fixed = self._fixed_reply(q, verdict)
         if fixed is not None:
             return fixed
-        query_vector = self.embedder.encode([query])[0]
+        query_vector = self.embedder.encode([spell_out(query, self.index.acronyms)])[0]
         query_terms = self.terms.query(query)
         hits = retrieve(self.index, query_vector, query_terms, self.settings)
         personal = verdict.flag is Flag.PERSONAL

@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from qa.acronyms import definitions
 from qa.dense import configure
 from qa.errors import IndexCorrupt, IndexMismatch, IndexMissing
 from qa.lexical import LexicalIndex
@@ -74,6 +75,11 @@ class IndexData:
     def sentence_row(self) -> dict[tuple[str, int, int], int]:
         """(doc id, start, end) -> row of the sentence vectors; built once per loaded index."""
         return {s.identity: i for i, s in enumerate(self.sentences)}
+
+    @cached_property
+    def acronyms(self) -> dict[str, str]:
+        """Abbreviations the documents define -> "long form (SHORT)"; built once per index."""
+        return definitions(d.text for d in self.documents.values())
 
     @cached_property
     def list_items(self) -> dict[tuple[str, int, int], tuple[Span, ...]]:

@@ -107,3 +107,18 @@ def test_html_source_drops_scripts(pipeline):
     doc = pipeline.index.documents["radiation"]
     assert "alert" not in doc.text and "Home | About" not in doc.text
     assert "Copyright" not in doc.text
+
+
+def test_a_defined_abbreviation_is_spelled_out_for_the_encoder_only(settings, fake_embedder):
+    from qa.build import build_index
+
+    (settings.sources_dir / "ablation.txt").write_text(
+        "Ablation for liver metastases\n\nRadiofrequency ablation (RFA) uses heat to destroy "
+        "liver tumours. It is done with a needle through the skin.\n"
+    )
+    build_index(settings, fake_embedder)
+    pipeline = Pipeline.load(settings, fake_embedder)
+    fake_embedder.encoded.clear()
+    answer = pipeline.ask("how does rfa work on the liver?")
+    assert fake_embedder.encoded == ["how does Radiofrequency ablation (RFA) work on the liver?"]
+    assert answer.question == "how does rfa work on the liver?"  # the user's words are kept

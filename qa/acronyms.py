@@ -1,0 +1,84 @@
+"""Abbreviations the documents define, spelled out in a question before it is encoded.
+
+The small embedding model does not know most medical abbreviations: "what is hipec?" sits far
+from "hyperthermic intraperitoneal chemoperfusion (HIPEC) combines surgery with heated
+chemotherapy", so the question would be turned away. The documents define their abbreviations
+as "long form (SHORT)"; those definitions are found with the algorithm of Schwartz & Hearst
+("A simple algorithm for identifying abbreviation definitions in biomedical text", PSB 2003)
+and a question's abbreviation is replaced by "long form (SHORT)" for retrieval and answering.
+The safety rules still read only the user's own words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+# "(HIPEC)", "(HAI)", "(SBRT)", "(5-FU)": a short form of 2-10 characters with a capital letter
+# other than its first, so that "(Avastin)" or "(called the hepatic artery)" are not taken.
+_SHORT = re.compile(r"\(([A-Za-z0-9][A-Za-z0-9-]{1,9})\)")
+_CLAUSE_END = re.compile(r"[.;:!?()\[\]]")
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
+_LOWER_WORD = re.compile(r"\b[a-z][a-z0-9-]*\b")
+
+
+def _looks_short(short: str) -> bool:
+    letters = [c for c in short if c.isalpha()]
+    return len(letters) >= 2 and sum(c.isupper() for c in letters[1:]) >= 1
+
+
+def best_long_form(short: str, window: str) -> str | None:
+    """Schwartz & Hearst: the shortest end of `window` whose characters match every letter and
+    digit of `short`, right to left, the first one at the start of a word."""
+    s, i = len(short) - 1, len(window) - 1
+    while s >= 0:
+        c = short[s].lower()
+        if not c.isalnum():
+            s -= 1
+            continue
+        while i >= 0 and (window[i].lower() != c or (s == 0 and i > 0 and window[i - 1].isalnum())):
+            i -= 1
+        if i < 0:
+            return None
+        i -= 1
+        s -= 1
+    start = window.rfind(" ", 0, i + 1) + 1
+    long = window[start:].strip()
+    return long if len(long) > len(short) else None
+
+
+def definitions(texts: Iterable[str]) -> dict[str, str]:
+    """Lower-case short form -> "long form (SHORT)", first definition wins; short forms the
+    texts also use as ordinary lower-case words ("all", "us") are left out."""
+    found: dict[str, str] = {}
+    lower_words: set[str] = set()
+    for text in texts:
+        lower_words.update(_LOWER_WORD.findall(text))
+        for m in _SHORT.finditer(text):
+            short = m.group(1)
+            if not _looks_short(short) or short.lower() in found:
+                continue
+            before = text[max(0, m.start() - 300) : m.start()]
+            clause = _CLAUSE_END.split(before)[-1]
+            words = clause.split()
+            window = " ".join(words[-min(len(short) + 5, 2 * len(short)) :])
+            long = best_long_form(short, window)
+            if long:
+                found[short.lower()] = f"{long} ({short})"
+    return {k: v for k, v in found.items() if k not in lower_words}
+
+
+def spell_out(question: str, defined: Mapping[str, str]) -> str:
+    """The question with each defined abbreviation replaced by "long form (SHORT)", unless the
+    question already spells it out."""
+    if not defined:
+        return question
+    lowered = question.lower()
+
+    def expand(m: re.Match[str]) -> str:
+        full = defined.get(m.group(0).lower())
+        if full is None or full.rsplit(" (", 1)[0].lower() in lowered:
+            return m.group(0)
+        return full
+
+    return _WORD.sub(expand, question)

@@ -1,0 +1,54 @@
+"""Abbreviation definitions found in the documents, and spelled out in questions."""
+
+from __future__ import annotations
+
+from qa.acronyms import best_long_form, definitions, spell_out
+
+TEXT = (
+    "An intensive procedure called hyperthermic intraperitoneal chemoperfusion (HIPEC) combines "
+    "surgery with heated chemotherapy. Hepatic artery infusion (HAI) involves a pump. "
+    "Radiofrequency ablation (RFA) may be used. The drug 5-fluorouracil (5-FU) is common. "
+    "Bevacizumab (Avastin) is a targeted therapy. This helps all of us (US). "
+    "The tumour was treated (RT) before."
+)
+
+
+def test_definitions_follow_schwartz_and_hearst():
+    found = definitions([TEXT])
+    assert found["hipec"] == "hyperthermic intraperitoneal chemoperfusion (HIPEC)"
+    assert found["hai"] == "Hepatic artery infusion (HAI)"
+    assert found["rfa"] == "Radiofrequency ablation (RFA)"
+    assert found["5-fu"] == "5-fluorouracil (5-FU)"
+
+
+def test_brand_names_lowercase_words_and_unmatched_letters_are_not_abbreviations():
+    found = definitions([TEXT])
+    assert "avastin" not in found  # one capital: a name, not an abbreviation
+    assert "us" not in found  # the documents also use "us" as a word
+    assert "rt" not in found  # no words whose letters spell it
+
+
+def test_best_long_form_needs_the_first_letter_at_a_word_start():
+    assert best_long_form("HAI", "involves Hepatic artery infusion") == "Hepatic artery infusion"
+    assert best_long_form("XYZ", "nothing matches here") is None
+
+
+def test_the_first_definition_wins_across_documents():
+    found = definitions(["Radiofrequency ablation (RFA) a.", "Rapid fire assault (RFA) b."])
+    assert found["rfa"] == "Radiofrequency ablation (RFA)"
+
+
+def test_spell_out_replaces_whole_words_in_any_case():
+    found = definitions([TEXT])
+    assert spell_out("what is hipec?", found) == (
+        "what is hyperthermic intraperitoneal chemoperfusion (HIPEC)?"
+    )
+    assert spell_out("Is HAI painful", found) == "Is Hepatic artery infusion (HAI) painful"
+    assert spell_out("hairline", found) == "hairline"  # inside a word: untouched
+
+
+def test_spell_out_leaves_a_question_that_already_spells_it_out():
+    found = definitions([TEXT])
+    q = "is radiofrequency ablation (RFA) safe?"
+    assert spell_out(q, found) == q
+    assert spell_out("anything", {}) == "anything"
