@@ -5,8 +5,9 @@ from "hyperthermic intraperitoneal chemoperfusion (HIPEC) combines surgery with 
 chemotherapy", so the question would be turned away. The documents define their abbreviations
 as "long form (SHORT)"; those definitions are found with the algorithm of Schwartz & Hearst
 ("A simple algorithm for identifying abbreviation definitions in biomedical text", PSB 2003)
-and a question's abbreviation is replaced by "long form (SHORT)" for retrieval and answering.
-The safety rules still read only the user's own words.
+and the question the encoder sees gets the long form after the abbreviation: "what is hipec
+(hyperthermic intraperitoneal chemoperfusion)?". Drug brand names get their generic name the
+same way. The lexical side and the safety rules read only the user's own words.
 """
 
 from __future__ import annotations
@@ -48,8 +49,8 @@ def best_long_form(short: str, window: str) -> str | None:
 
 
 def definitions(texts: Iterable[str]) -> dict[str, str]:
-    """Lower-case short form -> "long form (SHORT)", first definition wins; short forms the
-    texts also use as ordinary lower-case words ("all", "us") are left out."""
+    """Lower-case short form -> its long form, first definition wins; short forms the texts
+    also use as ordinary lower-case words ("all", "us") are left out."""
     found: dict[str, str] = {}
     lower_words: set[str] = set()
     for text in texts:
@@ -64,21 +65,28 @@ def definitions(texts: Iterable[str]) -> dict[str, str]:
             window = " ".join(words[-min(len(short) + 5, 2 * len(short)) :])
             long = best_long_form(short, window)
             if long:
-                found[short.lower()] = f"{long} ({short})"
+                found[short.lower()] = long
     return {k: v for k, v in found.items() if k not in lower_words}
 
 
+def drug_brands() -> dict[str, str]:
+    """Brand name -> generic name, in the same form as `definitions`."""
+    from qa.lexical import DRUG_BRANDS
+
+    return dict(DRUG_BRANDS)
+
+
 def spell_out(question: str, defined: Mapping[str, str]) -> str:
-    """The question with each defined abbreviation replaced by "long form (SHORT)", unless the
-    question already spells it out."""
+    """The question with each defined word followed by its meaning in brackets ("hipec
+    (hyperthermic intraperitoneal chemoperfusion)"), unless the question already says it."""
     if not defined:
         return question
     lowered = question.lower()
 
     def expand(m: re.Match[str]) -> str:
-        full = defined.get(m.group(0).lower())
-        if full is None or full.rsplit(" (", 1)[0].lower() in lowered:
+        meaning = defined.get(m.group(0).lower())
+        if meaning is None or meaning.lower() in lowered:
             return m.group(0)
-        return full
+        return f"{m.group(0)} ({meaning})"
 
     return _WORD.sub(expand, question)

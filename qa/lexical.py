@@ -11,7 +11,10 @@ from pathlib import Path
 
 import numpy as np
 
-_DRUG_BRANDS = (
+# Brand names of drugs used for colorectal and anal cancer -> their generic names, which the
+# documents use. Also spelled out for the encoder (qa.acronyms.spell_out), which does not know
+# that Avastin is bevacizumab.
+DRUG_BRANDS = (
     ("avastin", "bevacizumab"),
     ("mvasi", "bevacizumab"),
     ("zirabev", "bevacizumab"),
@@ -23,7 +26,8 @@ _DRUG_BRANDS = (
     ("eloxatin", "oxaliplatin"),
     ("camptosar", "irinotecan"),
     ("adrucil", "fluorouracil"),
-    ("5-?fu", "fluorouracil"),
+    ("5-fu", "fluorouracil"),
+    ("5fu", "fluorouracil"),
     ("zaltrap", "aflibercept"),
     ("cyramza", "ramucirumab"),
     ("keytruda", "pembrolizumab"),
@@ -62,8 +66,7 @@ LAY_TERMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(tablet|pill)s?\b", "capecitabine oral"),
         (r"\bimmune therapy\b", "immunotherapy"),
         (r"\b(survival|live|life expectancy|prognosis)\b", "survival prognosis"),
-        # Brand names of drugs used for colorectal and anal cancer -> their generic names.
-        *((rf"\b{brand}\b", f"{generic} {brand}") for brand, generic in _DRUG_BRANDS),
+        *((rf"\b{re.escape(brand)}\b", f"{generic} {brand}") for brand, generic in DRUG_BRANDS),
     )
 )
 

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from qa.acronyms import definitions
+from qa.acronyms import definitions, drug_brands
 from qa.dense import configure
 from qa.errors import IndexCorrupt, IndexMismatch, IndexMissing
 from qa.lexical import LexicalIndex
@@ -78,8 +78,9 @@ class IndexData:
 
     @cached_property
     def acronyms(self) -> dict[str, str]:
-        """Abbreviations the documents define -> "long form (SHORT)"; built once per index."""
-        return definitions(d.text for d in self.documents.values())
+        """Abbreviations the documents define -> their long form, and drug brand names -> the
+        generic name: what the encoder is told a question's short names mean."""
+        return drug_brands() | definitions(d.text for d in self.documents.values())
 
     @cached_property
     def list_items(self) -> dict[tuple[str, int, int], tuple[Span, ...]]:

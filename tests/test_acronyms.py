@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa.acronyms import best_long_form, definitions, spell_out
+from qa.acronyms import best_long_form, definitions, drug_brands, spell_out
 
 TEXT = (
     "An intensive procedure called hyperthermic intraperitoneal chemoperfusion (HIPEC) combines "
@@ -15,10 +15,10 @@ TEXT = (
 
 def test_definitions_follow_schwartz_and_hearst():
     found = definitions([TEXT])
-    assert found["hipec"] == "hyperthermic intraperitoneal chemoperfusion (HIPEC)"
-    assert found["hai"] == "Hepatic artery infusion (HAI)"
-    assert found["rfa"] == "Radiofrequency ablation (RFA)"
-    assert found["5-fu"] == "5-fluorouracil (5-FU)"
+    assert found["hipec"] == "hyperthermic intraperitoneal chemoperfusion"
+    assert found["hai"] == "Hepatic artery infusion"
+    assert found["rfa"] == "Radiofrequency ablation"
+    assert found["5-fu"] == "5-fluorouracil"
 
 
 def test_brand_names_lowercase_words_and_unmatched_letters_are_not_abbreviations():
@@ -35,15 +35,15 @@ def test_best_long_form_needs_the_first_letter_at_a_word_start():
 
 def test_the_first_definition_wins_across_documents():
     found = definitions(["Radiofrequency ablation (RFA) a.", "Rapid fire assault (RFA) b."])
-    assert found["rfa"] == "Radiofrequency ablation (RFA)"
+    assert found["rfa"] == "Radiofrequency ablation"
 
 
 def test_spell_out_replaces_whole_words_in_any_case():
     found = definitions([TEXT])
     assert spell_out("what is hipec?", found) == (
-        "what is hyperthermic intraperitoneal chemoperfusion (HIPEC)?"
+        "what is hipec (hyperthermic intraperitoneal chemoperfusion)?"
     )
-    assert spell_out("Is HAI painful", found) == "Is Hepatic artery infusion (HAI) painful"
+    assert spell_out("Is HAI painful", found) == "Is HAI (Hepatic artery infusion) painful"
     assert spell_out("hairline", found) == "hairline"  # inside a word: untouched
 
 
@@ -52,3 +52,9 @@ def test_spell_out_leaves_a_question_that_already_spells_it_out():
     q = "is radiofrequency ablation (RFA) safe?"
     assert spell_out(q, found) == q
     assert spell_out("anything", {}) == "anything"
+
+
+def test_drug_brands_are_spelled_out_with_the_generic_name():
+    brands = drug_brands()
+    assert spell_out("is Avastin safe?", brands) == "is Avastin (bevacizumab) safe?"
+    assert spell_out("avastin (bevacizumab) dose", brands) == "avastin (bevacizumab) dose"

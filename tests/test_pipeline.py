@@ -120,5 +120,5 @@ def test_a_defined_abbreviation_is_spelled_out_for_the_encoder_only(settings, fa
     pipeline = Pipeline.load(settings, fake_embedder)
     fake_embedder.encoded.clear()
     answer = pipeline.ask("how does rfa work on the liver?")
-    assert fake_embedder.encoded == ["how does Radiofrequency ablation (RFA) work on the liver?"]
+    assert fake_embedder.encoded == ["how does rfa (Radiofrequency ablation) work on the liver?"]
     assert answer.question == "how does rfa work on the liver?"  # the user's words are kept

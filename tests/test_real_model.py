@@ -26,11 +26,11 @@ pytestmark = pytest.mark.slow
 # regression fails the build. The targets are higher; README, "Quality", says where we are.
 GOLDEN_BOUNDS = [
     "--min-answer_accuracy",
-    "0.73",
+    "0.78",
     "--min-abstain_accuracy",
     "0.9",
     "--max-false_abstain_rate",
-    "0.06",
+    "0.03",
     "--min-citation_integrity",
     "1.0",
     "--min-disclaimer_rate",
