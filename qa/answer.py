@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from qa.answer_type import AnswerType, asked_types, holds
 from qa.config import Settings
 from qa.lexical import LexicalIndex, Terms
 from qa.store import IndexData
@@ -77,6 +78,7 @@ def candidates(
     coverage: TermCoverage,
     terms: Terms,
     settings: Settings,
+    asked: frozenset[AnswerType] = frozenset(),
 ) -> list[Candidate]:
     """Every distinct sentence of the retrieved chunks, scored against the question (with the
     sentence before it when it opens with a pronoun like "It" or "These"), plus one
@@ -126,6 +128,7 @@ def candidates(
             settings.sentence_dense_weight * float(dense)
             + settings.sentence_lexical_weight * lexical
             + settings.sentence_chunk_weight * passage_sims[hit.row]
+            + (settings.answer_type_weight if asked and holds(asked, text) else 0.0)
         )
         out.append(
             Candidate(
@@ -244,7 +247,8 @@ def compose(
     # Cosine of the question to each retrieved passage, by chunk row.
     passage_sims = {h.row: float(index.chunk_vectors[h.row] @ query_vector) for h in hits}
     coverage = TermCoverage.of(query_terms, index.lexical)
-    cands = candidates(index, hits, query_vector, passage_sims, coverage, terms, settings)
+    asked = asked_types(question)
+    cands = candidates(index, hits, query_vector, passage_sims, coverage, terms, settings, asked)
     ev = evidence(cands, passage_sims, settings.abstain_coverage_weight)
     reason = abstain_reason or should_abstain(ev, settings)
     chosen = [] if reason else select(cands, settings, exclude)

@@ -52,6 +52,9 @@ class Settings:
     sentence_dense_weight: float = 1.0
     sentence_lexical_weight: float = 0.35
     sentence_chunk_weight: float = 1.0
+    # + answer_type_weight when the question asks for a drug or an amount ("what drug …",
+    # "how long …") and the sentence names one (qa/answer_type.py).
+    answer_type_weight: float = 0.1
     answer_max_words: int = 80
     answer_max_sentences: int = 4
     # A further sentence must score within this of the best one.
@@ -140,6 +143,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "sentence_dense_weight": (0.0, 10.0),
     "sentence_lexical_weight": (0.0, 10.0),
     "sentence_chunk_weight": (0.0, 10.0),
+    "answer_type_weight": (0.0, 10.0),
     "answer_max_words": (10, 1000),
     "answer_max_sentences": (1, 20),
     "sentence_max_gap": (0.0, 10.0),

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.slow
 # regression fails the build. The targets are higher; README, "Quality", says where we are.
 GOLDEN_BOUNDS = [
     "--min-answer_accuracy",
-    "0.78",
+    "0.84",
     "--min-abstain_accuracy",
     "0.9",
     "--max-false_abstain_rate",

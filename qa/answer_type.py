@@ -1,0 +1,58 @@
+"""What kind of answer a question asks for, and whether a sentence holds one.
+
+Classic question answering matches the expected answer type: "what drug …" wants a sentence
+naming a drug, "how long …" one with a number and a unit. The embedding model scores
+"Hepatic arterial infusion delivers chemotherapy to the liver" above "Floxuridine (FUDR) is the
+most common chemotherapy drug used for hepatic arterial infusion" for "what chemo drug do they
+send into the liver artery?"; a small bonus for the sentence that has the asked-for kind of
+answer sets that right.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+
+class AnswerType(Enum):
+    DRUG = "drug"
+    AMOUNT = "amount"
+
+
+_ASKS = {
+    AnswerType.DRUG: re.compile(
+        r"\b(?:drugs?|medicines?|medications?|meds)\b|\bwhat (?:chemo|chemotherapy)\b",
+        re.IGNORECASE,
+    ),
+    AnswerType.AMOUNT: re.compile(
+        r"\bhow (?:long|many|much|often|soon|far)\b|\bwhat percent", re.IGNORECASE
+    ),
+}
+# Generic drug names by their WHO INN stems (-mab antibodies, -platin, -taxel, -tinib/-rafenib
+# kinase inhibitors, -uracil, -citabine, -ridine, -tecan, -mycin, -vorin, -ercept) and the
+# regimens named after them (FOLFOX, FOLFIRI, CAPOX …).
+_DRUG = re.compile(
+    r"\b(?:\w+(?:mab|platin|taxel|tinib|nib|rafenib|uracil|citabine|ridine|tecan|mycin|vorin|"
+    r"ercept|tipiracil)|folfox\w*|folfiri\w*|capox|capeox|xelox|fudr|5-fu)\b",
+    re.IGNORECASE,
+)
+_UNITS = (
+    r"(?:minutes?|hours?|days?|weeks?|months?|years?|cycles?|doses?|sessions?|treatments?|"
+    r"times?|percent|%|gy)"
+)
+_NUMBER = (
+    r"(?:\d+(?:[.,]\d+)?(?:\s*(?:-|–|to|or)\s*\d+(?:[.,]\d+)?)?"
+    r"|one|two|three|four|five|six|seven|eight|nine|ten|twelve|a few|several)"
+)
+_AMOUNT = re.compile(rf"\b{_NUMBER}(?:\s*|-){_UNITS}(?!\w)", re.IGNORECASE)
+_HOLDS = {AnswerType.DRUG: _DRUG, AnswerType.AMOUNT: _AMOUNT}
+
+
+def asked_types(question: str) -> frozenset[AnswerType]:
+    """The kinds of answer `question` asks for (often none)."""
+    return frozenset(t for t, pattern in _ASKS.items() if pattern.search(question))
+
+
+def holds(kinds: frozenset[AnswerType], text: str) -> bool:
+    """Whether `text` holds an answer of one of `kinds`."""
+    return any(_HOLDS[k].search(text) for k in kinds)
