@@ -13,7 +13,11 @@ same way. The lexical side and the safety rules read only the user's own words.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from qa.embedding import Embedder
 
 # "(HIPEC)", "(HAI)", "(SBRT)", "(5-FU)": a short form of 2-10 characters with a capital letter
 # other than its first, so that "(Avastin)" or "(called the hepatic artery)" are not taken.
@@ -69,6 +73,11 @@ def definitions(texts: Iterable[str]) -> dict[str, str]:
     return {k: v for k, v in found.items() if k not in lower_words}
 
 
+def known_to(embedder: Embedder) -> Callable[[str], bool]:
+    """Whether the model's tokenizer keeps a word whole: [CLS] word [SEP]."""
+    return lambda word: embedder.token_length(word) <= 3
+
+
 def drug_brands() -> dict[str, str]:
     """Brand name -> generic name, in the same form as `definitions`."""
     from qa.lexical import DRUG_BRANDS
@@ -76,16 +85,25 @@ def drug_brands() -> dict[str, str]:
     return dict(DRUG_BRANDS)
 
 
-def spell_out(question: str, defined: Mapping[str, str]) -> str:
+def spell_out(
+    question: str, defined: Mapping[str, str], model_knows: Callable[[str], bool] | None = None
+) -> str:
     """The question with each defined word followed by its meaning in brackets ("hipec
-    (hyperthermic intraperitoneal chemoperfusion)"), unless the question already says it."""
+    (hyperthermic intraperitoneal chemoperfusion)"), unless the question already says it or
+    `model_knows` the word already: one the model's tokenizer keeps whole is a word it has
+    learnt ("mri", "hiv") — and may be an ordinary word a document also used as a short form
+    ("car", "iv" in "stage iv")."""
     if not defined:
         return question
     lowered = question.lower()
 
     def expand(m: re.Match[str]) -> str:
         meaning = defined.get(m.group(0).lower())
-        if meaning is None or meaning.lower() in lowered:
+        if (
+            meaning is None
+            or meaning.lower() in lowered
+            or (model_knows is not None and model_knows(m.group(0).lower()))
+        ):
             return m.group(0)
         return f"{m.group(0)} ({meaning})"
 

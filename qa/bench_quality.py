@@ -127,6 +127,7 @@ def run(
     """Index the answers into `settings.index_dir`, ask the (sampled) questions, score them."""
     from tqdm import tqdm
 
+    from qa.acronyms import known_to, spell_out
     from qa.answer import compose
     from qa.build import build_documents, documents_hash
     from qa.lexical import Terms
@@ -155,7 +156,11 @@ def run(
     started = time.perf_counter()
     pairs = sample_pairs(corpus.pairs, sample, seed)
     terms = Terms()
-    vectors = embedder.encode([p.question for p in pairs], progress=progress)
+    # As the pipeline does: the encoder reads the question with short names spelled out.
+    vectors = embedder.encode(
+        [spell_out(p.question, index.acronyms, known_to(embedder)) for p in pairs],
+        progress=progress,
+    )
     wide = settings.replace(top_k=max(RANK_DEPTH, settings.top_k))
     # Extraction is scored with abstention off; whether it would abstain is counted apart.
     extract = settings.replace(abstain_min_support=-1.0)

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from qa.acronyms import spell_out
+from qa.acronyms import known_to, spell_out
 from qa.answer import compose
 from qa.build import staleness
 from qa.config import Settings
@@ -80,7 +80,8 @@ class Pipeline:
         fixed = self._fixed_reply(q, verdict)
         if fixed is not None:
             return fixed
-        query_vector = self.embedder.encode([spell_out(query, self.index.acronyms)])[0]
+        spelled = spell_out(query, self.index.acronyms, known_to(self.embedder))
+        query_vector = self.embedder.encode([spelled])[0]
         query_terms = self.terms.query(query)
         hits = retrieve(self.index, query_vector, query_terms, self.settings)
         personal = verdict.flag is Flag.PERSONAL

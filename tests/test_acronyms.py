@@ -58,3 +58,11 @@ def test_drug_brands_are_spelled_out_with_the_generic_name():
     brands = drug_brands()
     assert spell_out("is Avastin safe?", brands) == "is Avastin (bevacizumab) safe?"
     assert spell_out("avastin (bevacizumab) dose", brands) == "avastin (bevacizumab) dose"
+
+
+def test_words_the_model_keeps_whole_are_not_spelled_out():
+    found = {"iv": "intravenous", "hipec": "hyperthermic intraperitoneal chemoperfusion"}
+    whole = {"iv", "stage"}.__contains__
+    assert spell_out("stage iv and hipec", found, whole) == (
+        "stage iv and hipec (hyperthermic intraperitoneal chemoperfusion)"
+    )
