@@ -73,13 +73,14 @@ class Pipeline:
             )
         q = checked.question
         # Retrieval (and the "any word in the sources?" scope test) reads a follow-up with the
-        # conversation's topic and the documents' abbreviations spelled out; the safety rules
-        # read only the user's own words.
+        # conversation's topic; the safety rules read only the user's own words.
         query = contextualize(q, history)
         verdict = assess(q, lambda _own_words: self._mentions_source_terms(query))
         fixed = self._fixed_reply(q, verdict)
         if fixed is not None:
             return fixed
+        # The encoder alone also reads what the abbreviations and drug brands it never learnt
+        # mean; BM25 already matches them exactly.
         spelled = spell_out(query, self.index.acronyms, known_to(self.embedder))
         query_vector = self.embedder.encode([spelled])[0]
         query_terms = self.terms.query(query)
