@@ -61,6 +61,23 @@ def resolve_model_path(model: str) -> Path:
     return path
 
 
+def load_sentence_transformer(path: Path) -> Any:
+    """The sentence-transformers model at the local `path`, on the CPU, in eval mode."""
+    # Belt and braces: the path is local, but make any hub lookup fail fast.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    try:
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+        model = SentenceTransformer(str(path), device="cpu")
+        model.eval()
+    except Exception as err:
+        raise ModelUnavailable(f"could not load the embedding model from {path}: {err}") from None
+    return model
+
+
 class SentenceTransformerEmbedder:
     """sentence-transformers on the CPU; the model loads on first use, once, thread-safely."""
 
@@ -78,23 +95,7 @@ class SentenceTransformerEmbedder:
         if self._model is None:
             with self._lock:
                 if self._model is None:
-                    path = resolve_model_path(self._model_name)
-                    # Belt and braces: the path is local, but make any hub lookup fail fast.
-                    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-                    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-                    try:
-                        from sentence_transformers import SentenceTransformer
-                        from transformers.utils import logging as hf_logging
-
-                        hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
-
-                        model = SentenceTransformer(str(path), device="cpu")
-                        model.eval()
-                        self._model = model
-                    except Exception as err:
-                        raise ModelUnavailable(
-                            f"could not load the embedding model from {path}: {err}"
-                        ) from None
+                    self._model = load_sentence_transformer(resolve_model_path(self._model_name))
         return self._model
 
     @property

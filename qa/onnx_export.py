@@ -8,7 +8,6 @@ vectors on probe texts of many lengths, padded in batches, before the file may b
 
 from __future__ import annotations
 
-import os
 import warnings
 from pathlib import Path
 from typing import Any
@@ -33,16 +32,12 @@ def export_transformer(model_path: Path, out_file: Path) -> np.ndarray:
     """Write the transformer of the model at `model_path` to `out_file` (ONNX, float32; inputs
     named as the tokenizer names them, output `last_hidden_state`) and return
     sentence-transformers' own vectors of PROBES, which the caller must reproduce."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    from qa.embedding import load_sentence_transformer
+
+    model = load_sentence_transformer(model_path)
     try:
         import torch
-        from sentence_transformers import SentenceTransformer
-        from transformers.utils import logging as hf_logging
 
-        hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
-        model = SentenceTransformer(str(model_path), device="cpu")
-        model.eval()
         transformer = model[0].auto_model
 
         class LastHiddenState(torch.nn.Module):
