@@ -77,14 +77,21 @@ def test_list_is_cut_at_an_item_boundary_to_fit_the_budget(with_list, fake_embed
     )
 
 
+def _pipeline_with(built, fake_embedder, name: str, text: str) -> Pipeline:
+    """The tiny corpus plus one document, indexed; abstention off."""
+    (built.sources_dir / name).write_text(text, encoding="utf-8")
+    build_index(built, fake_embedder)
+    return Pipeline.load(built.replace(abstain_min_support=-1.0), fake_embedder)
+
+
 def test_sentence_opening_with_a_pronoun_is_quoted_with_the_one_before(built, fake_embedder):
-    (built.sources_dir / "pump.md").write_text(
+    pipeline = _pipeline_with(
+        built,
+        fake_embedder,
+        "pump.md",
         "# Liver pump\n\nHepatic arterial infusion treats liver metastases. "
         "It delivers floxuridine straight into the hepatic artery.\n",
-        encoding="utf-8",
     )
-    build_index(built, fake_embedder)
-    pipeline = Pipeline.load(built.replace(abstain_min_support=-1.0), fake_embedder)
     answer = pipeline.ask("Which drug goes straight into the hepatic artery?")
     quotes = [c.quote for c in answer.citations]
     assert (
@@ -95,14 +102,14 @@ def test_sentence_opening_with_a_pronoun_is_quoted_with_the_one_before(built, fa
 
 
 def test_a_sentence_pointing_at_what_follows_is_never_quoted_alone(built, fake_embedder):
-    (built.sources_dir / "options.md").write_text(
+    pipeline = _pipeline_with(
+        built,
+        fake_embedder,
+        "options.md",
         "# Pelvic recurrence options\n\n"
         "The following are pelvic recurrence treatment options for you.\n\n"
         "## Surgery\n\nSurgery removes a pelvic recurrence when it is resectable.\n",
-        encoding="utf-8",
     )
-    build_index(built, fake_embedder)
-    pipeline = Pipeline.load(built.replace(abstain_min_support=-1.0), fake_embedder)
     answer = pipeline.ask("What are the pelvic recurrence treatment options?")
     assert answer.status is Status.ANSWERED
     assert not any("The following" in c.quote for c in answer.citations)
