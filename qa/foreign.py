@@ -5,9 +5,10 @@ A word counts as such a name when all of these hold:
 - the documents never use it, nor any word sharing its first five letters (a typo shield:
   "avastn" shares "avast" with "avastin"), and it is no lay term the lexical step maps to the
   documents' words ("chemo"); contractions typed without an apostrophe ("cant") do not count;
-- the embedding model's tokenizer splits it into several word pieces, also without a plural "s".
-  A whole-word piece means an everyday English word ("spot", "mom"), which the embedding model
-  bridges to the documents' wording; a split word is a rare name, acronym or brand.
+- the embedding model's tokenizer splits it into several word pieces, also once a common English
+  ending is taken off ("spots", "realistically", "hes" typed for "he's"). A whole-word piece means
+  an everyday English word ("spot", "mom"), which the embedding model bridges to the documents'
+  wording; a split word is a rare name, acronym or brand.
 """
 
 from __future__ import annotations
@@ -46,6 +47,13 @@ _CONTRACTIONS = frozenset(
 )
 
 
+# Inflections and the commonest derivations; a drug, gene or place name seldom ends in one
+# that leaves an everyday word behind.
+_ENDINGS = ("ally", "ness", "ment", "ing", "ly", "ed", "es", "er", "s")
+# "hes" (he's) -> "he"
+_MIN_STEM = 2
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     """The lower-cased words of the documents and their five-letter prefixes."""
@@ -82,7 +90,16 @@ def foreign_names(
             or any(vocabulary.knows(w) for w in _WORD.findall(expand_lay_terms(word)))
         ):
             continue
-        singular = word[:-1] if word.endswith("s") and len(word) > _MIN_LENGTH else word
-        if word_pieces(word) > 1 and word_pieces(singular) > 1:
+        if all(word_pieces(stem) > 1 for stem in _stems(word)):
             found.append(word)
     return found
+
+
+def _stems(word: str) -> list[str]:
+    """The word and what is left of it without each common English ending it has, longest
+    ending first ("realistically" -> "realistically", "realistic", "realistical")."""
+    return [word] + [
+        word[: -len(ending)]
+        for ending in _ENDINGS
+        if word.endswith(ending) and len(word) - len(ending) >= _MIN_STEM
+    ]
