@@ -127,9 +127,9 @@ def run(
     """Index the answers into `settings.index_dir`, ask the (sampled) questions, score them."""
     from tqdm import tqdm
 
-    from qa.acronyms import known_to, spell_out
     from qa.answer import compose
     from qa.build import build_documents, documents_hash
+    from qa.encoder_query import encoder_query
     from qa.lexical import Terms
     from qa.retrieve import dense_search, retrieve
     from qa.safety import DISCLAIMER
@@ -156,9 +156,9 @@ def run(
     started = time.perf_counter()
     pairs = sample_pairs(corpus.pairs, sample, seed)
     terms = Terms()
-    # As the pipeline does: the encoder reads the question with short names spelled out.
+    # As the pipeline does: the encoder reads qa.encoder_query's text.
     vectors = embedder.encode(
-        [spell_out(p.question, index.acronyms, known_to(embedder)) for p in pairs],
+        [encoder_query(p.question, index.acronyms, embedder) for p in pairs],
         progress=progress,
     )
     wide = settings.replace(top_k=max(RANK_DEPTH, settings.top_k))

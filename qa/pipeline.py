@@ -7,11 +7,11 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from qa.acronyms import known_to, spell_out
 from qa.answer import compose
 from qa.build import staleness
 from qa.config import Settings
 from qa.embedding import Embedder, make_embedder
+from qa.encoder_query import encoder_query
 from qa.errors import IndexMismatch
 from qa.followup import contextualize
 from qa.foreign import Vocabulary, foreign_names
@@ -79,10 +79,11 @@ class Pipeline:
         fixed = self._fixed_reply(q, verdict)
         if fixed is not None:
             return fixed
-        # The encoder alone also reads what the abbreviations and drug brands it never learnt
-        # mean; BM25 already matches them exactly.
-        spelled = spell_out(query, self.index.acronyms, known_to(self.embedder))
-        query_vector = self.embedder.encode([spelled])[0]
+        # The encoder alone reads the question without the asker's relatives and with what the
+        # abbreviations and drug brands it never learnt mean; BM25 already matches them exactly.
+        query_vector = self.embedder.encode(
+            [encoder_query(query, self.index.acronyms, self.embedder)]
+        )[0]
         query_terms = self.terms.query(query)
         hits = retrieve(self.index, query_vector, query_terms, self.settings)
         personal = verdict.flag is Flag.PERSONAL
