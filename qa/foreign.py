@@ -2,11 +2,13 @@
 documents that never say them, however close the rest of the question is to the documents.
 
 A word counts as such a name when all of these hold:
-- the documents never use it, nor any word sharing its first five letters (a typo shield:
-  "avastn" shares "avast" with "avastin"), and it is no lay term the lexical step maps to the
-  documents' words ("chemo"); contractions typed without an apostrophe ("cant") do not count;
+- the documents never use it, nor any word sharing its first five letters or one typing slip
+  away (typo shields: "avastn" shares "avast" with "avastin", "diffrence" is one letter short of
+  "difference"), and it is no lay term the lexical step maps to the documents' words ("chemo",
+  "yrs"); contractions typed without an apostrophe ("cant") do not count;
 - the embedding model's tokenizer splits it into several word pieces, also once a common English
-  ending is taken off ("spots", "realistically", "hes" typed for "he's"). A whole-word piece means
+  ending is taken off ("spots", "realistically", "hes" typed for "he's") or one typing slip is
+  mended ("diffrence"). A whole-word piece means
   an everyday English word ("spot", "mom"), which the embedding model bridges to the documents'
   wording; a split word is a rare name, acronym or brand.
 """
@@ -14,13 +16,16 @@ A word counts as such a name when all of these hold:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from qa.lexical import expand_lay_terms
 
 _WORD = re.compile(r"[a-z][a-z0-9]*")
 _PREFIX = 5
+# Shorter words are too often one slip from another real word ("msi" -> "mri").
+_MIN_SLIP_LENGTH = 6
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _MIN_LENGTH = 3
 # Contractions typed without the apostrophe are everyday words, not names.
 _CONTRACTIONS = frozenset(
@@ -43,6 +48,21 @@ _CONTRACTIONS = frozenset(
         "whats",
         "thats",
         "theres",
+        "hasnt",
+        "havent",
+        "hadnt",
+        "hes",
+        "shes",
+        "im",
+        "id",
+        "ill",
+        "youve",
+        "weve",
+        "theyve",
+        "lets",
+        "whos",
+        "wheres",
+        "hows",
     ]
 )
 
@@ -67,7 +87,26 @@ class Vocabulary:
         return cls(words, frozenset(w[:_PREFIX] for w in words if len(w) >= _PREFIX))
 
     def knows(self, word: str) -> bool:
-        return word in self.words or (len(word) >= _PREFIX and word[:_PREFIX] in self.prefixes)
+        return (
+            word in self.words
+            or (len(word) >= _PREFIX and word[:_PREFIX] in self.prefixes)
+            or (len(word) >= _MIN_SLIP_LENGTH and any(w in self.words for w in _one_slip(word)))
+        )
+
+
+def _one_slip(word: str) -> Iterator[str]:
+    """Every string one deletion, transposition, replacement or insertion of a letter away
+    (Norvig's spelling corrector)."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    for left, right in splits:
+        if right:
+            yield left + right[1:]
+        if len(right) > 1:
+            yield left + right[1] + right[0] + right[2:]
+        for c in _LETTERS:
+            if right:
+                yield left + c + right[1:]
+            yield left + c + right
 
 
 def foreign_names(
@@ -90,9 +129,19 @@ def foreign_names(
             or any(vocabulary.knows(w) for w in _WORD.findall(expand_lay_terms(word)))
         ):
             continue
-        if all(word_pieces(stem) > 1 for stem in _stems(word)):
+        if not _everyday(word, word_pieces):
             found.append(word)
     return found
+
+
+def _everyday(word: str, word_pieces: Callable[[str], int]) -> bool:
+    """Whether the tokenizer keeps the word whole once a common ending is taken off, or once
+    one typing slip is mended ("diffrence")."""
+    if any(word_pieces(stem) == 1 for stem in _stems(word)):
+        return True
+    return len(word) >= _MIN_SLIP_LENGTH and any(
+        len(w) >= _MIN_SLIP_LENGTH and word_pieces(w) == 1 for w in set(_one_slip(word))
+    )
 
 
 def _stems(word: str) -> list[str]:

@@ -28,6 +28,7 @@ EVERYDAY = {
     "realistic",
     "he",
     "fine",
+    "wedding",
 }
 
 
@@ -47,6 +48,9 @@ def pieces(word: str) -> int:
         ("BRAF BRAF", ["braf"]),  # reported once
         # everyday words with an ending the tokenizer splits off; "hes" typed for "he's"
         ("realistically hes fine", []),
+        ("bevacizumb", []),  # one slip from a document word
+        ("weddding", []),  # one slip from a word the tokenizer keeps whole
+        ("meds", []),  # chat shorthand the lexical step maps to "medications drugs"
     ],
 )
 def test_foreign_names(question, expected):
@@ -60,10 +64,9 @@ def test_plural_of_an_everyday_word_is_not_a_name():
 def test_pipeline_abstains_and_says_which_name(built, fake_embedder, monkeypatch):
     pipeline = Pipeline.load(built.replace(abstain_min_support=-1.0), fake_embedder)
     assert pipeline.ask("Is FOLFIRI used for stage 4 rectal cancer?").status is Status.ANSWERED
-    # The fake tokenizer makes one piece of any word; make "zorblatinib" a rare one.
-    monkeypatch.setattr(
-        fake_embedder, "token_length", lambda text: 5 if "zorblatinib" in text else 3
-    )
+    # The fake tokenizer makes one piece of any word; make "zorblatinib", and every word one
+    # typing slip from it, a rare one.
+    monkeypatch.setattr(fake_embedder, "token_length", lambda text: 5 if len(text) >= 10 else 3)
     answer = pipeline.ask("Is zorblatinib used with FOLFIRI for stage 4 rectal cancer?")
     assert answer.status is Status.ABSTAINED
     assert "'zorblatinib'" in answer.reason
