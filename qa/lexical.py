@@ -66,6 +66,15 @@ LAY_TERMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(tablet|pill)s?\b", "capecitabine oral"),
         (r"\bimmune therapy\b", "immunotherapy"),
         (r"\b(survival|live|life expectancy|prognosis)\b", "survival prognosis"),
+        (r"\b(tummy|belly)\b", "abdomen abdominal"),
+        # chat shorthand
+        (r"\byrs?\b", "years"),
+        (r"\bmos\b", "months"),
+        (r"\bwks?\b", "weeks"),
+        (r"\bhrs?\b", "hours"),
+        (r"\bmeds\b", "medications drugs"),
+        (r"\btx\b", "treatment"),
+        (r"\bdx\b", "diagnosis diagnosed"),
         *((rf"\b{re.escape(brand)}\b", f"{generic} {brand}") for brand, generic in DRUG_BRANDS),
     )
 )
