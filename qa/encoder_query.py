@@ -27,10 +27,16 @@ _RELATIVE = re.compile(
 )
 
 
+# "if dad ends up with a bag": parents and grandparents are also called by these as names.
+_NAMED_RELATIVE = re.compile(
+    r"\b(?:dad|daddy|mom|mommy|mum|mummy|grandpa|grandma)(?:'s|’s)?(?![\w'’-])\s*", re.IGNORECASE
+)
+
+
 def drop_relatives(question: str) -> str:
     """ "my husband's stomach" -> "my stomach"; "does my mom need chemo" -> "does my need chemo"
     reads oddly but encodes the medical words the same."""
-    return _RELATIVE.sub(lambda m: m.group(1), question)
+    return _NAMED_RELATIVE.sub("", _RELATIVE.sub(lambda m: m.group(1), question))
 
 
 def encoder_query(question: str, defined: Mapping[str, str], embedder: Embedder) -> str:

@@ -17,6 +17,8 @@ from qa.encoder_query import drop_relatives, encoder_query
         ("my daughter-in-law asked", "my daughter-in-law asked"),  # not the relative alone
         ("my friendly nurse", "my friendly nurse"),  # a longer word, not "friend"
         ("what is a colostomy?", "what is a colostomy?"),
+        ("if dad ends up with a bag", "if ends up with a bag"),
+        ("Mum's scan", "scan"),
     ],
 )
 def test_drop_relatives(question, expected):
