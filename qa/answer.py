@@ -59,8 +59,12 @@ class TermCoverage:
     total: float
 
     @classmethod
-    def of(cls, query_terms: Sequence[str], lexical: LexicalIndex) -> TermCoverage:
-        idf = {t: lexical.idf(t) for t in set(query_terms)}
+    def of(
+        cls, query_terms: Sequence[str], lexical: LexicalIndex, ignore: frozenset[str] = frozenset()
+    ) -> TermCoverage:
+        """`ignore`: terms that do not count, unless the question has no others."""
+        content = set(query_terms) - ignore or set(query_terms)
+        idf = {t: lexical.idf(t) for t in content}
         return cls(idf, sum(idf.values()))
 
     def __call__(self, text_terms: Iterable[str]) -> float:
@@ -246,7 +250,7 @@ def compose(
     caller already knows a reason (`abstain_reason`)."""
     # Cosine of the question to each retrieved passage, by chunk row.
     passage_sims = {h.row: float(index.chunk_vectors[h.row] @ query_vector) for h in hits}
-    coverage = TermCoverage.of(query_terms, index.lexical)
+    coverage = TermCoverage.of(query_terms, index.lexical, terms.frame_terms)
     asked = asked_types(question)
     cands = candidates(index, hits, query_vector, passage_sims, coverage, terms, settings, asked)
     ev = evidence(cands, passage_sims, settings.abstain_coverage_weight)

@@ -7,6 +7,7 @@ import math
 import re
 import threading
 from collections.abc import Sequence
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -80,6 +81,16 @@ LAY_TERMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
+# Words that frame a question rather than say what it is about ("what does … actually mean",
+# "my nurse keeps saying …"): NLTK's English stopwords (as bm25s ships them) and chat filler.
+# BM25 keeps them, as its idf makes them weightless; the share of the question a sentence covers
+# must not count them, or a chatty question looks unanswered.
+_FRAME_WORDS = (
+    "mean means meaning actually really exactly know want wondering wonder tell explain say said "
+    "saying keep keeps kind thing things anything something ok okay please thanks"
+)
+
+
 def expand_lay_terms(text: str) -> str:
     """The question with lay phrases replaced by the documents' words, for lexical matching."""
     for pattern, clinical in LAY_TERMS:
@@ -108,6 +119,14 @@ class Terms:
 
     def query(self, question: str) -> list[str]:
         return self(expand_lay_terms(question))
+
+    @cached_property
+    def frame_terms(self) -> frozenset[str]:
+        """The stemmed terms of words that frame a question (_FRAME_WORDS)."""
+        from bm25s.stopwords import STOPWORDS_EN_PLUS
+
+        words = [*STOPWORDS_EN_PLUS, *_FRAME_WORDS.split()]
+        return frozenset(t for terms in self.many(words) for t in terms)
 
     def many(self, texts: Sequence[str]) -> list[list[str]]:
         with self._lock:

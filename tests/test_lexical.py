@@ -49,3 +49,19 @@ def test_drug_brand_names_also_search_for_the_generic_name():
     assert "fluorouracil" in expand_lay_terms("side effects of 5-FU")
     assert "fluorouracil" in expand_lay_terms("5FU pump")
     assert expand_lay_terms("the taxonomy") == "the taxonomy"  # whole words only
+
+
+def test_term_coverage_counts_the_question_s_content_words_only():
+    from qa.answer import TermCoverage
+    from qa.lexical import LexicalIndex
+
+    terms = Terms()
+    index = LexicalIndex.build(terms.many(["Supportive care manages side effects.", "Surgery."]))
+    question = terms.query("what does supportive care actually mean?")
+    assert {"support", "care"} <= set(question) and terms.frame_terms & set(question)
+    sentence = terms("Supportive care manages side effects.")
+    assert TermCoverage.of(question, index, terms.frame_terms)(sentence) == 1.0
+    assert TermCoverage.of(question, index)(sentence) < 0.5
+    # A question of frame words only still has something to cover.
+    only_frame = terms.query("what does it actually mean?")
+    assert TermCoverage.of(only_frame, index, terms.frame_terms).total > 0
