@@ -63,9 +63,10 @@ class Settings:
     dedup_cosine: float = 0.9
     # Abstain when the evidence support (mean cosine of the best sentence and the best passage
     # to the question, plus coverage_weight * lexical coverage) is below abstain_min_support.
-    # Both derived with `qa calibrate evals/golden.yaml`.
-    abstain_min_support: float = 0.568
-    abstain_coverage_weight: float = 0.2
+    # Both derived with `qa calibrate evals/*.yaml` (all six suites, 210 cases; README,
+    # "Abstention").
+    abstain_min_support: float = 0.4787
+    abstain_coverage_weight: float = 0.0
     max_question_chars: int = 2000
     # Dense index type by size: exact inner product (IndexFlatIP) below ann_threshold chunks,
     # HNSW (IndexHNSWFlat, inner product) from there on. The HNSW parameters are recorded in

@@ -24,11 +24,14 @@ pytestmark = pytest.mark.slow
 
 # The CI gate: what the pipeline measured on evals/golden.yaml when this was written, so that a
 # regression fails the build. The targets are higher; README, "Quality", says where we are.
+# The abstention threshold is calibrated on all six suites, not golden alone: golden's
+# unanswerable questions are near misses, and a threshold fitted to them turned away one
+# answerable question in eight written by others.
 GOLDEN_BOUNDS = [
     "--min-answer_accuracy",
-    "0.84",
+    "0.81",
     "--min-abstain_accuracy",
-    "0.9",
+    "0.5",
     "--max-false_abstain_rate",
     "0.03",
     "--min-citation_integrity",
@@ -110,6 +113,26 @@ def test_qa_eval_golden_meets_the_gate(real_pipeline, real_settings, capsys, tmp
     out = capsys.readouterr()
     assert code == 0, out.err + out.out
     assert "flipped cases: 0" in out.out
+
+
+@pytest.mark.parametrize(
+    ("suite", "bounds"),
+    [
+        # Written from the documents alone by authors who never saw the pipeline; measured
+        # values, less one case of slack each, as a guard against tuning to golden alone.
+        ("holdout2.yaml", {"answer_accuracy": 0.84, "abstain_accuracy": 0.58}),
+        ("holdout3.yaml", {"answer_accuracy": 0.86, "abstain_accuracy": 0.6}),
+    ],
+)
+def test_suites_by_other_authors_hold_their_measured_quality(real_pipeline, suite, bounds):
+    from qa.evaluate import metrics
+
+    cases = load_suite(REPO / "evals" / suite, real_pipeline.index.documents.keys())
+    m = metrics(run_suite(cases, real_pipeline.ask, real_pipeline.index).results)
+    for name, minimum in bounds.items():
+        assert m[name] >= minimum, (name, m)
+    assert m["false_abstain_rate"] <= 0.07, m
+    assert m["citation_integrity"] == 1.0
 
 
 def test_cli_ask_json_and_batch_in_a_real_process(real_pipeline, real_settings, tmp_path):
