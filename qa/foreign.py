@@ -122,10 +122,13 @@ def foreign_names(
     """
     found: list[str] = []
     for word in _WORD.findall(question.lower()):
+        # Cheapest tests first: most words are the documents' own or everyday ones.
         if (
             len(word) < _MIN_LENGTH
             or word in found
             or word in _CONTRACTIONS
+            or word in vocabulary.words
+            or word_pieces(word) == 1
             or any(vocabulary.knows(w) for w in _WORD.findall(expand_lay_terms(word)))
         ):
             continue
@@ -135,9 +138,9 @@ def foreign_names(
 
 
 def _everyday(word: str, word_pieces: Callable[[str], int]) -> bool:
-    """Whether the tokenizer keeps the word whole once a common ending is taken off, or once
-    one typing slip is mended ("diffrence")."""
-    if any(word_pieces(stem) == 1 for stem in _stems(word)):
+    """Whether the tokenizer keeps a word it splits whole once a common ending is taken off,
+    or once one typing slip is mended ("diffrence")."""
+    if any(word_pieces(stem) == 1 for stem in _stems(word)[1:]):
         return True
     return len(word) >= _MIN_SLIP_LENGTH and any(
         len(w) >= _MIN_SLIP_LENGTH and word_pieces(w) == 1 for w in set(_one_slip(word))
