@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from qa.acronyms import known_to, spell_out
-from qa.lexical import LAY_TERMS
+from qa.lexical import sub_lay_terms
 
 if TYPE_CHECKING:
     from qa.embedding import Embedder
@@ -51,18 +51,14 @@ def with_lay_meanings(question: str) -> str:
     brackets: "is the bag forever" -> "is the bag (colostomy stoma) forever". Skipped when the
     question already says them, or the phrase is one of them ("radiation")."""
     lowered = question.lower()
-    for pattern, clinical in LAY_TERMS:
-        meaning = clinical.lower()
-        if meaning in lowered:
-            continue
 
-        def bracket(m: re.Match[str], meaning: str = meaning) -> str:
-            if set(m.group(0).lower().split()) <= set(meaning.split()):
-                return m.group(0)
-            return f"{m.group(0)} ({meaning})"
+    def bracket(m: re.Match[str], clinical: str) -> str:
+        said, meaning = m.group(0), clinical.lower()
+        if meaning in lowered or set(said.lower().split()) <= set(meaning.split()):
+            return said
+        return f"{said} ({meaning})"
 
-        question = pattern.sub(bracket, question)
-    return question
+    return sub_lay_terms(question, bracket)
 
 
 def encoder_query(question: str, defined: Mapping[str, str], embedder: Embedder) -> str:

@@ -6,7 +6,7 @@ import logging
 import math
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from pathlib import Path
 
@@ -91,11 +91,36 @@ _FRAME_WORDS = (
 )
 
 
+# bm25s.tokenize's default token pattern (scikit-learn's CountVectorizer).
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")
+
+# All lay phrases in one pattern, so that a question is scanned once rather than once per
+# phrase (this runs for every question and for every unusual word in it). At a position the
+# first phrase listed wins, as it would applied one after the other.
+# Every phrase starts at a word boundary; testing it once, outside the alternatives, keeps the
+# alternatives from being tried at every character.
+assert all(pattern.pattern.startswith(r"\b") for pattern, _ in LAY_TERMS)
+_ANY_LAY_TERM = re.compile(
+    r"\b(?:"
+    + "|".join(f"(?P<lay{i}>{pattern.pattern[2:]})" for i, (pattern, _) in enumerate(LAY_TERMS))
+    + ")",
+    re.IGNORECASE,
+)
+
+
+def sub_lay_terms(text: str, replace: Callable[[re.Match[str], str], str]) -> str:
+    """`text` with each lay phrase replaced by `replace(match, the documents' words)`."""
+
+    def one(m: re.Match[str]) -> str:
+        assert m.lastgroup is not None  # every alternative is a named group
+        return replace(m, LAY_TERMS[int(m.lastgroup.removeprefix("lay"))][1])
+
+    return _ANY_LAY_TERM.sub(one, text)
+
+
 def expand_lay_terms(text: str) -> str:
     """The question with lay phrases replaced by the documents' words, for lexical matching."""
-    for pattern, clinical in LAY_TERMS:
-        text = pattern.sub(clinical, text)
-    return text
+    return sub_lay_terms(text, lambda _m, clinical: clinical)
 
 
 class Terms:
@@ -107,8 +132,10 @@ class Terms:
 
     def __init__(self, memo_size: int = 50_000) -> None:
         import Stemmer
+        from bm25s.stopwords import STOPWORDS_EN
 
         self._stemmer = Stemmer.Stemmer("english")
+        self._stopwords = frozenset(STOPWORDS_EN)
         # PyStemmer objects are not thread-safe; the chat serves several users at once.
         self._lock = threading.Lock()
         self._memo: dict[str, tuple[str, ...]] = {}
@@ -140,12 +167,14 @@ class Terms:
             return out
 
     def _tokenize(self, texts: list[str]) -> list[tuple[str, ...]]:
-        import bm25s
-
-        out = bm25s.tokenize(
-            texts, stopwords="en", stemmer=self._stemmer, return_ids=False, show_progress=False
-        )
-        return [tuple(t) for t in out]
+        """bm25s.tokenize's terms (lower-cased words of two or more characters, its English
+        stop words dropped, stemmed), without its per-call set-up, which cost about a
+        millisecond per question; tests/test_lexical.py checks that the two agree."""
+        stem = self._stemmer.stemWords
+        return [
+            tuple(stem([w for w in _TOKEN.findall(text.lower()) if w not in self._stopwords]))
+            for text in texts
+        ]
 
 
 class LexicalIndex:

@@ -65,3 +65,25 @@ def test_term_coverage_counts_the_question_s_content_words_only():
     # A question of frame words only still has something to cover.
     only_frame = terms.query("what does it actually mean?")
     assert TermCoverage.of(only_frame, index, terms.frame_terms).total > 0
+
+
+def test_terms_equal_bm25s_tokenize():
+    # The index and the questions must be split the same way bm25s would split them.
+    import bm25s
+    import Stemmer
+
+    texts = [
+        *TEXTS,
+        "Ünïcödé ÇAFÉ résumé, NAÏVE ﬁle",
+        "5-FU 5×5 Gy for 11–18 days; don't can't it's",
+        "I a x1 y2 — the THE The",
+        "Bevacizumab (Avastin) is given every 2 weeks.",
+    ]
+    expected = bm25s.tokenize(
+        texts,
+        stopwords="en",
+        stemmer=Stemmer.Stemmer("english"),
+        return_ids=False,
+        show_progress=False,
+    )
+    assert Terms(memo_size=0).many(texts) == [list(t) for t in expected]
