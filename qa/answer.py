@@ -44,7 +44,8 @@ class Candidate:
     score: float
     # Ends in a sentence that only introduces what follows (ends with ":", or "the following …")
     # without quoting it; never picked.
-    dangling: bool = False
+    dangling: bool
+    words: int  # word_count(text), counted once
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,7 @@ def candidates(
                 coverage(oterms),
                 score,
                 dangling,
+                word_count(text),
             )
         )
     return out
@@ -176,9 +178,7 @@ def select(
     usable = [
         c
         for c in cands
-        if word_count(c.text) >= _MIN_SENTENCE_WORDS
-        and not c.dangling
-        and not (exclude and exclude(c.text))
+        if c.words >= _MIN_SENTENCE_WORDS and not c.dangling and not (exclude and exclude(c.text))
     ]
     usable.sort(key=lambda c: -c.score)
     chosen: list[Candidate] = []
@@ -186,7 +186,7 @@ def select(
     for c in usable:
         if len(chosen) >= settings.answer_max_sentences:
             break
-        n = word_count(c.text)
+        n = c.words
         if chosen and (
             c.score < chosen[0].score - settings.sentence_max_gap
             or words + n > settings.answer_max_words
