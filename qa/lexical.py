@@ -68,6 +68,12 @@ LAY_TERMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bimmune therapy\b", "immunotherapy"),
         (r"\b(survival|live|life expectancy|prognosis)\b", "survival prognosis"),
         (r"\b(tummy|belly)\b", "abdomen abdominal"),
+        (
+            r"\b(put|putting|hold|holding) (it |them |surgery )?off\b|\bpostpone[sd]?\b",
+            "delay delayed",
+        ),
+        (r"\bfreez(e|es|ing)\b|\bfroze(n)?\b", "cryotherapy cold"),
+        (r"\b(5|five) ?(by|x) ?(5|five)\b", "5×5 Gy short-course radiotherapy"),
         # chat shorthand
         (r"\byrs?\b", "years"),
         (r"\bmos\b", "months"),
