@@ -120,8 +120,9 @@ def test_qa_eval_golden_meets_the_gate(real_pipeline, real_settings, capsys, tmp
     [
         # Written from the documents alone by authors who never saw the pipeline; measured
         # values, less one case of slack each, as a guard against tuning to golden alone.
-        ("holdout2.yaml", {"answer_accuracy": 0.84, "abstain_accuracy": 0.58}),
+        ("holdout2.yaml", {"answer_accuracy": 0.87, "abstain_accuracy": 0.58}),
         ("holdout3.yaml", {"answer_accuracy": 0.86, "abstain_accuracy": 0.6}),
+        ("holdout4.yaml", {"answer_accuracy": 0.7, "abstain_accuracy": 0.3}),
     ],
 )
 def test_suites_by_other_authors_hold_their_measured_quality(real_pipeline, suite, bounds):
