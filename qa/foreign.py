@@ -8,9 +8,9 @@ A word counts as such a name when all of these hold:
   "yrs"); contractions typed without an apostrophe ("cant") do not count;
 - the embedding model's tokenizer splits it into several word pieces, also once a common English
   ending is taken off ("spots", "realistically", "hes" typed for "he's") or one typing slip is
-  mended ("diffrence"). A whole-word piece means
-  an everyday English word ("spot", "mom"), which the embedding model bridges to the documents'
-  wording; a split word is a rare name, acronym or brand.
+  mended ("diffrence"). A whole-word piece means an everyday English word ("spot", "mom"), which
+  the embedding model bridges to the documents' wording; a split word is a rare name, acronym or
+  brand.
 """
 
 from __future__ import annotations

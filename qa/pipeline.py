@@ -79,8 +79,9 @@ class Pipeline:
         fixed = self._fixed_reply(q, verdict)
         if fixed is not None:
             return fixed
-        # The encoder alone reads the question without the asker's relatives and with what the
-        # abbreviations and drug brands it never learnt mean; BM25 already matches them exactly.
+        # The encoder reads qa.encoder_query's text: no asker's relatives, and the documents' words
+        # for lay phrases, abbreviations and drug brands in brackets. BM25 gets the lay phrases'
+        # words through Terms.query and matches abbreviations and brands as typed.
         query_vector = self.embedder.encode(
             [encoder_query(query, self.index.acronyms, self.embedder)]
         )[0]
