@@ -140,7 +140,7 @@ def foreign_names(
 def _everyday(word: str, word_pieces: Callable[[str], int]) -> bool:
     """Whether the tokenizer keeps a word it splits whole once a common ending is taken off,
     or once one typing slip is mended ("diffrence")."""
-    if any(word_pieces(stem) == 1 for stem in _stems(word)[1:]):
+    if any(word_pieces(stem) == 1 for stem in _stems(word)):
         return True
     return len(word) >= _MIN_SLIP_LENGTH and any(
         len(w) >= _MIN_SLIP_LENGTH and word_pieces(w) == 1 for w in set(_one_slip(word))
@@ -148,9 +148,9 @@ def _everyday(word: str, word_pieces: Callable[[str], int]) -> bool:
 
 
 def _stems(word: str) -> list[str]:
-    """The word and what is left of it without each common English ending it has, longest
-    ending first ("realistically" -> "realistically", "realistic", "realistical")."""
-    return [word] + [
+    """What is left of the word without each common English ending it has, longest ending
+    first ("realistically" -> "realistic", "realistical")."""
+    return [
         word[: -len(ending)]
         for ending in _ENDINGS
         if word.endswith(ending) and len(word) - len(ending) >= _MIN_STEM
