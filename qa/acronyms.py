@@ -108,3 +108,28 @@ def spell_out(
         return f"{m.group(0)} ({meaning})"
 
     return _WORD.sub(expand, question)
+
+
+class Abbreviations:
+    """Each defined short form's term and its long form's terms, for lexical matching: a
+    sentence that says "RFA" answers "how is radiofrequency ablation done?", and one that says
+    "radiofrequency ablation" answers "what is RFA?"."""
+
+    def __init__(self, defined: Mapping[str, str], split: Callable[[str], list[str]]) -> None:
+        pairs = []
+        for short, long in defined.items():
+            short_terms, long_terms = split(short), frozenset(split(long))
+            if len(short_terms) == 1 and long_terms and short_terms[0] not in long_terms:
+                pairs.append((short_terms[0], long_terms))
+        self._pairs = tuple(pairs)
+
+    def close(self, terms: Iterable[str]) -> set[str]:
+        """`terms` plus the long form's terms of each short form in them, and the short form of
+        each long form all of whose terms are in them."""
+        out = set(terms)
+        for short, long in self._pairs:
+            if short in out:
+                out |= long
+            elif long <= out:
+                out.add(short)
+        return out

@@ -58,20 +58,26 @@ class TermCoverage:
 
     idf: dict[str, float]
     total: float
+    # A text's terms with the terms its abbreviations stand for (Abbreviations.close).
+    closure: Callable[[Iterable[str]], set[str]] = set
 
     @classmethod
     def of(
-        cls, query_terms: Sequence[str], lexical: LexicalIndex, ignore: frozenset[str] = frozenset()
+        cls,
+        query_terms: Sequence[str],
+        lexical: LexicalIndex,
+        ignore: frozenset[str] = frozenset(),
+        closure: Callable[[Iterable[str]], set[str]] = set,
     ) -> TermCoverage:
         """`ignore`: terms that do not count, unless the question has no others."""
         content = set(query_terms) - ignore or set(query_terms)
         idf = {t: lexical.idf(t) for t in content}
-        return cls(idf, sum(idf.values()))
+        return cls(idf, sum(idf.values()), closure)
 
     def __call__(self, text_terms: Iterable[str]) -> float:
         if self.total == 0:
             return 0.0
-        present = set(text_terms)
+        present = self.closure(text_terms)
         return sum(w for t, w in self.idf.items() if t in present) / self.total
 
 
@@ -120,6 +126,7 @@ def candidates(
     own_terms = terms.many([index.documents[o.doc_id].text[o.start : o.end] for o in own])
     rows_used = [p[3] for p in spans]
     sims = index.sentence_vectors[rows_used] @ query_vector if spans else []
+    density = index.sentence_density
     out = []
     for (hit, start, end, row), text, sterms, oterms, dense, o in zip(
         spans, texts, span_terms, own_terms, sims, own, strict=True
@@ -134,6 +141,7 @@ def candidates(
             + settings.sentence_lexical_weight * lexical
             + settings.sentence_chunk_weight * passage_sims[hit.row]
             + (settings.answer_type_weight if asked and holds(asked, text) else 0.0)
+            - settings.sentence_generic_weight * float(density[row])
         )
         out.append(
             Candidate(
@@ -250,7 +258,9 @@ def compose(
     caller already knows a reason (`abstain_reason`)."""
     # Cosine of the question to each retrieved passage, by chunk row.
     passage_sims = {h.row: float(index.chunk_vectors[h.row] @ query_vector) for h in hits}
-    coverage = TermCoverage.of(query_terms, index.lexical, terms.frame_terms)
+    coverage = TermCoverage.of(
+        query_terms, index.lexical, terms.frame_terms, index.abbreviations.close
+    )
     asked = asked_types(question)
     cands = candidates(index, hits, query_vector, passage_sims, coverage, terms, settings, asked)
     ev = evidence(cands, passage_sims, settings.abstain_coverage_weight)

@@ -55,6 +55,10 @@ class Settings:
     # + answer_type_weight when the question asks for a drug or an amount ("what drug …",
     # "how long …") and the sentence names one (qa/answer_type.py).
     answer_type_weight: float = 0.1
+    # - sentence_generic_weight * the sentence's mean cosine to the 10 corpus sentences most
+    # like it: a sentence that restates what many others say is rarely the answer
+    # (qa/genericness.py).
+    sentence_generic_weight: float = 0.5
     answer_max_words: int = 80
     answer_max_sentences: int = 4
     # A further sentence must score within this of the best one.
@@ -149,6 +153,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "answer_type_weight": (0.0, 10.0),
     "answer_max_words": (10, 1000),
     "answer_max_sentences": (1, 20),
+    "sentence_generic_weight": (0.0, 10.0),
     "sentence_max_gap": (0.0, 10.0),
     "dedup_cosine": (0.0, 1.0),
     "abstain_min_support": (-1.0, 2.0),

@@ -28,10 +28,11 @@ from typing import Any
 
 import numpy as np
 
-from qa.acronyms import definitions, drug_brands
+from qa.acronyms import Abbreviations, definitions, drug_brands
 from qa.dense import configure
 from qa.errors import IndexCorrupt, IndexMismatch, IndexMissing
-from qa.lexical import LexicalIndex
+from qa.genericness import neighbour_density
+from qa.lexical import LexicalIndex, Terms
 from qa.passages import list_items
 from qa.types import Audience, Block, BlockKind, Chunk, Document, DocumentMeta, Span
 
@@ -81,6 +82,17 @@ class IndexData:
         """Abbreviations the documents define -> their long form, and drug brand names -> the
         generic name: what the encoder is told a question's short names mean."""
         return drug_brands() | definitions(d.text for d in self.documents.values())
+
+    @cached_property
+    def abbreviations(self) -> Abbreviations:
+        """`acronyms` as lexical terms; built once per loaded index."""
+        return Abbreviations(self.acronyms, Terms())
+
+    @cached_property
+    def sentence_density(self) -> np.ndarray:
+        """How generic each sentence is (qa.genericness), by sentence row; built once per
+        loaded index."""
+        return neighbour_density(self.sentence_vectors)
 
     @cached_property
     def list_items(self) -> dict[tuple[str, int, int], tuple[Span, ...]]:

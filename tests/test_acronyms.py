@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from qa.acronyms import best_long_form, definitions, drug_brands, spell_out
+from qa.acronyms import Abbreviations, best_long_form, definitions, drug_brands, spell_out
+from qa.lexical import Terms
 
 TEXT = (
     "An intensive procedure called hyperthermic intraperitoneal chemoperfusion (HIPEC) combines "
@@ -66,3 +67,17 @@ def test_words_the_model_keeps_whole_are_not_spelled_out():
     assert spell_out("stage iv and hipec", found, whole) == (
         "stage iv and hipec (hyperthermic intraperitoneal chemoperfusion)"
     )
+
+
+def test_abbreviations_close_a_text_s_terms_both_ways():
+    terms = Terms()
+    abbr = Abbreviations(
+        {"rfa": "Radiofrequency ablation", "hai": "hepatic artery infusion"}, terms
+    )
+    # "the doctor gives the RFA through the skin" answers a question that spells it out …
+    assert set(terms("radiofrequency ablation")) <= abbr.close(terms("gives the RFA"))
+    # … and a sentence that spells it out answers one that says "RFA".
+    assert "rfa" in abbr.close(terms("Radiofrequency ablation destroys tumours"))
+    # Half a long form is not the abbreviation.
+    assert "hai" not in abbr.close(terms("the hepatic artery"))
+    assert abbr.close(["liver"]) == {"liver"}
