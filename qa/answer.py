@@ -126,10 +126,10 @@ def candidates(
     own_terms = terms.many([index.documents[o.doc_id].text[o.start : o.end] for o in own])
     rows_used = [p[3] for p in spans]
     sims = index.sentence_vectors[rows_used] @ query_vector if spans else []
-    density = index.sentence_density
+    generic = index.genericness.of(rows_used)
     out = []
-    for (hit, start, end, row), text, sterms, oterms, dense, o in zip(
-        spans, texts, span_terms, own_terms, sims, own, strict=True
+    for (hit, start, end, row), text, sterms, oterms, dense, o, g in zip(
+        spans, texts, span_terms, own_terms, sims, own, generic, strict=True
     ):
         lexical = coverage(sterms)
         own_text = index.documents[o.doc_id].text[o.start : o.end]
@@ -141,7 +141,7 @@ def candidates(
             + settings.sentence_lexical_weight * lexical
             + settings.sentence_chunk_weight * passage_sims[hit.row]
             + (settings.answer_type_weight if asked and holds(asked, text) else 0.0)
-            - settings.sentence_generic_weight * float(density[row])
+            - settings.sentence_generic_weight * float(g)
         )
         out.append(
             Candidate(

@@ -57,8 +57,6 @@ class Pipeline:
                 f"Rebuild it with `{fix_command(settings.index_dir, settings.sources_dir)}`"
             )
         vocabulary = Vocabulary.of(d.text for d in index.documents.values())
-        # Computed now rather than at the first question (seconds on a very large corpus).
-        index.sentence_density.setflags(write=False)
         return cls(settings, embedder, index, Terms(), vocabulary)
 
     def ask(self, question: str, history: Sequence[str] = ()) -> Answer:

@@ -31,7 +31,7 @@ import numpy as np
 from qa.acronyms import Abbreviations, definitions, drug_brands
 from qa.dense import configure
 from qa.errors import IndexCorrupt, IndexMismatch, IndexMissing
-from qa.genericness import neighbour_density
+from qa.genericness import Genericness
 from qa.lexical import LexicalIndex, Terms
 from qa.passages import list_items
 from qa.types import Audience, Block, BlockKind, Chunk, Document, DocumentMeta, Span
@@ -89,10 +89,9 @@ class IndexData:
         return Abbreviations(self.acronyms, Terms())
 
     @cached_property
-    def sentence_density(self) -> np.ndarray:
-        """How generic each sentence is (qa.genericness), by sentence row; built once per
-        loaded index."""
-        return neighbour_density(self.sentence_vectors)
+    def genericness(self) -> Genericness:
+        """How generic each sentence is (qa.genericness), by sentence row."""
+        return Genericness(self.sentence_vectors)
 
     @cached_property
     def list_items(self) -> dict[tuple[str, int, int], tuple[Span, ...]]:
