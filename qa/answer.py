@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qa.answer_type import AnswerType, asked_types, holds
+from qa.answer_type import AnswerType, asked_types, holds, missing_kinds
 from qa.config import Settings
 from qa.lexical import LexicalIndex, Terms
 from qa.store import IndexData
@@ -266,6 +266,13 @@ def compose(
     ev = evidence(cands, passage_sims, settings.abstain_coverage_weight)
     reason = abstain_reason or should_abstain(ev, settings)
     chosen = [] if reason else select(cands, settings, exclude)
+    missing = missing_kinds(question, (c.text for c in chosen)) if chosen else frozenset()
+    if missing:
+        reason = (
+            f"the question asks for {' and '.join(sorted(k.value for k in missing))} "
+            "and no sentence found gives one"
+        )
+        chosen = []
     if not chosen:
         return Answer(
             question=question,

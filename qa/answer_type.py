@@ -11,12 +11,14 @@ answer sets that right.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from enum import Enum
 
 
 class AnswerType(Enum):
     DRUG = "drug"
     AMOUNT = "amount"
+    COST = "cost"
 
 
 _ASKS = {
@@ -26,6 +28,10 @@ _ASKS = {
     ),
     AnswerType.AMOUNT: re.compile(
         r"\bhow (?:long|many|much|often|soon|far)\b|\bwhat percent", re.IGNORECASE
+    ),
+    AnswerType.COST: re.compile(
+        r"\b(?:costs?|price|prices|afford|insurance|insurer|expensive|pay for|paying for)\b",
+        re.IGNORECASE,
     ),
 }
 # Generic drug names by their WHO INN stems (-mab antibodies, -platin, -taxel, -tinib/-rafenib
@@ -45,7 +51,21 @@ _NUMBER = (
     r"|one|two|three|four|five|six|seven|eight|nine|ten|twelve|a few|several)"
 )
 _AMOUNT = re.compile(rf"\b{_NUMBER}(?:\s*|-){_UNITS}(?!\w)", re.IGNORECASE)
-_HOLDS = {AnswerType.DRUG: _DRUG, AnswerType.AMOUNT: _AMOUNT}
+_COST = re.compile(
+    r"[$€£]|\b(?:costs?|price|prices|afford\w*|insurance|insurer|expensive|dollars?|fees?|"
+    r"pay|paid)\b",
+    re.IGNORECASE,
+)
+_HOLDS = {AnswerType.DRUG: _DRUG, AnswerType.AMOUNT: _AMOUNT, AnswerType.COST: _COST}
+# Kinds without which a reply does not answer the question: quoting sentences about a pump
+# with no price in them does not answer "how much does the pump cost?". A drug question may
+# be answered without a drug's name ("chemotherapy is usually offered …").
+_REQUIRED = frozenset({AnswerType.AMOUNT, AnswerType.COST})
+_SENTENCE_END = re.compile(r"[.?!]+")
+_QUESTION_OPENING = re.compile(
+    r"\s*(?:what|how|why|when|where|who|which|is|are|can|could|will|would|do|does|did|should)\b",
+    re.IGNORECASE,
+)
 
 
 def asked_types(question: str) -> frozenset[AnswerType]:
@@ -56,3 +76,16 @@ def asked_types(question: str) -> frozenset[AnswerType]:
 def holds(kinds: frozenset[AnswerType], text: str) -> bool:
     """Whether `text` holds an answer of one of `kinds`."""
     return any(_HOLDS[k].search(text) for k in kinds)
+
+
+def missing_kinds(question: str, texts: Iterable[str]) -> frozenset[AnswerType]:
+    """The kinds of answer `question` needs (an amount, a cost) that none of `texts` holds.
+
+    Only for a question asking one thing: in "what does oligometastatic mean? how many spots
+    is that?" the first part can be answered without a number.
+    """
+    if sum(bool(_QUESTION_OPENING.match(part)) for part in _SENTENCE_END.split(question)) > 1:
+        return frozenset()
+    needed = asked_types(question) & _REQUIRED
+    texts = list(texts)
+    return frozenset(k for k in needed if not any(_HOLDS[k].search(t) for t in texts))

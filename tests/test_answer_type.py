@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer_type import AnswerType, asked_types, holds
+from qa.answer_type import AnswerType, asked_types, holds, missing_kinds
 
 DRUG = frozenset({AnswerType.DRUG})
 AMOUNT = frozenset({AnswerType.AMOUNT})
+COST = frozenset({AnswerType.COST})
 
 
 @pytest.mark.parametrize(
@@ -18,6 +19,8 @@ AMOUNT = frozenset({AnswerType.AMOUNT})
         ("what chemo is used for anal cancer?", DRUG),
         ("how long does each cycle take?", AMOUNT),
         ("How many weeks of radiation will I need?", AMOUNT),
+        ("will insurance pay for the pump?", COST),
+        ("how much does FOLFIRI cost?", AMOUNT | COST),
         ("is chemotherapy painful?", frozenset()),
         ("what is hipec?", frozenset()),
     ],
@@ -56,3 +59,23 @@ def test_amounts_need_a_number_and_a_unit(text):
 @pytest.mark.parametrize("text", ["Stage 4 rectal cancer.", "Chemotherapy is usually given."])
 def test_a_number_alone_is_no_amount(text):
     assert not holds(AMOUNT, text)
+
+
+def test_costs_need_a_price_or_the_word():
+    assert holds(COST, "The pump costs $20,000.")
+    assert holds(COST, "Insurance may cover part of it.")
+    assert not holds(COST, "The pump delivers chemotherapy to the liver.")
+
+
+def test_a_reply_without_the_asked_for_amount_or_cost_does_not_answer():
+    about_pump = ["Hepatic arterial infusion delivers chemotherapy through a pump."]
+    assert missing_kinds("How long is the hospital stay after exenteration?", about_pump) == AMOUNT
+    assert missing_kinds("will insurance pay for the liver pump?", about_pump) == COST
+    assert not missing_kinds("How long is chemo given?", ["It is given for 6 months."])
+    # A drug question can be answered without a drug's name.
+    assert not missing_kinds("what drug is used?", ["Chemotherapy is usually offered."])
+
+
+def test_a_question_asking_two_things_needs_no_amount():
+    question = 'doc said "oligometastatic" ... what does that mean? how many spots counts'
+    assert not missing_kinds(question, ["It means cancer spread to a few places."])

@@ -51,6 +51,14 @@ def test_weak_evidence_abstains_with_disclaimer(built, fake_embedder):
     assert "abstain_min_support" in a.reason
 
 
+def test_a_question_for_a_cost_the_sources_never_give_abstains(pipeline):
+    # Retrieval finds passages on chemotherapy, but none of them has a price in it.
+    a = pipeline.ask("How much does FOLFIRI chemotherapy cost?")
+    assert a.status is Status.ABSTAINED and not a.citations
+    assert "asks for amount and cost" in a.reason
+    assert pipeline.ask("What is FOLFIRI chemotherapy?").status is Status.ANSWERED
+
+
 @pytest.mark.parametrize("bad", ["", "   ", "?!?", "\x00\x01", "🙂🙂🙂", "x" * 5000])
 def test_bad_input_is_rejected_politely(pipeline, bad):
     a = pipeline.ask(bad)
