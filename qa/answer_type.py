@@ -5,7 +5,8 @@ naming a drug, "how long …" one with a number and a unit. The embedding model 
 "Hepatic arterial infusion delivers chemotherapy to the liver" above "Floxuridine (FUDR) is the
 most common chemotherapy drug used for hepatic arterial infusion" for "what chemo drug do they
 send into the liver artery?"; a small bonus for the sentence that has the asked-for kind of
-answer sets that right.
+answer sets that right. The same holds for a cost ("how much does it cost …") and for "is there
+… ?", answered by a sentence stating "There is (no) …".
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ class AnswerType(Enum):
     DRUG = "drug"
     AMOUNT = "amount"
     COST = "cost"
+    EXISTENCE = "existence"
 
 
 _ASKS = {
@@ -33,6 +35,8 @@ _ASKS = {
         r"\b(?:costs?|price|prices|afford|insurance|insurer|expensive|pay for|paying for)\b",
         re.IGNORECASE,
     ),
+    # "Is there a standard treatment …?" is answered by "There is no standard treatment …".
+    AnswerType.EXISTENCE: re.compile(r"\b(?:is|are) there\b", re.IGNORECASE),
 }
 # Generic drug names by their WHO INN stems (-mab antibodies, -platin, -taxel, -tinib/-rafenib
 # kinase inhibitors, -uracil, -citabine, -ridine, -tecan, -mycin, -vorin, -ercept) and the
@@ -56,7 +60,12 @@ _COST = re.compile(
     r"pay|paid)\b",
     re.IGNORECASE,
 )
-_HOLDS = {AnswerType.DRUG: _DRUG, AnswerType.AMOUNT: _AMOUNT, AnswerType.COST: _COST}
+_HOLDS = {
+    AnswerType.DRUG: _DRUG,
+    AnswerType.AMOUNT: _AMOUNT,
+    AnswerType.COST: _COST,
+    AnswerType.EXISTENCE: re.compile(r"^\s*there (?:is|are)\b", re.IGNORECASE),
+}
 # Kinds without which a reply does not answer the question: quoting sentences about a pump
 # with no price in them does not answer "how much does the pump cost?". A drug question may
 # be answered without a drug's name ("chemotherapy is usually offered …").

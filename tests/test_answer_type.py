@@ -79,3 +79,11 @@ def test_a_reply_without_the_asked_for_amount_or_cost_does_not_answer():
 def test_a_question_asking_two_things_needs_no_amount():
     question = 'doc said "oligometastatic" ... what does that mean? how many spots counts'
     assert not missing_kinds(question, ["It means cancer spread to a few places."])
+
+
+def test_is_there_questions_want_a_there_is_statement():
+    assert asked_types("Is there a standard treatment for that?") == {AnswerType.EXISTENCE}
+    kinds = frozenset({AnswerType.EXISTENCE})
+    assert holds(kinds, "There is no standard treatment for distant metastasis.")
+    # Only as the sentence's own statement, not in a condition.
+    assert not holds(kinds, "Surgery may be done if there is a local recurrence.")
