@@ -29,7 +29,7 @@ pytestmark = pytest.mark.slow
 # answerable question in eight written by others.
 GOLDEN_BOUNDS = [
     "--min-answer_accuracy",
-    "0.81",
+    "0.87",
     "--min-abstain_accuracy",
     "0.5",
     "--max-false_abstain_rate",
@@ -116,16 +116,21 @@ def test_qa_eval_golden_meets_the_gate(real_pipeline, real_settings, capsys, tmp
 
 
 @pytest.mark.parametrize(
-    ("suite", "bounds"),
+    ("suite", "bounds", "max_false_abstain"),
     [
         # Written from the documents alone by authors who never saw the pipeline; measured
-        # values, less one case of slack each, as a guard against tuning to golden alone.
-        ("holdout2.yaml", {"answer_accuracy": 0.87, "abstain_accuracy": 0.58}),
-        ("holdout3.yaml", {"answer_accuracy": 0.86, "abstain_accuracy": 0.6}),
-        ("holdout4.yaml", {"answer_accuracy": 0.7, "abstain_accuracy": 0.3}),
+        # values, with one case of slack each, as a guard against tuning to golden alone.
+        # holdout5 and holdout6 were never tuned on (README, "Quality").
+        ("holdout2.yaml", {"answer_accuracy": 0.87, "abstain_accuracy": 0.58}, 0.07),
+        ("holdout3.yaml", {"answer_accuracy": 0.86, "abstain_accuracy": 0.6}, 0.07),
+        ("holdout4.yaml", {"answer_accuracy": 0.76, "abstain_accuracy": 0.5}, 0.04),
+        ("holdout5.yaml", {"answer_accuracy": 0.66, "abstain_accuracy": 0.5}, 0.07),
+        ("holdout6.yaml", {"answer_accuracy": 0.7, "abstain_accuracy": 0.6}, 0.17),
     ],
 )
-def test_suites_by_other_authors_hold_their_measured_quality(real_pipeline, suite, bounds):
+def test_suites_by_other_authors_hold_their_measured_quality(
+    real_pipeline, suite, bounds, max_false_abstain
+):
     from qa.evaluate import metrics
 
     cases = load_suite(REPO / "evals" / suite, real_pipeline.index.documents.keys())
@@ -134,7 +139,7 @@ def test_suites_by_other_authors_hold_their_measured_quality(real_pipeline, suit
         value = m[name]
         assert value is not None and value >= minimum, (name, m)
     false_abstain = m["false_abstain_rate"]
-    assert false_abstain is not None and false_abstain <= 0.07, m
+    assert false_abstain is not None and false_abstain <= max_false_abstain, m
     assert m["citation_integrity"] == 1.0
 
 
