@@ -190,12 +190,18 @@ def text_blocks(text: str) -> list[RawBlock]:
     return blocks
 
 
+# A sentence's end followed by the original page's reference marker: "….[1]", "…. 1", "….1"
+# (markers are stripped later, by qa.cleaning, once the blocks are known).
+_PUNCTUATED_BEFORE_MARKER = re.compile(r"[.:;,]\s?(?:(?:\[[\d\s,–-]+\])+|\d{1,2})$")
+
+
 def looks_like_heading(line: str) -> bool:
     """Short, unpunctuated (or a question), capitalised: how a heading looks in scraped text."""
     return (
         word_count(line) <= _HEADING_MAX_WORDS
         and len(line) <= _HEADING_MAX_CHARS
         and line[-1] not in ".:;,"
+        and not _PUNCTUATED_BEFORE_MARKER.search(line)
         and (line[0].isupper() or line[0].isdigit())
     )
 

@@ -374,18 +374,22 @@ def test_load_document_normalises_before_cleaning(tmp_path: Path) -> None:
     assert_offsets_exact(doc)
 
 
-@pytest.mark.xfail(
-    reason="qa/sources.py looks_like_heading runs before reference markers are stripped, so a "
-    "short sentence ending in a marker ('….[1]', '…. 1', '….1') is taken for a heading and is "
-    "then never a quotable sentence",
-    strict=True,
-)
 @pytest.mark.parametrize(
     "line",
-    ["Chemo is given in cycles.[1]", "Start chemotherapy early. 1", "It spread to the liver.1"],
+    [
+        "Chemo is given in cycles.[1]",
+        "Chemo is given in cycles.[1][3]",
+        "Start chemotherapy early. 1",
+        "It spread to the liver.1",
+    ],
 )
 def test_short_sentence_ending_in_a_marker_is_not_a_heading(line: str) -> None:
     assert [b.kind for b in text_blocks(line)] == [BlockKind.PARAGRAPH]
+
+
+@pytest.mark.parametrize("line", ["Stage 4 rectal cancer", "What is HIPEC?", "Phase 2 trials"])
+def test_headings_that_end_in_a_number_or_question_mark_stay_headings(line: str) -> None:
+    assert [b.kind for b in text_blocks(line)] == [BlockKind.HEADING]
 
 
 # ---------------------------------------------------------------- the real corpus
