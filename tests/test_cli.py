@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from qa.cli import _split_bounds, main
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def test_missing_index_exits_3_with_fix(tmp_path, capsys):
@@ -84,3 +88,26 @@ def test_importing_qa_does_not_import_gradio():
     code = "import sys, qa.cli, qa.pipeline, qa.logbook; print('gradio' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path):
+    # `qa eval … | head`: the pipe closes while the command still writes.
+    script = (
+        "import sys, qa.cli as cli\n"
+        "def write_forever(*_):\n"
+        "    while True:\n"
+        "        print('x' * 1000)\n"
+        "cli._cmd_eval = write_forever\n"
+        "sys.exit(cli.main(['eval', 'evals/golden.yaml']))\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=REPO,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.read(10)
+    proc.stdout.close()
+    assert proc.wait(timeout=60) == 141
+    assert b"Traceback" not in proc.stderr.read()
