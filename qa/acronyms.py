@@ -75,7 +75,7 @@ def definitions(texts: Iterable[str]) -> dict[str, str]:
 
 def known_to(embedder: Embedder) -> Callable[[str], bool]:
     """Whether the model's tokenizer keeps a word whole: [CLS] word [SEP]."""
-    return lambda word: embedder.token_length(word) <= 3
+    return embedder.is_whole_word
 
 
 def drug_brands() -> dict[str, str]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -28,6 +29,11 @@ class Embedder(Protocol):
 
     def token_length(self, text: str) -> int:
         """Length of `text` in the model's own tokens, special tokens included."""
+        ...
+
+    def is_whole_word(self, word: str) -> bool:
+        """Whether the tokenizer keeps `word` (lower-case, no spaces) as one piece, i.e. the
+        model has learnt it: a set lookup, where token_length runs the tokenizer."""
         ...
 
     def encode(self, texts: Sequence[str], progress: bool = False) -> np.ndarray: ...
@@ -110,6 +116,13 @@ class SentenceTransformerEmbedder:
         ids = self._loaded().tokenizer(text, add_special_tokens=True, truncation=False)
         return len(ids["input_ids"])
 
+    def is_whole_word(self, word: str) -> bool:
+        return word in self._whole_words
+
+    @cached_property
+    def _whole_words(self) -> frozenset[str]:
+        return whole_words(self._loaded().tokenizer.get_vocab())
+
     def encode(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
@@ -136,3 +149,9 @@ class SentenceTransformerEmbedder:
             embedding = model(features)["sentence_embedding"]
             embedding = torch.nn.functional.normalize(embedding, p=2, dim=1)
         return np.ascontiguousarray(embedding.numpy(), dtype=np.float32)
+
+
+def whole_words(vocab: Iterable[str]) -> frozenset[str]:
+    """A WordPiece vocabulary's whole words: not "##" continuations, not "[CLS]"-style tokens.
+    WordPiece keeps a word as one piece exactly when it is one of these."""
+    return frozenset(t for t in vocab if not t.startswith(("##", "[")))

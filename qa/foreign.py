@@ -110,7 +110,7 @@ def _one_slip(word: str) -> Iterator[str]:
 
 
 def foreign_names(
-    question: str, vocabulary: Vocabulary, word_pieces: Callable[[str], int]
+    question: str, vocabulary: Vocabulary, is_whole: Callable[[str], bool]
 ) -> list[str]:
     """The words of `question` that look like names the documents never mention, in order.
 
@@ -118,7 +118,7 @@ def foreign_names(
     ("chemo" -> "chemotherapy", "avastin" -> "bevacizumab"); the words named are the user's.
 
     Args:
-        word_pieces: how many pieces the embedding model's tokenizer makes of a word.
+        is_whole: whether the embedding model's tokenizer keeps a word as one piece.
     """
     found: list[str] = []
     for word in _WORD.findall(question.lower()):
@@ -128,22 +128,22 @@ def foreign_names(
             or word in found
             or word in _CONTRACTIONS
             or word in vocabulary.words
-            or word_pieces(word) == 1
+            or is_whole(word)
             or any(vocabulary.knows(w) for w in _WORD.findall(expand_lay_terms(word)))
         ):
             continue
-        if not _everyday(word, word_pieces):
+        if not _everyday(word, is_whole):
             found.append(word)
     return found
 
 
-def _everyday(word: str, word_pieces: Callable[[str], int]) -> bool:
+def _everyday(word: str, is_whole: Callable[[str], bool]) -> bool:
     """Whether the tokenizer keeps a word it splits whole once a common ending is taken off,
     or once one typing slip is mended ("diffrence")."""
-    if any(word_pieces(stem) == 1 for stem in _stems(word)):
+    if any(is_whole(stem) for stem in _stems(word)):
         return True
     return len(word) >= _MIN_SLIP_LENGTH and any(
-        len(w) >= _MIN_SLIP_LENGTH and word_pieces(w) == 1 for w in set(_one_slip(word))
+        len(w) >= _MIN_SLIP_LENGTH and is_whole(w) for w in set(_one_slip(word))
     )
 
 

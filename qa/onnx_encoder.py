@@ -19,12 +19,14 @@ import tempfile
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from qa.config import BUNDLED_MODEL
+from qa.embedding import whole_words
 from qa.errors import ModelUnavailable
 
 # Bump when the export itself changes, so older cached files are not used.
@@ -112,6 +114,13 @@ class OnnxRuntimeModel:
 
     def token_length(self, text: str) -> int:
         return len(self._counter.encode(text).ids)
+
+    def is_whole_word(self, word: str) -> bool:
+        return word in self._whole_words
+
+    @cached_property
+    def _whole_words(self) -> frozenset[str]:
+        return whole_words(self._tokenizer.get_vocab())
 
     def encode(self, texts: Sequence[str], batch_size: int, progress: bool = False) -> np.ndarray:
         from tqdm import tqdm
@@ -243,6 +252,9 @@ class OnnxEmbedder:
 
     def token_length(self, text: str) -> int:
         return self._loaded().token_length(text)
+
+    def is_whole_word(self, word: str) -> bool:
+        return self._loaded().is_whole_word(word)
 
     def encode(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
         if not texts:

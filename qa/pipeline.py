@@ -88,7 +88,7 @@ class Pipeline:
         query_terms = self.terms.query(query)
         hits = retrieve(self.index, query_vector, query_terms, self.settings)
         personal = verdict.flag is Flag.PERSONAL
-        foreign = foreign_names(q, self.vocabulary, self._word_pieces)
+        foreign = foreign_names(q, self.vocabulary, self.embedder.is_whole_word)
         answer = compose(
             q,
             self.index,
@@ -139,10 +139,6 @@ class Pipeline:
             escalation=escalation,
             reason=verdict.rule,
         )
-
-    def _word_pieces(self, word: str) -> int:
-        # token_length counts the model's [CLS] and [SEP] too.
-        return self.embedder.token_length(word) - 2
 
     def _mentions_source_terms(self, question: str) -> bool:
         return bool(self.index.lexical.known(self.terms(question)))

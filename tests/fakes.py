@@ -37,6 +37,9 @@ class FakeEmbedder:
     def token_length(self, text: str) -> int:
         return len(text.split()) + 2  # like [CLS] … [SEP]
 
+    def is_whole_word(self, word: str) -> bool:
+        return self.token_length(word) == 3
+
     def encode(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
         self.encoded.extend(texts)
         out = np.zeros((len(texts), self._dim), dtype=np.float32)

@@ -217,3 +217,20 @@ def test_one_question_encodes_bit_for_bit_as_sentence_transformers_does():
     for q in ("What is FOLFIRI?", "my dad's rectal cancer spread to his liver", "x"):
         direct = model.encode([q], normalize_embeddings=True, convert_to_numpy=True)
         assert np.array_equal(embedder.encode([q]), direct.astype(np.float32))
+
+
+def test_whole_words_agree_with_running_the_tokenizer(real_pipeline):
+    """is_whole_word (a vocabulary lookup) says what token_length says, for both encoders."""
+    import re
+
+    words = sorted(
+        {w for d in real_pipeline.index.documents.values() for w in re.findall(r"[a-z]+", d.text)}
+        | {"keytruda", "diffrence", "realistically", "hes", "spot", "chemo", "mets"}
+    )
+    for embedder in (real_pipeline.embedder, SentenceTransformerEmbedder()):
+        disagree = [
+            w for w in words if embedder.is_whole_word(w) != (embedder.token_length(w) == 3)
+        ]
+        assert not disagree, disagree
+    assert real_pipeline.embedder.is_whole_word("spot")
+    assert not real_pipeline.embedder.is_whole_word("keytruda")
