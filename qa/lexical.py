@@ -97,6 +97,40 @@ _FRAME_WORDS = (
 )
 
 
+# British spellings -> American ones, as the start of a word: the bundled documents say both
+# "tumour" (Canadian Cancer Society) and "tumor", and so do patients. Applied to every text the
+# lexical side splits, documents and questions alike.
+_BRITISH_TO_AMERICAN = {
+    "tumour": "tumor",
+    "colour": "color",
+    "behaviour": "behavior",
+    "labour": "labor",
+    "favour": "favor",
+    "centre": "center",
+    "fibre": "fiber",
+    "litre": "liter",
+    "programme": "program",
+    "haem": "hem",
+    "anaem": "anem",
+    "leukaem": "leukem",
+    "ischaem": "ischem",
+    "oedem": "edem",
+    "oesophag": "esophag",
+    "diarrhoea": "diarrhea",
+    "paediatr": "pediatr",
+    "orthopaed": "orthoped",
+    "gynaecolog": "gynecolog",
+    "anaesth": "anesth",
+    "foet": "fet",
+}
+_BRITISH = re.compile(r"\b(?:" + "|".join(_BRITISH_TO_AMERICAN) + ")")
+
+
+def american_spelling(text: str) -> str:
+    """Lower-case `text` with British spellings replaced ("tumours" -> "tumors")."""
+    return _BRITISH.sub(lambda m: _BRITISH_TO_AMERICAN[m.group(0)], text.lower())
+
+
 # bm25s.tokenize's default token pattern (scikit-learn's CountVectorizer).
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
 
@@ -175,10 +209,15 @@ class Terms:
     def _tokenize(self, texts: list[str]) -> list[tuple[str, ...]]:
         """bm25s.tokenize's terms (lower-cased words of two or more characters, its English
         stop words dropped, stemmed), without its per-call set-up, which cost about a
-        millisecond per question; tests/test_lexical.py checks that the two agree."""
+        millisecond per question (tests/test_lexical.py checks that the two agree), and with
+        American spellings."""
         stem = self._stemmer.stemWords
         return [
-            tuple(stem([w for w in _TOKEN.findall(text.lower()) if w not in self._stopwords]))
+            tuple(
+                stem(
+                    [w for w in _TOKEN.findall(american_spelling(text)) if w not in self._stopwords]
+                )
+            )
             for text in texts
         ]
 

@@ -67,8 +67,16 @@ def test_term_coverage_counts_the_question_s_content_words_only():
     assert TermCoverage.of(only_frame, index, terms.frame_terms).total > 0
 
 
+def test_british_and_american_spellings_are_the_same_terms():
+    terms = Terms()
+    assert terms("Tumours in the oesophagus") == terms("tumors in the esophagus")
+    assert terms("haemorrhage, diarrhoea, centre") == terms("hemorrhage, diarrhea, center")
+    assert terms("humour") != terms("humor")  # only the listed spellings
+
+
 def test_terms_equal_bm25s_tokenize():
-    # The index and the questions must be split the same way bm25s would split them.
+    # The index and the questions must be split the same way bm25s would split them (the texts
+    # here have no British spellings, which Terms also makes American).
     import bm25s
     import Stemmer
 
