@@ -115,13 +115,25 @@ class Abbreviations:
     sentence that says "RFA" answers "how is radiofrequency ablation done?", and one that says
     "radiofrequency ablation" answers "what is RFA?"."""
 
-    def __init__(self, defined: Mapping[str, str], split: Callable[[str], list[str]]) -> None:
+    def __init__(self, pairs: Iterable[tuple[str, frozenset[str]]] = ()) -> None:
+        """`pairs`: (a short form's term, its long form's terms)."""
+        self._pairs = tuple(pairs)
+
+    @classmethod
+    def of(cls, defined: Mapping[str, str], split: Callable[[str], list[str]]) -> Abbreviations:
+        """From `definitions`' mapping, split into terms by `split` (qa.lexical.Terms)."""
         pairs = []
         for short, long in defined.items():
             short_terms, long_terms = split(short), frozenset(split(long))
             if len(short_terms) == 1 and long_terms and short_terms[0] not in long_terms:
                 pairs.append((short_terms[0], long_terms))
-        self._pairs = tuple(pairs)
+        return cls(pairs)
+
+    def touching(self, terms: Iterable[str]) -> Abbreviations:
+        """Only the abbreviations that can matter to a question with these terms: the closure
+        is taken for every candidate sentence, and most questions have none."""
+        wanted = set(terms)
+        return Abbreviations((s, long) for s, long in self._pairs if s in wanted or long & wanted)
 
     def close(self, terms: Iterable[str]) -> set[str]:
         """`terms` plus the long form's terms of each short form in them, and the short form of

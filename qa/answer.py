@@ -126,7 +126,7 @@ def candidates(
     own_terms = terms.many([index.documents[o.doc_id].text[o.start : o.end] for o in own])
     rows_used = [p[3] for p in spans]
     sims = index.sentence_vectors[rows_used] @ query_vector if spans else []
-    generic = index.genericness.of(rows_used)
+    generic = index.sentence_density[rows_used]
     out = []
     for (hit, start, end, row), text, sterms, oterms, dense, o, g in zip(
         spans, texts, span_terms, own_terms, sims, own, generic, strict=True
@@ -259,7 +259,10 @@ def compose(
     # Cosine of the question to each retrieved passage, by chunk row.
     passage_sims = {h.row: float(index.chunk_vectors[h.row] @ query_vector) for h in hits}
     coverage = TermCoverage.of(
-        query_terms, index.lexical, terms.frame_terms, index.abbreviations.close
+        query_terms,
+        index.lexical,
+        terms.frame_terms,
+        index.abbreviations.touching(query_terms).close,
     )
     asked = asked_types(question)
     cands = candidates(index, hits, query_vector, passage_sims, coverage, terms, settings, asked)

@@ -20,6 +20,7 @@ from qa.config import Settings
 from qa.dense import build_dense
 from qa.embedding import Embedder
 from qa.errors import IndexProblem, SourceError
+from qa.genericness import neighbour_density
 from qa.lexical import LexicalIndex, Terms
 from qa.sources import LoadReport, load_sources
 from qa.store import (
@@ -153,6 +154,9 @@ def build_documents(
     reused = len(chunk_keys) + len(sentence_rows) - embedded
     say(f"embedded {embedded} texts, reused {reused} unchanged")
 
+    if len(sentence_rows) > 20_000:  # seconds of work on a large corpus
+        say(f"scoring how generic each of {len(sentence_rows)} sentences is …")
+    sentence_density = neighbour_density(sentence_vectors)
     dense, dense_entry = _dense(chunk_vectors, settings, show_bars)
     terms = Terms()
     lexical = LexicalIndex.build(terms.many(chunk_texts))
@@ -187,6 +191,7 @@ def build_documents(
         chunk_vectors=chunk_vectors,
         sentences=tuple(sentence_rows),
         sentence_vectors=sentence_vectors,
+        sentence_density=sentence_density,
         lexical=lexical,
         dense=dense,
     )

@@ -31,15 +31,16 @@ import numpy as np
 from qa.acronyms import Abbreviations, definitions, drug_brands
 from qa.dense import configure
 from qa.errors import IndexCorrupt, IndexMismatch, IndexMissing
-from qa.genericness import Genericness
+from qa.genericness import neighbour_density
 from qa.lexical import LexicalIndex, Terms
 from qa.passages import list_items
 from qa.types import Audience, Block, BlockKind, Chunk, Document, DocumentMeta, Span
 
 # 2: the manifest's "dense" entry says which FAISS index type was built and with what parameters.
-FORMAT_VERSION = 2
+# 3: sentence_density.npy holds how generic each sentence is (qa/genericness.py).
+FORMAT_VERSION = 3
 # Builds whose vectors a rebuild may still reuse (their layout of keys and vectors is the same).
-REUSABLE_FORMATS = (1, 2)
+REUSABLE_FORMATS = (1, 2, 3)
 CURRENT = "CURRENT"
 BUILDS = "builds"
 MANIFEST = "manifest.json"
@@ -69,6 +70,8 @@ class IndexData:
     chunk_vectors: np.ndarray
     sentences: tuple[SentenceRow, ...]
     sentence_vectors: np.ndarray
+    # How generic each sentence is (qa.genericness), by sentence row.
+    sentence_density: np.ndarray
     lexical: LexicalIndex
     dense: Any  # faiss.Index over chunk_vectors
 
@@ -86,12 +89,7 @@ class IndexData:
     @cached_property
     def abbreviations(self) -> Abbreviations:
         """`acronyms` as lexical terms; built once per loaded index."""
-        return Abbreviations(self.acronyms, Terms())
-
-    @cached_property
-    def genericness(self) -> Genericness:
-        """How generic each sentence is (qa.genericness), by sentence row."""
-        return Genericness(self.sentence_vectors)
+        return Abbreviations.of(self.acronyms, Terms())
 
     @cached_property
     def list_items(self) -> dict[tuple[str, int, int], tuple[Span, ...]]:
@@ -172,6 +170,7 @@ def write_build(index_dir: Path, data: IndexData) -> Path:
         )
         _save_npy(tmp / "chunk_vectors.npy", data.chunk_vectors)
         _save_npy(tmp / "sentence_vectors.npy", data.sentence_vectors)
+        _save_npy(tmp / "sentence_density.npy", data.sentence_density)
         faiss.write_index(data.dense, str(tmp / "dense.faiss"))
         _fsync(tmp / "dense.faiss")
         (tmp / "lexical").mkdir()
@@ -246,6 +245,13 @@ def _load_build(
         )
         chunk_vectors = np.load(build / "chunk_vectors.npy", allow_pickle=False)
         sentence_vectors = np.load(build / "sentence_vectors.npy", allow_pickle=False)
+        density_file = build / "sentence_density.npy"
+        # Older formats, read only for their vectors by a rebuild, did not store it.
+        sentence_density = (
+            np.load(density_file, allow_pickle=False)
+            if manifest["format_version"] >= 3
+            else neighbour_density(sentence_vectors)
+        )
         dense = faiss.read_index(str(build / "dense.faiss"))
         lexical = LexicalIndex.load(build / "lexical")
     except (IndexCorrupt, IndexMismatch):
@@ -256,6 +262,7 @@ def _load_build(
     if (
         chunk_vectors.shape != (len(chunks), dim)
         or sentence_vectors.shape != (len(sentences), dim)
+        or sentence_density.shape != (len(sentences),)
         or dense.ntotal != len(chunks)
         or dense.d != dim
         or manifest.get("chunks") != len(chunks)
@@ -273,6 +280,7 @@ def _load_build(
         chunk_vectors=chunk_vectors,
         sentences=sentences,
         sentence_vectors=sentence_vectors,
+        sentence_density=sentence_density,
         lexical=lexical,
         dense=dense,
     )

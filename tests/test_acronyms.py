@@ -71,9 +71,8 @@ def test_words_the_model_keeps_whole_are_not_spelled_out():
 
 def test_abbreviations_close_a_text_s_terms_both_ways():
     terms = Terms()
-    abbr = Abbreviations(
-        {"rfa": "Radiofrequency ablation", "hai": "hepatic artery infusion"}, terms
-    )
+    defined = {"rfa": "Radiofrequency ablation", "hai": "hepatic artery infusion"}
+    abbr = Abbreviations.of(defined, terms)
     # "the doctor gives the RFA through the skin" answers a question that spells it out …
     assert set(terms("radiofrequency ablation")) <= abbr.close(terms("gives the RFA"))
     # … and a sentence that spells it out answers one that says "RFA".
@@ -81,3 +80,12 @@ def test_abbreviations_close_a_text_s_terms_both_ways():
     # Half a long form is not the abbreviation.
     assert "hai" not in abbr.close(terms("the hepatic artery"))
     assert abbr.close(["liver"]) == {"liver"}
+
+
+def test_abbreviations_touching_a_question_keep_only_its_own():
+    terms = Terms()
+    defined = {"rfa": "Radiofrequency ablation", "hai": "hepatic artery infusion"}
+    abbr = Abbreviations.of(defined, terms).touching(terms("how is radiofrequency ablation done"))
+    assert "rfa" in abbr.close(terms("Radiofrequency ablation destroys tumours"))
+    assert "hai" not in abbr.close(terms("hepatic artery infusion"))
+    assert Abbreviations().close(["x"]) == {"x"}

@@ -12,7 +12,7 @@ from qa.dense import EXACT, HNSW, build_dense, exact_index, recall_at_k
 from qa.errors import IndexCorrupt, IndexMismatch
 from qa.pipeline import Pipeline
 from qa.retrieve import dense_search
-from qa.store import MANIFEST, current_build, load_index, read_manifest
+from qa.store import FORMAT_VERSION, MANIFEST, current_build, load_index, read_manifest
 from tests.fakes import FakeEmbedder
 
 
@@ -58,7 +58,7 @@ def test_an_older_format_is_refused_but_its_vectors_are_reused(built):
     embedder = FakeEmbedder()
     report = build_index(built, embedder)
     assert report.embedded == 0 and not embedder.encoded
-    assert read_manifest(built.index_dir)["format_version"] == 2
+    assert read_manifest(built.index_dir)["format_version"] == FORMAT_VERSION
 
 
 def test_hnsw_recall_against_exact_on_random_vectors():
