@@ -62,7 +62,13 @@ FURNITURE_SENTENCES: tuple[re.Pattern[str], ...] = (
 
 _BRACKET_MARKERS = re.compile(r"\s*\[\d+(?:\s*[-–,]\s*\d+)*\](?:\[\d+(?:\s*[-–,]\s*\d+)*\])*")
 _GLUED_MARKER = re.compile(r"(?<=[a-z)][.!?])\d{1,2}(?=\s|$)")
-_TRAILING_MARKER = re.compile(r"\s\d{1,2}$")
+# A trailing " 1" is a marker unless the word before it is one a number belongs to ("stage 4").
+_TRAILING_MARKER = re.compile(
+    r"(?<!\bstage)(?<!\bgrade)(?<!\bphase)(?<!\btype)(?<!\blevel)(?<!\bstep)(?<!\bday)"
+    r"(?<!\bweek)(?<!\bcycle)(?<!\bline)(?<!\bpart)(?<!\bclass)(?<!\bgroup)(?<!\barm)"
+    r"\s\d{1,2}$",
+    re.IGNORECASE,
+)
 _SENTENCE_THEN_MARKER = re.compile(r"[.!?]\s\d{1,2}$")
 # A document uses " 1"-style trailing markers when at least this many blocks end that way.
 _TRAILING_STYLE_MIN_BLOCKS = 3
