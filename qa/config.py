@@ -52,8 +52,9 @@ class Settings:
     sentence_dense_weight: float = 1.0
     sentence_lexical_weight: float = 0.35
     sentence_chunk_weight: float = 1.0
-    # + answer_type_weight when the question asks for a drug or an amount ("what drug …",
-    # "how long …") and the sentence names one (qa/answer_type.py).
+    # + answer_type_weight when the question asks for a drug, an amount, a cost or whether
+    # something exists ("what drug …", "how long …", "is there …") and the sentence has one
+    # (qa/answer_type.py).
     answer_type_weight: float = 0.1
     # - sentence_generic_weight * the sentence's mean cosine to the 10 corpus sentences most
     # like it: a sentence that restates what many others say is rarely the answer
