@@ -269,7 +269,10 @@ def compose(
     ev = evidence(cands, passage_sims, settings.abstain_coverage_weight)
     reason = abstain_reason or should_abstain(ev, settings)
     chosen = [] if reason else select(cands, settings, exclude)
-    missing = missing_kinds(question, (c.text for c in chosen)) if chosen else frozenset()
+    # A number in a sentence sharing no word with the question ("6 months of chemotherapy" for
+    # "how long is the hospital stay after exenteration?") does not answer it.
+    on_topic = (c.text for c in chosen if c.lexical > 0)
+    missing = missing_kinds(question, on_topic) if chosen else frozenset()
     if missing:
         reason = (
             f"the question asks for {' and '.join(sorted(k.value for k in missing))} "

@@ -134,3 +134,25 @@ def test_a_defined_abbreviation_is_spelled_out_for_the_encoder_only(
     answer = pipeline.ask("how does rfa work on the liver?")
     assert fake_embedder.encoded == ["how does rfa (Radiofrequency ablation) work on the liver?"]
     assert answer.question == "how does rfa work on the liver?"  # the user's words are kept
+
+
+def test_an_amount_counts_only_in_a_sentence_on_the_question_s_topic(tmp_path, fake_embedder):
+    from qa.build import build_index
+    from qa.config import Settings
+
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "notes.txt").write_text(
+        "Treatment\n\nChemotherapy is usually given for 6 months. "
+        "Pelvic exenteration removes most organs in the pelvis.\n",
+        encoding="utf-8",
+    )
+    settings = Settings(sources_dir=sources, index_dir=tmp_path / "index", abstain_min_support=-1.0)
+    build_index(settings, fake_embedder)
+    pipeline = Pipeline.load(settings, fake_embedder)
+    on_topic = pipeline.ask("How long is chemotherapy given?")
+    assert on_topic.status is Status.ANSWERED and "6 months" in on_topic.text
+    # Whatever is quoted, "6 months" is about chemotherapy, not about the hospital stay.
+    off_topic = pipeline.ask("How long is the hospital stay after pelvic exenteration?")
+    assert off_topic.status is Status.ABSTAINED
+    assert "asks for amount" in off_topic.reason
