@@ -90,7 +90,7 @@ def test_importing_qa_does_not_import_gradio():
     assert out.stdout.strip() == "False"
 
 
-def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path):
+def test_a_reader_that_goes_away_ends_the_command_quietly():
     # `qa eval … | head`: the pipe closes while the command still writes.
     script = (
         "import sys, qa.cli as cli\n"
