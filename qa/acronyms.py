@@ -14,10 +14,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from qa.embedding import Embedder
 
 # "(HIPEC)", "(HAI)", "(SBRT)", "(5-FU)": a short form of 2-10 characters with a capital letter
 # other than its first, so that "(Avastin)" or "(called the hepatic artery)" are not taken.
@@ -71,11 +67,6 @@ def definitions(texts: Iterable[str]) -> dict[str, str]:
             if long:
                 found[short.lower()] = long
     return {k: v for k, v in found.items() if k not in lower_words}
-
-
-def known_to(embedder: Embedder) -> Callable[[str], bool]:
-    """Whether the model's tokenizer keeps a word whole: [CLS] word [SEP]."""
-    return embedder.is_whole_word
 
 
 def drug_brands() -> dict[str, str]:

@@ -97,4 +97,4 @@ def missing_kinds(question: str, texts: Iterable[str]) -> frozenset[AnswerType]:
         return frozenset()
     needed = asked_types(question) & _REQUIRED
     texts = list(texts)
-    return frozenset(k for k in needed if not any(_HOLDS[k].search(t) for t in texts))
+    return frozenset(k for k in needed if not any(holds(frozenset({k}), t) for t in texts))

@@ -21,7 +21,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from qa.acronyms import known_to, spell_out
+from qa.acronyms import spell_out
 from qa.lexical import sub_lay_terms
 
 if TYPE_CHECKING:
@@ -65,4 +65,4 @@ def with_lay_meanings(question: str) -> str:
 def encoder_query(question: str, defined: Mapping[str, str], embedder: Embedder) -> str:
     """What the embedding model encodes for `question`; `defined` maps the documents' short
     names to their meanings (IndexData.acronyms)."""
-    return spell_out(with_lay_meanings(drop_relatives(question)), defined, known_to(embedder))
+    return spell_out(with_lay_meanings(drop_relatives(question)), defined, embedder.is_whole_word)
