@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qa.answer_type import AnswerType, asked_types, holds, missing_kinds
+from qa.answer_type import AnswerType, asked_types, holds, missing_kinds, missing_span
 from qa.config import Settings
 from qa.lexical import LexicalIndex, Terms
 from qa.store import IndexData
@@ -271,13 +271,17 @@ def compose(
     chosen = [] if reason else select(cands, settings, exclude)
     # A number in a sentence sharing no word with the question ("6 months of chemotherapy" for
     # "how long is the hospital stay after exenteration?") does not answer it.
-    on_topic = (c.text for c in chosen if c.lexical > 0)
+    on_topic = [c.text for c in chosen if c.lexical > 0]
     missing = missing_kinds(question, on_topic) if chosen else frozenset()
+    years = missing_span(question, on_topic) if chosen else None
     if missing:
         reason = (
             f"the question asks for {' and '.join(sorted(k.value for k in missing))} "
             "and no sentence found gives one"
         )
+        chosen = []
+    elif years is not None:
+        reason = f"the question asks about survival at {years} years and no sentence found gives it"
         chosen = []
     if not chosen:
         return Answer(

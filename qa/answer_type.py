@@ -7,6 +7,9 @@ most common chemotherapy drug used for hepatic arterial infusion" for "what chem
 send into the liver artery?"; a small bonus for the sentence that has the asked-for kind of
 answer sets that right. The same holds for a cost ("how much does it cost …") and for "is there
 … ?", answered by a sentence stating "There is (no) …".
+
+Some questions name the figure they want: "what is the 5-year survival rate …?" is not answered
+by "survival … to 40 percent or more at two years" (`missing_span`).
 """
 
 from __future__ import annotations
@@ -93,8 +96,50 @@ def missing_kinds(question: str, texts: Iterable[str]) -> frozenset[AnswerType]:
     Only for a question asking one thing: in "what does oligometastatic mean? how many spots
     is that?" the first part can be answered without a number.
     """
-    if sum(bool(_QUESTION_OPENING.match(part)) for part in _SENTENCE_END.split(question)) > 1:
+    if not _asks_one_thing(question):
         return frozenset()
     needed = asked_types(question) & _REQUIRED
     texts = list(texts)
     return frozenset(k for k in needed if not any(holds(frozenset({k}), t) for t in texts))
+
+
+def _asks_one_thing(question: str) -> bool:
+    return sum(bool(_QUESTION_OPENING.match(part)) for part in _SENTENCE_END.split(question)) <= 1
+
+
+_NUMBER_WORDS = {
+    word: n
+    for n, word in enumerate(
+        ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+    )
+}
+_SPAN_NUMBER = r"(\d{1,2}|" + "|".join(_NUMBER_WORDS) + ")"
+_YEARS = r"(?:years?|yrs?)"
+# "5-year survival (rate)", "five year overall survival", "survival (rate) at/after 5 years",
+# "survive/live/be alive (for) 5 years".
+_ASKED_SPAN = re.compile(
+    rf"\b{_SPAN_NUMBER}[- ]?{_YEARS}[- ]+(?:\w+[- ])?surviv"
+    rf"|\bsurviv\w*(?: rates?)? (?:at|after|past|beyond|for|over|to) {_SPAN_NUMBER} {_YEARS}\b"
+    rf"|\b(?:surviv\w*|live|living|alive) (?:for |past |beyond |another |at least )?"
+    rf"{_SPAN_NUMBER} (?:more )?{_YEARS}\b",
+    re.IGNORECASE,
+)
+
+
+def _years(number: str) -> int:
+    return int(number) if number.isdigit() else _NUMBER_WORDS[number.lower()]
+
+
+def missing_span(question: str, texts: Iterable[str]) -> int | None:
+    """The number of years `question` asks survival at ("5-year survival") when none of
+    `texts` states that span ("5 years", "five-year"); None when it names no span, one is given,
+    or the question asks more than one thing (as `missing_kinds`)."""
+    asked = _ASKED_SPAN.search(question)
+    if asked is None or not _asks_one_thing(question):
+        return None
+    years = _years(next(g for g in asked.groups() if g))
+    for text in texts:
+        for found in re.finditer(rf"\b{_SPAN_NUMBER}[- ]{_YEARS}\b", text, re.IGNORECASE):
+            if _years(found.group(1)) == years:
+                return None
+    return years

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer_type import AnswerType, asked_types, holds, missing_kinds
+from qa.answer_type import AnswerType, asked_types, holds, missing_kinds, missing_span
 
 DRUG = frozenset({AnswerType.DRUG})
 AMOUNT = frozenset({AnswerType.AMOUNT})
@@ -87,3 +87,35 @@ def test_is_there_questions_want_a_there_is_statement():
     assert holds(kinds, "There is no standard treatment for distant metastasis.")
     # Only as the sentence's own statement, not in a condition.
     assert not holds(kinds, "Surgery may be done if there is a local recurrence.")
+
+
+AT_TWO_YEARS = ["Chemotherapy can extend survival to 40 percent or more at two years."]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what is the 5 year survival rate when anal cancer comes back?",
+        "What is the 5-year survival rate after liver resection?",
+        "five-year overall survival after surgery?",
+        "what is the survival rate at 5 years",
+        "will he live 5 more years?",
+        "whats the chance to survive 5 yrs",
+    ],
+)
+def test_a_named_survival_span_must_be_given(question):
+    assert missing_span(question, AT_TWO_YEARS) == 5
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what is the 2-year survival rate?",
+        "what is the two year survival?",
+        "how long will I survive?",  # no span named
+        "it came back 5 yrs after the op. can it be cured?",  # a span, but not of survival
+        "what is the 5-year survival? what treatments are there?",  # two questions
+    ],
+)
+def test_no_span_is_missing(question):
+    assert missing_span(question, AT_TWO_YEARS) is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +11,7 @@ from qa.pipeline import Pipeline
 from qa.retrieve import reciprocal_rank_fusion
 from qa.safety import DISCLAIMER
 from qa.types import Status
+from tests.fakes import FakeEmbedder
 
 
 @pytest.fixture
@@ -136,23 +138,46 @@ def test_a_defined_abbreviation_is_spelled_out_for_the_encoder_only(
     assert answer.question == "how does rfa work on the liver?"  # the user's words are kept
 
 
-def test_an_amount_counts_only_in_a_sentence_on_the_question_s_topic(tmp_path, fake_embedder):
+def _never_abstaining_pipeline_on(
+    text: str, tmp_path: Path, fake_embedder: FakeEmbedder
+) -> Pipeline:
+    """A pipeline over one document holding `text`, with the support threshold off."""
     from qa.build import build_index
     from qa.config import Settings
 
     sources = tmp_path / "sources"
     sources.mkdir()
-    (sources / "notes.txt").write_text(
-        "Treatment\n\nChemotherapy is usually given for 6 months. "
-        "Pelvic exenteration removes most organs in the pelvis.\n",
-        encoding="utf-8",
-    )
+    (sources / "notes.txt").write_text(text, encoding="utf-8")
     settings = Settings(sources_dir=sources, index_dir=tmp_path / "index", abstain_min_support=-1.0)
     build_index(settings, fake_embedder)
-    pipeline = Pipeline.load(settings, fake_embedder)
+    return Pipeline.load(settings, fake_embedder)
+
+
+def test_an_amount_counts_only_in_a_sentence_on_the_question_s_topic(tmp_path, fake_embedder):
+    pipeline = _never_abstaining_pipeline_on(
+        "Treatment\n\nChemotherapy is usually given for 6 months. "
+        "Pelvic exenteration removes most organs in the pelvis.\n",
+        tmp_path,
+        fake_embedder,
+    )
     on_topic = pipeline.ask("How long is chemotherapy given?")
     assert on_topic.status is Status.ANSWERED and "6 months" in on_topic.text
     # Whatever is quoted, "6 months" is about chemotherapy, not about the hospital stay.
     off_topic = pipeline.ask("How long is the hospital stay after pelvic exenteration?")
     assert off_topic.status is Status.ABSTAINED
     assert "asks for amount" in off_topic.reason
+
+
+def test_a_survival_figure_for_another_span_does_not_answer_an_n_year_question(
+    tmp_path, fake_embedder
+):
+    pipeline = _never_abstaining_pipeline_on(
+        "Outlook\n\nChemotherapy can extend survival to 40 percent or more at two years.\n",
+        tmp_path,
+        fake_embedder,
+    )
+    two = pipeline.ask("What is the 2-year survival rate with chemotherapy?")
+    assert two.status is Status.ANSWERED and "two years" in two.text
+    five = pipeline.ask("What is the 5-year survival rate with chemotherapy?")
+    assert five.status is Status.ABSTAINED and not five.citations
+    assert "survival at 5 years" in five.reason
