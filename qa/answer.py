@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from qa.answer_type import AnswerType, asked_types, holds, missing_kinds, missing_span
+from qa.answer_type import (
+    AnswerType,
+    asked_types,
+    defines_asked_term,
+    holds,
+    missing_kinds,
+    missing_span,
+)
 from qa.config import Settings
 from qa.lexical import LexicalIndex, Terms
 from qa.store import IndexData
@@ -268,6 +276,24 @@ def compose(
     cands = candidates(index, hits, query_vector, passage_sims, coverage, terms, settings, asked)
     ev = evidence(cands, passage_sims, settings.abstain_coverage_weight)
     reason = abstain_reason or should_abstain(ev, settings)
+    # A sentence defining the term the question asks about answers it, however weakly the
+    # model relates the two ("supportive care" and "prevent or control side effects").
+    defining = {
+        i
+        for i, c in enumerate(cands)
+        if not c.dangling
+        and c.words >= _MIN_SENTENCE_WORDS
+        and defines_asked_term(question, c.text, terms)
+    }
+    ev["defines_asked_term"] = float(bool(defining))
+    if defining:
+        cands = [
+            dataclasses.replace(c, score=c.score + settings.definition_weight)
+            if i in defining
+            else c
+            for i, c in enumerate(cands)
+        ]
+        reason = abstain_reason
     chosen = [] if reason else select(cands, settings, exclude)
     # A number in a sentence sharing no word with the question ("6 months of chemotherapy" for
     # "how long is the hospital stay after exenteration?") does not answer it.

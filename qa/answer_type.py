@@ -15,7 +15,7 @@ by "survival … to 40 percent or more at two years" (`missing_span`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from enum import Enum
 
 
@@ -143,3 +143,26 @@ def missing_span(question: str, texts: Iterable[str]) -> int | None:
             if _years(found.group(1)) == years:
                 return None
     return years
+
+
+# "what does supportive care mean?", "meaning of …", "what is X?" asks what X means; a sentence
+# naming X after "called"/"known as" ("… are called supportive care") defines it.
+_MEANING = re.compile(r"\bmean(?:s|ing)?\b|\bdefin\w*|\bstands? for\b", re.IGNORECASE)
+_WHAT_IS = re.compile(r"\bwhat(?:'s|s| is| are)\s", re.IGNORECASE)
+_DEFINES = re.compile(
+    r"\b(?:called|known as)\s+(?:an?\s+|the\s+)?([A-Za-z0-9][\w-]*(?:[ ][A-Za-z0-9][\w-]*){0,3})",
+    re.IGNORECASE,
+)
+
+
+def defines_asked_term(question: str, text: str, terms: Callable[[str], Sequence[str]]) -> bool:
+    """Whether `text` defines the term `question` asks the meaning of: the defined term's first
+    word is in the question, which asks what something means, or "what is" right before it."""
+    defined = [t for m in _DEFINES.finditer(text) if (t := terms(m.group(1)))]
+    if not defined:
+        return False
+    if _MEANING.search(question):
+        asked = set(terms(question))
+        return any(d[0] in asked for d in defined)
+    opening = [terms(question[m.end() :])[:1] for m in _WHAT_IS.finditer(question)]
+    return any(d[:1] in opening for d in defined)

@@ -186,7 +186,10 @@ def run(
             pair.question, index, hits[: settings.top_k], qv, q_terms, terms, extract, DISCLAIMER
         )
         quotes = any(c.source_id == pair.doc_id for c in answer.citations)
-        would_abstain = answer.evidence.get("support", 0.0) < settings.abstain_min_support
+        ev = answer.evidence
+        would_abstain = ev.get("support", 0.0) < settings.abstain_min_support and not ev.get(
+            "defines_asked_term"
+        )
         quoted += quotes
         abstained += would_abstain
         quoted_answered += quotes and not would_abstain

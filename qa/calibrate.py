@@ -46,7 +46,8 @@ def observe(pipeline: Pipeline, suite_paths: Sequence[Path]) -> list[Observation
             if case.escalate:
                 continue
             answer = open_pipeline.ask(case.question)
-            if answer.status is not Status.ANSWERED:
+            # A definition of the asked term is quoted whatever the support (qa.answer).
+            if answer.status is not Status.ANSWERED or answer.evidence.get("defines_asked_term"):
                 continue
             passes = case.answerable and score_case(case, answer, pipeline.index).passed
             ev = answer.evidence

@@ -56,6 +56,10 @@ class Settings:
     # something exists ("what drug …", "how long …", "is there …") and the sentence has one
     # (qa/answer_type.py).
     answer_type_weight: float = 0.1
+    # + definition_weight for a sentence defining the term the question asks the meaning of
+    # ("what does supportive care mean?": "… are called supportive care"); such a sentence is
+    # quoted even when the support is below abstain_min_support (qa/answer_type.py).
+    definition_weight: float = 0.3
     # - sentence_generic_weight * the sentence's mean cosine to the 10 corpus sentences most
     # like it: a sentence that restates what many others say is rarely the answer
     # (qa/genericness.py).
@@ -153,6 +157,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "sentence_lexical_weight": (0.0, 10.0),
     "sentence_chunk_weight": (0.0, 10.0),
     "answer_type_weight": (0.0, 10.0),
+    "definition_weight": (0.0, 10.0),
     "answer_max_words": (10, 1000),
     "answer_max_sentences": (1, 20),
     "sentence_generic_weight": (0.0, 10.0),

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer_type import AnswerType, asked_types, holds, missing_kinds, missing_span
+from qa.answer_type import (
+    AnswerType,
+    asked_types,
+    defines_asked_term,
+    holds,
+    missing_kinds,
+    missing_span,
+)
+from qa.lexical import Terms
 
 DRUG = frozenset({AnswerType.DRUG})
 AMOUNT = frozenset({AnswerType.AMOUNT})
@@ -119,3 +127,39 @@ def test_a_named_survival_span_must_be_given(question):
 )
 def test_no_span_is_missing(question):
     assert missing_span(question, AT_TWO_YEARS) is None
+
+
+SUPPORTIVE = "Techniques to prevent or control side effects are called supportive care."
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        'The nurse keeps saying "supportive care". What does that actually mean?',
+        "what's supportive care?",
+        "What is supportive care",
+        "the nurse keeps saying supportive care. does that mean they've given up?",
+    ],
+)
+def test_a_sentence_naming_the_asked_term_after_called_defines_it(question):
+    assert defines_asked_term(question, SUPPORTIVE, Terms())
+
+
+@pytest.mark.parametrize(
+    ("question", "text"),
+    [
+        # "what is" asks about "the best treatment", not about the term defined.
+        (
+            "what is the best treatment for a local recurrence?",
+            "Cancer that comes back near the anus is called a local recurrence.",
+        ),
+        # Asks a meaning, but of another term.
+        ("what does palliative mean?", SUPPORTIVE),
+        # Names the term, but asks no meaning.
+        ("how long does supportive care last?", SUPPORTIVE),
+        # Defines nothing.
+        ("what does supportive care mean?", "Supportive care helps with side effects."),
+    ],
+)
+def test_no_definition_of_the_asked_term(question, text):
+    assert not defines_asked_term(question, text, Terms())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -51,6 +52,24 @@ def test_weak_evidence_abstains_with_disclaimer(built, fake_embedder):
     assert "don't have information" in a.text
     assert a.disclaimer and not a.citations
     assert "abstain_min_support" in a.reason
+
+
+def test_a_definition_of_the_asked_term_is_quoted_despite_weak_support(tmp_path, fake_embedder):
+    pipeline = _never_abstaining_pipeline_on(
+        "Care\n\nTechniques that prevent or control side effects are called supportive care. "
+        "Chemotherapy is usually given for 6 months.\n",
+        tmp_path,
+        fake_embedder,
+    )
+    strict = dataclasses.replace(
+        pipeline, settings=pipeline.settings.replace(abstain_min_support=1.5)
+    )
+    a = strict.ask("What does supportive care actually mean?")
+    assert a.status is Status.ANSWERED
+    assert a.sentences[0].text.endswith("are called supportive care.")
+    assert a.evidence["defines_asked_term"] == 1.0
+    # Without a definition the same support abstains.
+    assert strict.ask("How long is chemotherapy given?").status is Status.ABSTAINED
 
 
 def test_a_question_for_a_cost_the_sources_never_give_abstains(pipeline):
