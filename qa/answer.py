@@ -15,6 +15,7 @@ from qa.answer_type import (
     defines_asked_term,
     holds,
     missing_kinds,
+    missing_place,
     missing_span,
 )
 from qa.config import Settings
@@ -300,6 +301,7 @@ def compose(
     on_topic = [c.text for c in chosen if c.lexical > 0]
     missing = missing_kinds(question, on_topic) if chosen else frozenset()
     years = missing_span(question, on_topic) if chosen else None
+    place = missing_place(question, on_topic) if chosen else None
     if missing:
         reason = (
             f"the question asks for {' and '.join(sorted(k.value for k in missing))} "
@@ -308,6 +310,9 @@ def compose(
         chosen = []
     elif years is not None:
         reason = f"the question asks about survival at {years} years and no sentence found gives it"
+        chosen = []
+    elif place is not None:
+        reason = f"the question asks which hospital and no sentence found names {place}"
         chosen = []
     if not chosen:
         return Answer(

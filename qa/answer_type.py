@@ -9,7 +9,8 @@ answer sets that right. The same holds for a cost ("how much does it cost …") 
 … ?", answered by a sentence stating "There is (no) …".
 
 Some questions name the figure they want: "what is the 5-year survival rate …?" is not answered
-by "survival … to 40 percent or more at two years" (`missing_span`).
+by "survival … to 40 percent or more at two years" (`missing_span`). "Which hospital in Toronto
+…?" is not answered by a sentence that never says Toronto (`missing_place`).
 """
 
 from __future__ import annotations
@@ -166,3 +167,24 @@ def defines_asked_term(question: str, text: str, terms: Callable[[str], Sequence
         return any(d[0] in asked for d in defined)
     opening = [terms(question[m.end() :])[:1] for m in _WHAT_IS.finditer(question)]
     return any(d[:1] in opening for d in defined)
+
+
+# "which hospital in Toronto …", "best cancer centre near Ottawa for …": the place named must be
+# in the answer. (Without a place, "specialized centers" may well answer "which hospitals …?".)
+_ASKS_INSTITUTION_IN = re.compile(
+    r"\b(?:which|what|best|good|top|recommend\w*)\b[^?.!]{0,25}?"
+    r"\b(?:hospitals?|clinics?|cent(?:er|re)s?|institutes?)\s+(?:in|near|around)\s+"
+    r"(?!(?:my|our|your|his|her|their|the|this|that|a|an)\b)([A-Za-z][\w-]+)",
+    re.IGNORECASE,
+)
+
+
+def missing_place(question: str, texts: Iterable[str]) -> str | None:
+    """The place a question asking which hospital (clinic, centre) there names ("Toronto") when
+    none of `texts` mentions it; None when it asks no such thing, the place is mentioned, or it
+    asks more than one thing (as `missing_kinds`)."""
+    asked = _ASKS_INSTITUTION_IN.search(question)
+    if asked is None or not _asks_one_thing(question):
+        return None
+    place = re.compile(rf"\b{re.escape(asked.group(1))}\b", re.IGNORECASE)
+    return None if any(place.search(t) for t in texts) else asked.group(1)

@@ -10,6 +10,7 @@ from qa.answer_type import (
     defines_asked_term,
     holds,
     missing_kinds,
+    missing_place,
     missing_span,
 )
 from qa.lexical import Terms
@@ -163,3 +164,25 @@ def test_a_sentence_naming_the_asked_term_after_called_defines_it(question):
 )
 def test_no_definition_of_the_asked_term(question, text):
     assert not defines_asked_term(question, text, Terms())
+
+
+ILLINOIS = ["Illinois became home to the only hospital in the state offering HAI therapy."]
+
+
+def test_a_place_named_in_a_which_hospital_question_must_be_in_the_answer():
+    assert missing_place("which hospital in Toronto does the HAI pump?", ILLINOIS) == "Toronto"
+    assert missing_place("Best cancer centre near ottawa for HAI?", ILLINOIS) == "ottawa"
+    assert missing_place("which hospital in illinois offers HAI?", ILLINOIS) is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "which hospitals offer the HAI pump?",  # no place named: "specialized centers" may do
+        "which hospital in my city offers HAI?",  # no place either
+        "I was treated at a hospital in Toronto. what is HAI?",  # does not ask which hospital
+        "which hospital in Toronto does HAI? how long is the stay?",  # two questions
+    ],
+)
+def test_no_place_is_missing(question):
+    assert missing_place(question, ILLINOIS) is None

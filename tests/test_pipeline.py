@@ -200,3 +200,15 @@ def test_a_survival_figure_for_another_span_does_not_answer_an_n_year_question(
     five = pipeline.ask("What is the 5-year survival rate with chemotherapy?")
     assert five.status is Status.ABSTAINED and not five.citations
     assert "survival at 5 years" in five.reason
+
+
+def test_a_which_hospital_question_needs_the_place_it_names(tmp_path, fake_embedder):
+    pipeline = _never_abstaining_pipeline_on(
+        "Centres\n\nIllinois became home to the only hospital in the state offering HAI therapy.\n",
+        tmp_path,
+        fake_embedder,
+    )
+    assert pipeline.ask("Which hospital in Illinois offers HAI therapy?").status is Status.ANSWERED
+    toronto = pipeline.ask("Which hospital in Toronto offers HAI therapy?")
+    assert toronto.status is Status.ABSTAINED and not toronto.citations
+    assert "names Toronto" in toronto.reason
