@@ -14,9 +14,7 @@ from qa.answer_type import (
     asked_types,
     defines_asked_term,
     holds,
-    missing_kinds,
-    missing_place,
-    missing_span,
+    unanswered_part,
 )
 from qa.config import Settings
 from qa.lexical import LexicalIndex, Terms
@@ -296,23 +294,12 @@ def compose(
         ]
         reason = abstain_reason
     chosen = [] if reason else select(cands, settings, exclude)
-    # A number in a sentence sharing no word with the question ("6 months of chemotherapy" for
-    # "how long is the hospital stay after exenteration?") does not answer it.
-    on_topic = [c.text for c in chosen if c.lexical > 0]
-    missing = missing_kinds(question, on_topic) if chosen else frozenset()
-    years = missing_span(question, on_topic) if chosen else None
-    place = missing_place(question, on_topic) if chosen else None
-    if missing:
-        reason = (
-            f"the question asks for {' and '.join(sorted(k.value for k in missing))} "
-            "and no sentence found gives one"
-        )
-        chosen = []
-    elif years is not None:
-        reason = f"the question asks about survival at {years} years and no sentence found gives it"
-        chosen = []
-    elif place is not None:
-        reason = f"the question asks which hospital and no sentence found names {place}"
+    # What the question asks for must be in a quoted sentence sharing a word with the question:
+    # "6 months of chemotherapy" does not answer "how long is the hospital stay after
+    # exenteration?".
+    unanswered = unanswered_part(question, [c.text for c in chosen if c.lexical > 0])
+    if chosen and unanswered:
+        reason = unanswered
         chosen = []
     if not chosen:
         return Answer(

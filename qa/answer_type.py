@@ -188,3 +188,19 @@ def missing_place(question: str, texts: Iterable[str]) -> str | None:
         return None
     place = re.compile(rf"\b{re.escape(asked.group(1))}\b", re.IGNORECASE)
     return None if any(place.search(t) for t in texts) else asked.group(1)
+
+
+def unanswered_part(question: str, texts: Sequence[str]) -> str:
+    """Why `texts` do not answer `question` though they are about it (the amount, cost, span or
+    place it asks for is in none of them), or "" when nothing it asks for is missing."""
+    kinds = missing_kinds(question, texts)
+    if kinds:
+        asked = " and ".join(sorted(k.value for k in kinds))
+        return f"the question asks for {asked} and no sentence found gives one"
+    years = missing_span(question, texts)
+    if years is not None:
+        return f"the question asks about survival at {years} years and no sentence found gives it"
+    place = missing_place(question, texts)
+    if place is not None:
+        return f"the question asks which hospital and no sentence found names {place}"
+    return ""
