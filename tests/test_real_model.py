@@ -24,14 +24,14 @@ pytestmark = pytest.mark.slow
 
 # The CI gate: what the pipeline measured on evals/golden.yaml when this was written, so that a
 # regression fails the build. The targets are higher; README, "Quality", says where we are.
-# The abstention threshold is calibrated on all six suites, not golden alone: golden's
+# The abstention threshold is calibrated on nine suites, not golden alone: golden's
 # unanswerable questions are near misses, and a threshold fitted to them turned away one
 # answerable question in eight written by others.
 GOLDEN_BOUNDS = [
     "--min-answer_accuracy",
     "0.87",
     "--min-abstain_accuracy",
-    "0.5",
+    "0.6",
     "--max-false_abstain_rate",
     "0.03",
     "--min-citation_integrity",
@@ -120,12 +120,14 @@ def test_qa_eval_golden_meets_the_gate(real_pipeline, real_settings, capsys, tmp
     [
         # Written from the documents alone by authors who never saw the pipeline; measured
         # values, with one case of slack each, as a guard against tuning to golden alone.
-        # holdout5 and holdout6 were never tuned on (README, "Quality").
-        ("holdout2.yaml", {"answer_accuracy": 0.87, "abstain_accuracy": 0.58}, 0.07),
-        ("holdout3.yaml", {"answer_accuracy": 0.86, "abstain_accuracy": 0.7}, 0.07),
-        ("holdout4.yaml", {"answer_accuracy": 0.76, "abstain_accuracy": 0.6}, 0.04),
-        ("holdout5.yaml", {"answer_accuracy": 0.66, "abstain_accuracy": 0.6}, 0.07),
-        ("holdout6.yaml", {"answer_accuracy": 0.7, "abstain_accuracy": 0.6}, 0.17),
+        # holdout7 and holdout8 were never tuned on (README, "Quality").
+        ("holdout2.yaml", {"answer_accuracy": 0.87, "abstain_accuracy": 0.75}, 0.07),
+        ("holdout3.yaml", {"answer_accuracy": 0.9, "abstain_accuracy": 0.8}, 0.04),
+        ("holdout4.yaml", {"answer_accuracy": 0.76, "abstain_accuracy": 0.7}, 0.07),
+        ("holdout5.yaml", {"answer_accuracy": 0.73, "abstain_accuracy": 0.9}, 0.04),
+        ("holdout6.yaml", {"answer_accuracy": 0.76, "abstain_accuracy": 0.8}, 0.1),
+        ("holdout7.yaml", {"answer_accuracy": 0.83, "abstain_accuracy": 0.5}, 0.07),
+        ("holdout8.yaml", {"answer_accuracy": 0.7, "abstain_accuracy": 0.7}, 0.1),
     ],
 )
 def test_suites_by_other_authors_hold_their_measured_quality(
