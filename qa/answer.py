@@ -12,8 +12,9 @@ import numpy as np
 from qa.answer_type import (
     AnswerType,
     asked_types,
-    defines_asked_term,
+    defines,
     holds,
+    meaning_asked,
     unanswered_part,
 )
 from qa.config import Settings
@@ -277,12 +278,14 @@ def compose(
     reason = abstain_reason or should_abstain(ev, settings)
     # A sentence defining the term the question asks about answers it, however weakly the
     # model relates the two ("supportive care" and "prevent or control side effects").
+    asked_meaning = meaning_asked(question, terms)
     defining = {
         i
         for i, c in enumerate(cands)
-        if not c.dangling
+        if asked_meaning
+        and not c.dangling
         and c.words >= _MIN_SENTENCE_WORDS
-        and defines_asked_term(question, c.text, terms)
+        and defines(c.text, asked_meaning, terms)
     }
     ev["defines_asked_term"] = float(bool(defining))
     if defining:

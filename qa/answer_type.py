@@ -156,17 +156,19 @@ _DEFINES = re.compile(
 )
 
 
-def defines_asked_term(question: str, text: str, terms: Callable[[str], Sequence[str]]) -> bool:
-    """Whether `text` defines the term `question` asks the meaning of: the defined term's first
-    word is in the question, which asks what something means, or "what is" right before it."""
-    defined = [t for m in _DEFINES.finditer(text) if (t := terms(m.group(1)))]
-    if not defined:
-        return False
+def meaning_asked(question: str, terms: Callable[[str], Sequence[str]]) -> frozenset[str]:
+    """The terms whose meaning `question` may ask: all of its terms when it asks what something
+    means, else the first term after each "what is"; empty when it asks no meaning. Computed
+    once per question, for `defines`."""
     if _MEANING.search(question):
-        asked = set(terms(question))
-        return any(d[0] in asked for d in defined)
-    opening = [terms(question[m.end() :])[:1] for m in _WHAT_IS.finditer(question)]
-    return any(d[:1] in opening for d in defined)
+        return frozenset(terms(question))
+    return frozenset(t for m in _WHAT_IS.finditer(question) for t in terms(question[m.end() :])[:1])
+
+
+def defines(text: str, asked: frozenset[str], terms: Callable[[str], Sequence[str]]) -> bool:
+    """Whether `text` names, after "called" or "known as", a term whose first word is in
+    `asked` (`meaning_asked`)."""
+    return any((named := terms(m.group(1))) and named[0] in asked for m in _DEFINES.finditer(text))
 
 
 # "which hospital in Toronto …", "best cancer centre near Ottawa for …": the place named must be

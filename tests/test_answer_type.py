@@ -7,8 +7,9 @@ import pytest
 from qa.answer_type import (
     AnswerType,
     asked_types,
-    defines_asked_term,
+    defines,
     holds,
+    meaning_asked,
     missing_kinds,
     missing_place,
     missing_span,
@@ -143,7 +144,8 @@ SUPPORTIVE = "Techniques to prevent or control side effects are called supportiv
     ],
 )
 def test_a_sentence_naming_the_asked_term_after_called_defines_it(question):
-    assert defines_asked_term(question, SUPPORTIVE, Terms())
+    terms = Terms()
+    assert defines(SUPPORTIVE, meaning_asked(question, terms), terms)
 
 
 @pytest.mark.parametrize(
@@ -163,7 +165,8 @@ def test_a_sentence_naming_the_asked_term_after_called_defines_it(question):
     ],
 )
 def test_no_definition_of_the_asked_term(question, text):
-    assert not defines_asked_term(question, text, Terms())
+    terms = Terms()
+    assert not defines(text, meaning_asked(question, terms), terms)
 
 
 ILLINOIS = ["Illinois became home to the only hospital in the state offering HAI therapy."]
