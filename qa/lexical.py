@@ -50,6 +50,7 @@ DRUG_BRANDS = (
 LAY_TERMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), clinical)
     for pattern, clinical in (
+        (r"\bchemo-?radiation\b|\bchemo-?radiotherapy\b", "chemoradiation chemoradiotherapy"),
         (r"\bchemo\b", "chemotherapy"),
         (r"\bradiation\b", "radiation radiotherapy"),
         (r"\bradiotherapy\b", "radiotherapy radiation"),

@@ -51,6 +51,14 @@ def test_drug_brand_names_also_search_for_the_generic_name():
     assert expand_lay_terms("the taxonomy") == "the taxonomy"  # whole words only
 
 
+def test_chemoradiation_and_chemoradiotherapy_are_one_search():
+    # The documents say both; a lay "chemo-radiation" is the same treatment, not "chemo".
+    terms = Terms()
+    for typed in ("chemoradiation", "chemo-radiation", "chemoradiotherapy"):
+        assert {"chemoradi", "chemoradiotherapi"} <= set(terms.query(f"why not {typed}?"))
+    assert "chemotherapi" in terms.query("is chemo given first?")
+
+
 def test_term_coverage_counts_the_question_s_content_words_only():
     from qa.answer import TermCoverage
     from qa.lexical import LexicalIndex
