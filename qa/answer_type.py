@@ -10,7 +10,9 @@ answer sets that right. The same holds for a cost ("how much does it cost …") 
 
 Some questions name the figure they want: "what is the 5-year survival rate …?" is not answered
 by "survival … to 40 percent or more at two years" (`missing_span`). "Which hospital in Toronto
-…?" is not answered by a sentence that never says Toronto (`missing_place`).
+…?" is not answered by a sentence that never says Toronto (`missing_place`), nor "what side
+effects does regorafenib have?" by sentences on chemotherapy's side effects in general
+(`missing_drug_effect`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from enum import Enum
+
+from qa.lexical import DRUG_BRANDS
 
 
 class AnswerType(Enum):
@@ -192,6 +196,41 @@ def missing_place(question: str, texts: Iterable[str]) -> str | None:
     return None if any(place.search(t) for t in texts) else asked.group(1)
 
 
+# "what side effects does mitomycin cause?", "does avastin cause bleeding?"
+_ASKS_EFFECT = re.compile(r"\bside[- ]effects?\b|\bcauses?\b|\btoxic", re.IGNORECASE)
+_STATES_EFFECT = re.compile(r"\bside[- ]effects?\b|\bcaus\w*|\btoxic", re.IGNORECASE)
+_BRAND = re.compile(r"\b(?:" + "|".join(re.escape(b) for b, _ in DRUG_BRANDS) + r")\b", re.I)
+
+
+def _drug_name_groups() -> dict[str, frozenset[str]]:
+    """Each drug name -> the generic name and every brand of that drug ("avastin" ->
+    {"bevacizumab", "avastin", "mvasi", "zirabev"})."""
+    groups: dict[str, set[str]] = {}
+    for brand, generic in DRUG_BRANDS:
+        main = generic.split()[0]
+        groups.setdefault(main, {main}).add(brand)
+    return {name: frozenset(group) for group in groups.values() for name in group}
+
+
+_SAME_DRUG = _drug_name_groups()
+
+
+def missing_drug_effect(question: str, texts: Iterable[str]) -> str | None:
+    """The drug a question asks the effects of ("side effects of regorafenib") when no one of
+    `texts` names it (or its brand or generic name) and speaks of side effects or causing;
+    None when it asks no such thing, one does, or it asks more than one thing."""
+    if not _ASKS_EFFECT.search(question) or not _asks_one_thing(question):
+        return None
+    named = {m.group(0).lower() for m in (*_DRUG.finditer(question), *_BRAND.finditer(question))}
+    if not named:
+        return None
+    names = named.union(*(_SAME_DRUG.get(n, ()) for n in named))
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b", re.I)
+    if any(pattern.search(t) and _STATES_EFFECT.search(t) for t in texts):
+        return None
+    return sorted(named)[0]
+
+
 def unanswered_part(question: str, texts: Sequence[str]) -> str:
     """Why `texts` do not answer `question` though they are about it (the amount, cost, span or
     place it asks for is in none of them), or "" when nothing it asks for is missing."""
@@ -205,4 +244,7 @@ def unanswered_part(question: str, texts: Sequence[str]) -> str:
     place = missing_place(question, texts)
     if place is not None:
         return f"the question asks which hospital and no sentence found names {place}"
+    drug = missing_drug_effect(question, texts)
+    if drug is not None:
+        return f"the question asks what {drug} causes and no sentence found says it"
     return ""

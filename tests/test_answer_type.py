@@ -10,9 +10,11 @@ from qa.answer_type import (
     defines,
     holds,
     meaning_asked,
+    missing_drug_effect,
     missing_kinds,
     missing_place,
     missing_span,
+    unanswered_part,
 )
 from qa.lexical import Terms
 
@@ -189,3 +191,42 @@ def test_a_place_named_in_a_which_hospital_question_must_be_in_the_answer():
 )
 def test_no_place_is_missing(question):
     assert missing_place(question, ILLINOIS) is None
+
+
+GENERAL = [
+    "regorafenib (Stivarga), which is given if the cancer progresses after other treatments",
+    "Chemotherapy side effects can include fatigue, nausea and hair loss.",
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "drug"),
+    [
+        ("what side effects does mitomycin cause?", "mitomycin"),
+        ("does avastin cause bleeding problems?", "avastin"),
+        ("They want to start Stivarga. What side effects does it have?", "stivarga"),
+    ],
+)
+def test_the_effects_of_a_named_drug_need_a_sentence_on_that_drug(question, drug):
+    # Neither sentence says what this drug causes: one names it, the other speaks of side effects.
+    assert missing_drug_effect(question, GENERAL) == drug
+    assert drug in unanswered_part(question, GENERAL)
+
+
+def test_a_sentence_on_the_drug_s_effects_answers_under_any_of_its_names():
+    said = ["Bevacizumab can cause bleeding."]
+    assert missing_drug_effect("does avastin cause bleeding problems?", said) is None
+    said = ["You may be given other drugs if FOLFIRI causes a lot of severe side effects."]
+    assert missing_drug_effect("should I quit FOLFIRI because of the side effects?", said) is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what are the side effects of chemo?",  # no drug named
+        "what is regorafenib used for?",  # no effects asked
+        "what side effects does mitomycin cause? how is it given?",  # two questions
+    ],
+)
+def test_no_drug_effect_is_missing(question):
+    assert missing_drug_effect(question, GENERAL) is None
