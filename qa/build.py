@@ -29,6 +29,7 @@ from qa.store import (
     IndexData,
     SentenceRow,
     load_index,
+    sentence_bm25,
     write_build,
 )
 from qa.tokens import ENCODING, count_tokens
@@ -160,6 +161,7 @@ def build_documents(
     dense, dense_entry = _dense(chunk_vectors, settings, show_bars)
     terms = Terms()
     lexical = LexicalIndex.build(terms.many(chunk_texts))
+    sentence_lexical = sentence_bm25(documents, sentence_rows)
     manifest = {
         "format_version": FORMAT_VERSION,
         "pipeline_version": PIPELINE_VERSION,
@@ -193,6 +195,7 @@ def build_documents(
         sentence_vectors=sentence_vectors,
         sentence_density=sentence_density,
         lexical=lexical,
+        sentence_lexical=sentence_lexical,
         dense=dense,
     )
     build_dir = write_build(settings.index_dir, data)

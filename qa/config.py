@@ -46,6 +46,9 @@ class Settings:
     dense_weight: float = 1.0
     lexical_weight: float = 0.5
     top_k: int = 6
+    # … plus the chunks of the sentence_lexical_k best sentences by BM25 over sentences, when
+    # not among those top_k already (0: off).
+    sentence_lexical_k: int = 2
     # Answer: sentence score = w_dense * cos(question, sentence)
     #   + w_lexical * idf-weighted share of the question's terms in the sentence
     #   + w_chunk * cos(question, the sentence's chunk)
@@ -75,8 +78,8 @@ class Settings:
     # Both derived with `qa calibrate` over golden, holdout, holdout2 to holdout6, safety and
     # safety_holdout (280 cases; README, "Abstention"); holdout7 and holdout8 are kept out, as
     # the check.
-    abstain_min_support: float = 0.5399
-    abstain_coverage_weight: float = 0.2
+    abstain_min_support: float = 0.5095
+    abstain_coverage_weight: float = 0.1
     max_question_chars: int = 2000
     # Dense index type by size: exact inner product (IndexFlatIP) below ann_threshold chunks,
     # HNSW (IndexHNSWFlat, inner product) from there on. The HNSW parameters are recorded in
@@ -153,6 +156,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "dense_weight": (0.0, 10.0),
     "lexical_weight": (0.0, 10.0),
     "top_k": (1, 100),
+    "sentence_lexical_k": (0, 100),
     "sentence_dense_weight": (0.0, 10.0),
     "sentence_lexical_weight": (0.0, 10.0),
     "sentence_chunk_weight": (0.0, 10.0),

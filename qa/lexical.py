@@ -224,7 +224,8 @@ class Terms:
 
 
 class LexicalIndex:
-    """A BM25 index of chunks plus each term's inverse document frequency."""
+    """A BM25 index of texts (chunks, or sentences) plus each term's inverse document
+    frequency."""
 
     def __init__(self, retriever: object, n_docs: int, doc_freq: dict[str, int]) -> None:
         self._retriever = retriever
@@ -266,6 +267,11 @@ class LexicalIndex:
         stats = json.loads((folder / "doc_freq.json").read_text(encoding="utf-8"))
         return cls(retriever, int(stats["n"]), {str(k): int(v) for k, v in stats["df"].items()})
 
+    @property
+    def size(self) -> int:
+        """How many texts (chunks or sentences) the index holds."""
+        return self._n
+
     def known(self, terms: Sequence[str]) -> list[str]:
         return [t for t in terms if t in self._df]
 
@@ -278,7 +284,7 @@ class LexicalIndex:
         return math.log(1 + (self._n - df + 0.5) / (df + 0.5))
 
     def search(self, terms: Sequence[str], k: int) -> list[tuple[int, float]]:
-        """Top-`k` (chunk row, BM25 score) with a positive score, best first."""
+        """Top-`k` (row, BM25 score) with a positive score, best first."""
         known = self.known(terms)
         if not known:
             return []

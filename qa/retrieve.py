@@ -39,7 +39,12 @@ def dense_search(index: IndexData, query_vector: np.ndarray, k: int) -> list[tup
 def retrieve(
     index: IndexData, query_vector: np.ndarray, query_terms: Sequence[str], settings: Settings
 ) -> tuple[Hit, ...]:
-    """The `top_k` chunks by fused rank, each with its dense and lexical rank and score."""
+    """The `top_k` chunks by fused rank, each with its dense and lexical rank and score, then
+    the chunks of the `sentence_lexical_k` best sentences by BM25 that are not among them.
+
+    A terse bullet ("Surgery for the primary can be safely delayed up to 5-6 months after
+    radiotherapy …") can match a question's words better than any other sentence while its
+    chunk, a list of other bullets, ranks low for both retrievers."""
     dense = dense_search(index, query_vector, settings.dense_k)
     lexical = index.lexical.search(query_terms, settings.lexical_k)
     fused = reciprocal_rank_fusion(
@@ -62,6 +67,28 @@ def retrieve(
                 lexical_rank=l_rank,
                 dense_score=d_score,
                 lexical_score=l_score,
+            )
+        )
+    have = {h.row for h in hits}
+    fused_score = dict(fused)
+    sentences = index.sentence_lexical.search(query_terms, settings.sentence_lexical_k)
+    for rank, (sentence, _) in enumerate(sentences, 1):
+        row = index.sentence_chunk.get(sentence)
+        if row is None or row in have:
+            continue
+        have.add(row)
+        d_rank, d_score = dense_at.get(row, (None, None))
+        l_rank, l_score = lexical_at.get(row, (None, None))
+        hits.append(
+            Hit(
+                chunk=index.chunks[row],
+                row=row,
+                score=fused_score.get(row, 0.0),
+                dense_rank=d_rank,
+                lexical_rank=l_rank,
+                dense_score=d_score,
+                lexical_score=l_score,
+                sentence_rank=rank,
             )
         )
     return tuple(hits)

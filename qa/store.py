@@ -4,7 +4,9 @@ Layout::
 
     index/CURRENT                 name of the build being served (replaced atomically)
     index/builds/<name>/          manifest.json, documents.json, chunks.jsonl, sentences.jsonl,
-                                  chunk_vectors.npy, sentence_vectors.npy, dense.faiss, lexical/
+                                  chunk_vectors.npy, sentence_vectors.npy, sentence_density.npy,
+                                  dense.faiss, lexical/ (BM25 over chunks),
+                                  lexical_sentences/ (BM25 over sentences)
 
 dense.faiss is exact (IndexFlatIP) or HNSW by corpus size; the manifest's "dense" entry says
 which, with its parameters (see qa/dense.py).
@@ -21,6 +23,7 @@ import os
 import shutil
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -38,9 +41,10 @@ from qa.types import Audience, Block, BlockKind, Chunk, Document, DocumentMeta, 
 
 # 2: the manifest's "dense" entry says which FAISS index type was built and with what parameters.
 # 3: sentence_density.npy holds how generic each sentence is (qa/genericness.py).
-FORMAT_VERSION = 3
+# 4: lexical_sentences/ holds a BM25 index over the sentences (qa/retrieve.py).
+FORMAT_VERSION = 4
 # Builds whose vectors a rebuild may still reuse (their layout of keys and vectors is the same).
-REUSABLE_FORMATS = (1, 2, 3)
+REUSABLE_FORMATS = (1, 2, 3, 4)
 CURRENT = "CURRENT"
 BUILDS = "builds"
 MANIFEST = "manifest.json"
@@ -73,12 +77,27 @@ class IndexData:
     # How generic each sentence is (qa.genericness), by sentence row.
     sentence_density: np.ndarray
     lexical: LexicalIndex
+    # BM25 over the sentences, by sentence row: finds a terse bullet whose chunk neither
+    # retriever ranks high (qa/retrieve.py).
+    sentence_lexical: LexicalIndex
     dense: Any  # faiss.Index over chunk_vectors
 
     @cached_property
     def sentence_row(self) -> dict[tuple[str, int, int], int]:
         """(doc id, start, end) -> row of the sentence vectors; built once per loaded index."""
         return {s.identity: i for i, s in enumerate(self.sentences)}
+
+    @cached_property
+    def sentence_chunk(self) -> dict[int, int]:
+        """Sentence row -> the row of the first chunk holding it; built once per loaded index."""
+        out: dict[int, int] = {}
+        rows = self.sentence_row
+        for i, chunk in enumerate(self.chunks):
+            for span in chunk.sentences:
+                row = rows.get((chunk.doc_id, span.start, span.end))
+                if row is not None:
+                    out.setdefault(row, i)
+        return out
 
     @cached_property
     def acronyms(self) -> dict[str, str]:
@@ -173,10 +192,14 @@ def write_build(index_dir: Path, data: IndexData) -> Path:
         _save_npy(tmp / "sentence_density.npy", data.sentence_density)
         faiss.write_index(data.dense, str(tmp / "dense.faiss"))
         _fsync(tmp / "dense.faiss")
-        (tmp / "lexical").mkdir()
-        data.lexical.save(tmp / "lexical")
-        for f in (tmp / "lexical").iterdir():
-            _fsync(f)
+        for folder, lexical in (
+            ("lexical", data.lexical),
+            ("lexical_sentences", data.sentence_lexical),
+        ):
+            (tmp / folder).mkdir()
+            lexical.save(tmp / folder)
+            for f in (tmp / folder).iterdir():
+                _fsync(f)
         manifest = dict(data.manifest, files=_checksums(tmp))
         _write_json(tmp / MANIFEST, manifest)
         _fsync_dir(tmp)
@@ -254,6 +277,11 @@ def _load_build(
         )
         dense = faiss.read_index(str(build / "dense.faiss"))
         lexical = LexicalIndex.load(build / "lexical")
+        sentence_lexical = (
+            LexicalIndex.load(build / "lexical_sentences")
+            if manifest["format_version"] >= 4
+            else sentence_bm25(documents, sentences)
+        )
     except (IndexCorrupt, IndexMismatch):
         raise
     except Exception as err:
@@ -263,6 +291,7 @@ def _load_build(
         chunk_vectors.shape != (len(chunks), dim)
         or sentence_vectors.shape != (len(sentences), dim)
         or sentence_density.shape != (len(sentences),)
+        or sentence_lexical.size != len(sentences)
         or dense.ntotal != len(chunks)
         or dense.d != dim
         or manifest.get("chunks") != len(chunks)
@@ -282,7 +311,15 @@ def _load_build(
         sentence_vectors=sentence_vectors,
         sentence_density=sentence_density,
         lexical=lexical,
+        sentence_lexical=sentence_lexical,
         dense=dense,
+    )
+
+
+def sentence_bm25(documents: dict[str, Document], sentences: Sequence[SentenceRow]) -> LexicalIndex:
+    """The BM25 index over `sentences`, row for row."""
+    return LexicalIndex.build(
+        Terms().many([documents[s.doc_id].text[s.start : s.end] for s in sentences])
     )
 
 

@@ -106,6 +106,9 @@ class Hit:
     lexical_rank: int | None
     dense_score: float | None
     lexical_score: float | None
+    # Rank of the sentence that brought this chunk in through BM25 over sentences, for a chunk
+    # neither fused ranking put in the top_k (qa/retrieve.py); None otherwise.
+    sentence_rank: int | None = None
 
 
 @dataclass(frozen=True)

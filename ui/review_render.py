@@ -83,7 +83,13 @@ def hit_html(rank: int, hit: Hit, entry: Entry) -> str:
         + (f" · {esc(chunk.section)}" if chunk.section else "")
         + f" · chunk {esc(chunk.id)}<br>fused {hit.score:.4f} · dense {_score(hit.dense_score)}"
         f" (rank {_rank(hit.dense_rank)}) · lexical {_score(hit.lexical_score)}"
-        f" (rank {_rank(hit.lexical_rank)})</p>"
+        f" (rank {_rank(hit.lexical_rank)})"
+        + (
+            f" · added for its sentence, BM25 rank {hit.sentence_rank} among sentences"
+            if hit.sentence_rank is not None
+            else ""
+        )
+        + "</p>"
         f'<blockquote class="qa-passage">{highlight(chunk.text, quoted)}</blockquote></div>'
     )
 

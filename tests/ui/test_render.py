@@ -102,6 +102,13 @@ def test_review_rendering_shows_scores_and_hides_unlogged_questions(pipeline):
     assert "<img" not in entries_table_html([logged, unlogged])
 
 
+def test_review_says_which_passage_came_in_for_its_sentence(pipeline):
+    answer = pipeline.ask("What does radiofrequency ablation use to kill cancer cells?")
+    hits = (answer.hits[0], replace(answer.hits[-1], sentence_rank=2))
+    out = entry_html(Entry(1, 0.0, replace(answer, hits=hits), True), pipeline.index.documents)
+    assert out.count("added for its sentence, BM25 rank 2 among sentences") == 1
+
+
 def test_staff_access_rules():
     assert staff_access({}, "127.0.0.1").enabled
     assert staff_access({}, "127.0.0.1").auth is None
