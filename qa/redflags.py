@@ -224,11 +224,13 @@ _EMERGENCY_RULES: tuple[tuple[str, str], ...] = (
     ),
     (
         "bowel obstruction",
-        r"(?=.*("
+        # Anchored: both look-aheads scan the whole (one-line, canonical) text from its start;
+        # unanchored, a question without a match was rescanned from every position.
+        r"^(?=.*("
         + _BELLY_PAIN
         + r"))(?=.*("
         + _VOMITING
-        + r"))|(?=.*("
+        + r"))|^(?=.*("
         + _VOMITING
         + r"))(?=.*("
         + _NO_STOOL

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.slow
 # answerable question in eight written by others.
 GOLDEN_BOUNDS = [
     "--min-answer_accuracy",
-    "0.87",
+    "0.89",
     "--min-abstain_accuracy",
     "0.6",
     "--max-false_abstain_rate",
@@ -121,11 +121,11 @@ def test_qa_eval_golden_meets_the_gate(real_pipeline, real_settings, capsys, tmp
         # Written from the documents alone by authors who never saw the pipeline; measured
         # values, with one case of slack each, as a guard against tuning to golden alone.
         # holdout7 and holdout8 were never tuned on (README, "Quality").
-        ("holdout2.yaml", {"answer_accuracy": 0.87, "abstain_accuracy": 0.75}, 0.07),
+        ("holdout2.yaml", {"answer_accuracy": 0.9, "abstain_accuracy": 0.75}, 0.04),
         ("holdout3.yaml", {"answer_accuracy": 0.9, "abstain_accuracy": 0.8}, 0.04),
-        ("holdout4.yaml", {"answer_accuracy": 0.76, "abstain_accuracy": 0.7}, 0.07),
-        ("holdout5.yaml", {"answer_accuracy": 0.73, "abstain_accuracy": 0.9}, 0.04),
-        ("holdout6.yaml", {"answer_accuracy": 0.76, "abstain_accuracy": 0.8}, 0.1),
+        ("holdout4.yaml", {"answer_accuracy": 0.76, "abstain_accuracy": 0.8}, 0.04),
+        ("holdout5.yaml", {"answer_accuracy": 0.76, "abstain_accuracy": 0.8}, 0.04),
+        ("holdout6.yaml", {"answer_accuracy": 0.8, "abstain_accuracy": 0.8}, 0.1),
         ("holdout7.yaml", {"answer_accuracy": 0.83, "abstain_accuracy": 0.5}, 0.07),
         ("holdout8.yaml", {"answer_accuracy": 0.7, "abstain_accuracy": 0.7}, 0.1),
     ],

@@ -41,6 +41,13 @@ def test_emergencies_escalate(question):
     assert flag(question) is Flag.EMERGENCY
 
 
+def test_obstruction_symptoms_on_separate_lines_escalate():
+    # The obstruction rule scans the canonical text, which is one line, from its start.
+    question = "hi, quick question\nterrible belly pain\nand I keep throwing up"
+    assert "\n" not in canonical(question)
+    assert flag(question) is Flag.EMERGENCY
+
+
 @pytest.mark.parametrize(
     "question",
     [
