@@ -76,7 +76,7 @@ class Settings:
     # Abstain when the evidence support (mean cosine of the best sentence and the best passage
     # to the question, plus coverage_weight * lexical coverage) is below abstain_min_support.
     # Both derived with `qa calibrate` over golden, holdout, holdout2 to holdout6, safety and
-    # safety_holdout (280 cases; README, "Abstention"); holdout7 and holdout8 are kept out, as
+    # safety_holdout (277 cases; README, "Abstention"); holdout7 and holdout8 are kept out, as
     # the check.
     abstain_min_support: float = 0.5095
     abstain_coverage_weight: float = 0.1
