@@ -54,41 +54,28 @@ def retrieve(
     )
     dense_at = {i: (rank, score) for rank, (i, score) in enumerate(dense, 1)}
     lexical_at = {i: (rank, score) for rank, (i, score) in enumerate(lexical, 1)}
-    hits = []
-    for i, score in fused[: settings.top_k]:
-        d_rank, d_score = dense_at.get(i, (None, None))
-        l_rank, l_score = lexical_at.get(i, (None, None))
-        hits.append(
-            Hit(
-                chunk=index.chunks[i],
-                row=i,
-                score=score,
-                dense_rank=d_rank,
-                lexical_rank=l_rank,
-                dense_score=d_score,
-                lexical_score=l_score,
-            )
-        )
-    have = {h.row for h in hits}
     fused_score = dict(fused)
+
+    def hit(row: int, sentence_rank: int | None = None) -> Hit:
+        d_rank, d_score = dense_at.get(row, (None, None))
+        l_rank, l_score = lexical_at.get(row, (None, None))
+        return Hit(
+            chunk=index.chunks[row],
+            row=row,
+            score=fused_score.get(row, 0.0),
+            dense_rank=d_rank,
+            lexical_rank=l_rank,
+            dense_score=d_score,
+            lexical_score=l_score,
+            sentence_rank=sentence_rank,
+        )
+
+    hits = [hit(row) for row, _ in fused[: settings.top_k]]
+    have = {h.row for h in hits}
     sentences = index.sentence_lexical.search(query_terms, settings.sentence_lexical_k)
     for rank, (sentence, _) in enumerate(sentences, 1):
         row = index.sentence_chunk.get(sentence)
-        if row is None or row in have:
-            continue
-        have.add(row)
-        d_rank, d_score = dense_at.get(row, (None, None))
-        l_rank, l_score = lexical_at.get(row, (None, None))
-        hits.append(
-            Hit(
-                chunk=index.chunks[row],
-                row=row,
-                score=fused_score.get(row, 0.0),
-                dense_rank=d_rank,
-                lexical_rank=l_rank,
-                dense_score=d_score,
-                lexical_score=l_score,
-                sentence_rank=rank,
-            )
-        )
+        if row is not None and row not in have:
+            have.add(row)
+            hits.append(hit(row, sentence_rank=rank))
     return tuple(hits)
