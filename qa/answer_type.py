@@ -232,8 +232,9 @@ def missing_drug_effect(question: str, texts: Iterable[str]) -> str | None:
 
 
 def unanswered_part(question: str, texts: Sequence[str]) -> str:
-    """Why `texts` do not answer `question` though they are about it (the amount, cost, span or
-    place it asks for is in none of them), or "" when nothing it asks for is missing."""
+    """Why `texts` do not answer `question` though they are about it (the amount, cost,
+    survival span, place or drug's effects it asks for is in none of them), or "" when nothing
+    it asks for is missing."""
     kinds = missing_kinds(question, texts)
     if kinds:
         asked = " and ".join(sorted(k.value for k in kinds))
