@@ -7,10 +7,10 @@ A word counts as such a name when all of these hold:
   "difference"), and it is no lay term the lexical step maps to the documents' words ("chemo",
   "yrs"); contractions typed without an apostrophe ("cant") do not count;
 - the embedding model's tokenizer splits it into several word pieces, also once a common English
-  ending is taken off ("spots", "realistically", "hes" typed for "he's") or one typing slip is
-  mended ("diffrence"). A whole-word piece means an everyday English word ("spot", "mom"), which
-  the embedding model bridges to the documents' wording; a split word is a rare name, acronym or
-  brand.
+  ending is taken off ("spots", "realistically", "fractionation", "hes" typed for "he's") or one
+  typing slip is mended ("diffrence"). A whole-word piece means an everyday English word ("spot",
+  "mom"), which the embedding model bridges to the documents' wording; a split word is a rare
+  name, acronym or brand.
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ _CONTRACTIONS = frozenset(
 
 # Inflections and the commonest derivations; a drug, gene or place name seldom ends in one
 # that leaves an everyday word behind.
-_ENDINGS = ("ally", "ness", "ment", "ing", "ly", "ed", "es", "er", "s")
+_ENDINGS = ("ation", "ally", "ness", "ment", "ing", "ly", "ed", "es", "er", "s")
 # "hes" (he's) -> "he"
 _MIN_STEM = 2
 

@@ -29,6 +29,7 @@ EVERYDAY = {
     "he",
     "fine",
     "wedding",
+    "fraction",
 }
 
 
@@ -48,6 +49,7 @@ def whole(word: str) -> bool:
         ("BRAF BRAF", ["braf"]),  # reported once
         # everyday words with an ending the tokenizer splits off; "hes" typed for "he's"
         ("realistically hes fine", []),
+        ("fractionation", []),  # "fraction" with a common ending
         ("bevacizumb", []),  # one slip from a document word
         ("weddding", []),  # one slip from a word the tokenizer keeps whole
         ("meds", []),  # chat shorthand the lexical step maps to "medications drugs"
