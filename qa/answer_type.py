@@ -56,13 +56,15 @@ _DRUG = re.compile(
 )
 _UNITS = (
     r"(?:minutes?|hours?|days?|weeks?|months?|years?|cycles?|doses?|sessions?|treatments?|"
-    r"times?|percent|%|gy)"
+    r"times?|percent|%|gy|metastas[ie]s|tumou?rs?|spots?|lesions?|sites?|organs?|rounds?)"
 )
 _NUMBER = (
     r"(?:\d+(?:[.,]\d+)?(?:\s*(?:-|–|to|or)\s*\d+(?:[.,]\d+)?)?"
     r"|one|two|three|four|five|six|seven|eight|nine|ten|twelve|a few|several)"
 )
-_AMOUNT = re.compile(rf"\b{_NUMBER}(?:\s*|-){_UNITS}(?!\w)", re.IGNORECASE)
+_AMOUNT = re.compile(
+    rf"\b{_NUMBER}(?:\s+or\s+(?:fewer|more|less))?(?:\s*|-){_UNITS}(?!\w)", re.IGNORECASE
+)
 _COST = re.compile(
     r"[$€£]|\b(?:costs?|price|prices|afford\w*|insurance|insurer|expensive|dollars?|fees?|"
     r"pay|paid)\b",

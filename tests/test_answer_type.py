@@ -62,7 +62,13 @@ def test_ordinary_words_are_not_drugs(text):
 
 
 @pytest.mark.parametrize(
-    "text", ["Wait 6-8 weeks after radiation.", "It lasts two to three months.", "About 12%."]
+    "text",
+    [
+        "Wait 6-8 weeks after radiation.",
+        "It lasts two to three months.",
+        "About 12%.",
+        "For patients with five or fewer metastases (called oligometastatic disease).",
+    ],
 )
 def test_amounts_need_a_number_and_a_unit(text):
     assert holds(AMOUNT, text)
