@@ -16,6 +16,7 @@ from qa.answer_type import (
     holds,
     meaning_asked,
     unanswered_part,
+    what_is,
 )
 from qa.config import Settings
 from qa.lexical import LexicalIndex, Terms
@@ -283,8 +284,10 @@ def compose(
     ev = evidence(cands, passage_sims, settings.abstain_coverage_weight)
     reason = abstain_reason or should_abstain(ev, settings)
     # A sentence defining the term the question asks about answers it, however weakly the
-    # model relates the two ("supportive care" and "prevent or control side effects").
+    # model relates the two ("supportive care" and "prevent or control side effects"); for
+    # "what is X?", a sentence naming X at all gets the answer-type bonus.
     asked_meaning = meaning_asked(question, terms)
+    named = what_is(question, terms)
     defining = {
         i
         for i, c in enumerate(cands)
@@ -294,13 +297,22 @@ def compose(
         and defines(c.text, asked_meaning, terms)
     }
     ev["defines_asked_term"] = float(bool(defining))
-    if defining:
+    if defining or named:
         cands = [
-            dataclasses.replace(c, score=c.score + settings.definition_weight)
-            if i in defining
-            else c
+            dataclasses.replace(
+                c,
+                score=c.score
+                + (
+                    settings.definition_weight
+                    if i in defining
+                    else settings.answer_type_weight
+                    if named & set(terms(c.text))
+                    else 0.0
+                ),
+            )
             for i, c in enumerate(cands)
         ]
+    if defining:
         reason = abstain_reason
     chosen = [] if reason else select(cands, settings, exclude)
     # What the question asks for must be in a quoted sentence sharing a word with the question:

@@ -162,13 +162,16 @@ _DEFINES = re.compile(
 )
 
 
+def what_is(question: str, terms: Callable[[str], Sequence[str]]) -> frozenset[str]:
+    """The first term after each "what is" ("whats radioembolization?" -> "radioembol")."""
+    return frozenset(t for m in _WHAT_IS.finditer(question) for t in terms(question[m.end() :])[:1])
+
+
 def meaning_asked(question: str, terms: Callable[[str], Sequence[str]]) -> frozenset[str]:
     """The terms whose meaning `question` may ask: all of its terms when it asks what something
-    means, else the first term after each "what is"; empty when it asks no meaning. Computed
-    once per question, for `defines`."""
-    if _MEANING.search(question):
-        return frozenset(terms(question))
-    return frozenset(t for m in _WHAT_IS.finditer(question) for t in terms(question[m.end() :])[:1])
+    means, else `what_is`; empty when it asks no meaning. Computed once per question, for
+    `defines`."""
+    return frozenset(terms(question)) if _MEANING.search(question) else what_is(question, terms)
 
 
 def defines(text: str, asked: frozenset[str], terms: Callable[[str], Sequence[str]]) -> bool:

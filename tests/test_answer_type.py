@@ -15,6 +15,7 @@ from qa.answer_type import (
     missing_place,
     missing_span,
     unanswered_part,
+    what_is,
 )
 from qa.lexical import Terms
 
@@ -236,3 +237,10 @@ def test_a_sentence_on_the_drug_s_effects_answers_under_any_of_its_names():
 )
 def test_no_drug_effect_is_missing(question):
     assert missing_drug_effect(question, GENERAL) is None
+
+
+def test_what_is_names_the_term_after_it():
+    terms = Terms()
+    assert what_is("whats radioembolization for liver mets?", terms) == {"radioembol"}
+    assert what_is("What is the 5-year survival?", terms) == {"year"}  # numbers are no terms
+    assert what_is("how is it given?", terms) == frozenset()

@@ -212,3 +212,25 @@ def test_a_which_hospital_question_needs_the_place_it_names(tmp_path, fake_embed
     toronto = pipeline.ask("Which hospital in Toronto offers HAI therapy?")
     assert toronto.status is Status.ABSTAINED and not toronto.citations
     assert "names Toronto" in toronto.reason
+
+
+def test_a_what_is_question_favours_sentences_naming_the_term(tmp_path, fake_embedder):
+    pipeline = _never_abstaining_pipeline_on(
+        "Liver\n\nOne approach being evaluated is radioembolization with small spheres. "
+        "Surgery removes liver metastases when it can.\n",
+        tmp_path,
+        fake_embedder,
+    )
+    # Both sentences quoted, however far apart their scores.
+    pipeline = dataclasses.replace(
+        pipeline, settings=pipeline.settings.replace(sentence_max_gap=10.0)
+    )
+    plain = dataclasses.replace(pipeline, settings=pipeline.settings.replace(answer_type_weight=0))
+
+    def score(p: Pipeline, question: str, word: str) -> float:
+        return next(s.score for s in p.ask(question).sentences if word in s.text)
+
+    asked = "whats radioembolization?"
+    gap = score(pipeline, asked, "radioembolization") - score(plain, asked, "radioembolization")
+    assert gap == pytest.approx(pipeline.settings.answer_type_weight)
+    assert score(pipeline, asked, "Surgery") == pytest.approx(score(plain, asked, "Surgery"))
