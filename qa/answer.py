@@ -297,21 +297,14 @@ def compose(
         and defines(c.text, asked_meaning, terms)
     }
     ev["defines_asked_term"] = float(bool(defining))
+
+    def bonus(i: int, c: Candidate) -> float:
+        if i in defining:
+            return settings.definition_weight
+        return settings.answer_type_weight if named & set(terms(c.text)) else 0.0
+
     if defining or named:
-        cands = [
-            dataclasses.replace(
-                c,
-                score=c.score
-                + (
-                    settings.definition_weight
-                    if i in defining
-                    else settings.answer_type_weight
-                    if named & set(terms(c.text))
-                    else 0.0
-                ),
-            )
-            for i, c in enumerate(cands)
-        ]
+        cands = [dataclasses.replace(c, score=c.score + bonus(i, c)) for i, c in enumerate(cands)]
     if defining:
         reason = abstain_reason
     chosen = [] if reason else select(cands, settings, exclude)
