@@ -161,7 +161,7 @@ def build_documents(
     dense, dense_entry = _dense(chunk_vectors, settings, show_bars)
     terms = Terms()
     lexical = LexicalIndex.build(terms.many(chunk_texts))
-    sentence_lexical = sentence_bm25(documents, sentence_rows)
+    sentence_lexical = sentence_bm25(documents, sentence_rows, terms)
     manifest = {
         "format_version": FORMAT_VERSION,
         "pipeline_version": PIPELINE_VERSION,

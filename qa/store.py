@@ -280,7 +280,7 @@ def _load_build(
         sentence_lexical = (
             LexicalIndex.load(build / "lexical_sentences")
             if manifest["format_version"] >= 4
-            else sentence_bm25(documents, sentences)
+            else sentence_bm25(documents, sentences, Terms())
         )
     except (IndexCorrupt, IndexMismatch):
         raise
@@ -316,10 +316,12 @@ def _load_build(
     )
 
 
-def sentence_bm25(documents: dict[str, Document], sentences: Sequence[SentenceRow]) -> LexicalIndex:
+def sentence_bm25(
+    documents: dict[str, Document], sentences: Sequence[SentenceRow], terms: Terms
+) -> LexicalIndex:
     """The BM25 index over `sentences`, row for row."""
     return LexicalIndex.build(
-        Terms().many([documents[s.doc_id].text[s.start : s.end] for s in sentences])
+        terms.many([documents[s.doc_id].text[s.start : s.end] for s in sentences])
     )
 
 
