@@ -16,7 +16,8 @@ A word counts as such a name when all of these hold:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from qa.lexical import expand_lay_terms
@@ -25,10 +26,13 @@ _WORD = re.compile(r"[a-z][a-z0-9]*")
 _PREFIX = 5
 # Shorter words are too often one slip from another real word ("msi" -> "mri").
 _MIN_SLIP_LENGTH = 6
+# The tokenizer's whole words are a wider net than the documents' words; five letters let
+# "gonig" and "sincce" through while names of four letters ("braf") stay names.
+_MIN_EVERYDAY_SLIP_LENGTH = 5
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _MIN_LENGTH = 3
 # Contractions typed without the apostrophe are everyday words, not names.
-_CONTRACTIONS = frozenset(
+CONTRACTIONS = frozenset(
     [
         "cant",
         "dont",
@@ -76,25 +80,26 @@ _MIN_STEM = 2
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """The lower-cased words of the documents and their five-letter prefixes."""
+    """The lower-cased words of the documents, how often each occurs, and their five-letter
+    prefixes."""
 
-    words: frozenset[str]
+    words: Mapping[str, int]
     prefixes: frozenset[str]
 
     @classmethod
     def of(cls, texts: Iterable[str]) -> Vocabulary:
-        words = frozenset(w for text in texts for w in _WORD.findall(text.lower()))
-        return cls(words, frozenset(w[:_PREFIX] for w in words if len(w) >= _PREFIX))
+        words = Counter(w for text in texts for w in _WORD.findall(text.lower()))
+        return cls(dict(words), frozenset(w[:_PREFIX] for w in words if len(w) >= _PREFIX))
 
     def knows(self, word: str) -> bool:
         return (
             word in self.words
             or (len(word) >= _PREFIX and word[:_PREFIX] in self.prefixes)
-            or (len(word) >= _MIN_SLIP_LENGTH and any(w in self.words for w in _one_slip(word)))
+            or (len(word) >= _MIN_SLIP_LENGTH and any(w in self.words for w in one_slip(word)))
         )
 
 
-def _one_slip(word: str) -> Iterator[str]:
+def one_slip(word: str) -> Iterator[str]:
     """Every string one deletion, transposition, replacement or insertion of a letter away
     (Norvig's spelling corrector)."""
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
@@ -126,7 +131,7 @@ def foreign_names(
         if (
             len(word) < _MIN_LENGTH
             or word in found
-            or word in _CONTRACTIONS
+            or word in CONTRACTIONS
             or word in vocabulary.words
             or is_whole(word)
             or any(vocabulary.knows(w) for w in _WORD.findall(expand_lay_terms(word)))
@@ -142,8 +147,8 @@ def _everyday(word: str, is_whole: Callable[[str], bool]) -> bool:
     or once one typing slip is mended ("diffrence")."""
     if any(is_whole(stem) for stem in _stems(word)):
         return True
-    return len(word) >= _MIN_SLIP_LENGTH and any(
-        len(w) >= _MIN_SLIP_LENGTH and is_whole(w) for w in set(_one_slip(word))
+    return len(word) >= _MIN_EVERYDAY_SLIP_LENGTH and any(
+        len(w) >= _MIN_EVERYDAY_SLIP_LENGTH and is_whole(w) for w in set(one_slip(word))
     )
 
 

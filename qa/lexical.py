@@ -159,6 +159,20 @@ def sub_lay_terms(text: str, replace: Callable[[re.Match[str], str], str]) -> st
     return _ANY_LAY_TERM.sub(one, text)
 
 
+def is_lay_word(word: str) -> bool:
+    """Whether `word` alone is a lay phrase the lexical step maps to the documents' words."""
+    return _ANY_LAY_TERM.fullmatch(word) is not None
+
+
+# The single words among the lay phrases ("chemo", "mets", "avastin"), spelled out.
+LAY_WORDS = frozenset(
+    w
+    for pattern, _ in LAY_TERMS
+    for w in re.findall(r"[a-z]+", pattern.pattern.replace(r"\b", " "))
+    if is_lay_word(w)
+)
+
+
 def expand_lay_terms(text: str) -> str:
     """The question with lay phrases replaced by the documents' words, for lexical matching."""
     return sub_lay_terms(text, lambda _m, clinical: clinical)

@@ -180,7 +180,7 @@ class Logbook:
                     answer.escalation,
                     clean_for_log(answer.reason),
                     answer.text,
-                    json.dumps(_payload(answer), ensure_ascii=False),
+                    json.dumps(_payload(answer, self.log_questions), ensure_ascii=False),
                 ),
             )
             return int(cursor.lastrowid or 0)
@@ -234,8 +234,10 @@ class Logbook:
         return [_entry(row) for row in rows]
 
 
-def _payload(answer: Answer) -> dict[str, Any]:
+def _payload(answer: Answer, log_questions: bool) -> dict[str, Any]:
     return {
+        # The mended words are the question's own; kept only where the question is.
+        "read_as": redact(answer.read_as) if log_questions else "",
         "disclaimer": answer.disclaimer,
         "evidence": answer.evidence,
         "sentences": [dataclasses.asdict(s) for s in answer.sentences],
@@ -278,6 +280,7 @@ def _entry(row: tuple[Any, ...]) -> Entry:
         escalation=escalation,
         reason=reason,
         evidence=data["evidence"],
+        read_as=data.get("read_as", ""),
     )
     mark = (
         Mark(Verdict(verdict), comment, expected_source, expected_phrase)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from qa.safety import (
     emergency_message,
     fever_message,
 )
+from qa.spelling import mend_slips
 from qa.store import IndexData, fix_command, load_index
 from qa.types import Answer, Status
 
@@ -72,13 +74,20 @@ class Pipeline:
                 reason="input check",
             )
         q = checked.question
+        # Everything but the safety rules reads the question with its typing slips mended
+        # ("retal cacer"); the safety rules have their own fuzzy matching. Mending needs the
+        # tokenizer, so it waits until a fixed reply (an emergency) is ruled out.
+        mend = functools.cache(lambda: mend_slips(q, self.vocabulary, self.embedder.is_whole_word))
         # Retrieval (and the "any word in the sources?" scope test) reads a follow-up with the
         # conversation's topic; the safety rules read only the user's own words.
-        query = contextualize(q, history)
-        verdict = assess(q, lambda _own_words: self._mentions_source_terms(query))
+        verdict = assess(
+            q, lambda _own_words: self._mentions_source_terms(contextualize(mend()[0], history))
+        )
         fixed = self._fixed_reply(q, verdict)
         if fixed is not None:
             return fixed
+        mended, slips = mend()
+        query = contextualize(mended, history)
         # The encoder reads qa.encoder_query's text: no asker's relatives, and the documents' words
         # for lay phrases, abbreviations and drug brands in brackets. BM25 gets the lay phrases'
         # words through Terms.query and matches abbreviations and brands as typed.
@@ -88,9 +97,9 @@ class Pipeline:
         query_terms = self.terms.query(query)
         hits = retrieve(self.index, query_vector, query_terms, self.settings)
         personal = verdict.flag is Flag.PERSONAL
-        foreign = foreign_names(q, self.vocabulary, self.embedder.is_whole_word)
+        foreign = foreign_names(mended, self.vocabulary, self.embedder.is_whole_word)
         answer = compose(
-            q,
+            mended,
             self.index,
             hits,
             query_vector,
@@ -105,6 +114,9 @@ class Pipeline:
                 if foreign
                 else ""
             ),
+        )
+        answer = dataclasses.replace(
+            answer, question=q, read_as=", ".join(f"{a} -> {b}" for a, b in slips.items())
         )
         if not personal:
             return answer

@@ -145,6 +145,8 @@ class Answer:
     escalation: str | None = None
     reason: str = ""
     evidence: dict[str, float] = field(default_factory=dict)
+    # Typing slips mended before retrieval ("cacer -> cancer"), shown to staff.
+    read_as: str = ""
 
     def to_json(self) -> dict[str, object]:
         """The `qa ask --json` contract."""

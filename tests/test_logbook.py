@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 import threading
 
@@ -83,6 +84,16 @@ def test_question_text_is_redacted_when_logging_is_on(tmp_path):
     entry = book.get(book.record(_answer(), now=NOW))
     assert entry is not None and entry.question_logged
     assert entry.answer.question == "What is FOLFIRI? email me [email]"
+
+
+@pytest.mark.parametrize("log_questions", [True, False])
+def test_mended_slips_are_kept_only_with_the_question(tmp_path, log_questions):
+    book = _book(tmp_path, log_questions=log_questions)
+    answer = dataclasses.replace(_answer("whats FOLFRI"), read_as="folfri -> folfiri")
+    entry = book.get(book.record(answer, now=NOW))
+    assert entry is not None
+    assert entry.answer.read_as == ("folfri -> folfiri" if log_questions else "")
+    assert ("folfri" in book.path.read_bytes().decode("latin-1")) is log_questions
 
 
 def test_retention_purges_old_rows_on_open_and_insert(tmp_path):

@@ -59,7 +59,8 @@ def entry_html(entry: Entry, documents: Mapping[str, Document] | None = None) ->
     return (
         f'<div class="qa-entry"><h4>Question #{entry.id} ({esc(when(entry.created))})</h4>'
         f"<p>{question}</p>"
-        f"<p><strong>Status:</strong> {esc(a.status.value)}"
+        + (f"<p><strong>Read as:</strong> {esc(a.read_as)}</p>" if a.read_as else "")
+        + f"<p><strong>Status:</strong> {esc(a.status.value)}"
         + (f" ({esc(a.escalation)})" if a.escalation else "")
         + f" · <strong>Why:</strong> {why}</p>"
         + _table("Evidence", ["measure", "value"], evidence)

@@ -109,6 +109,14 @@ def test_review_says_which_passage_came_in_for_its_sentence(pipeline):
     assert out.count("added for its sentence, BM25 rank 2 among sentences") == 1
 
 
+def test_review_shows_how_slips_were_read(pipeline):
+    answer = pipeline.ask("What does radiofrequency ablation use to kill cancer cells?")
+    assert "Read as" not in entry_html(Entry(1, 0.0, answer, True))
+    mended = replace(answer, read_as="<b>cacer</b> -> cancer")
+    out = entry_html(Entry(1, 0.0, mended, True))
+    assert "Read as:</strong> &lt;b&gt;cacer&lt;/b&gt; -&gt; cancer" in out
+
+
 def test_staff_access_rules():
     assert staff_access({}, "127.0.0.1").enabled
     assert staff_access({}, "127.0.0.1").auth is None
