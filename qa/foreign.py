@@ -67,6 +67,15 @@ CONTRACTIONS = frozenset(
         "whos",
         "wheres",
         "hows",
+        "theyll",
+        "youll",
+        "itll",
+        "thatll",
+        "shouldve",
+        "couldve",
+        "wouldve",
+        "mustve",
+        "aint",
     ]
 )
 

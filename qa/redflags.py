@@ -188,6 +188,15 @@ _PAST = re.compile(
     r"\b(last (year|month)|(years?|months?) ago|in the past|used to|previously|back in|"
     r"when i was first)\b"
 )
+# Courtesies that read like a symptom's intensity: "… bleeding from my tumour? thanks so much"
+# is no heavy bleeding.
+_THANKS = re.compile(r"\b(thanks|thank you|thx|ty)( (so|very) much| a lot| a bunch| in advance)?\b")
+# A greeting or a "quick question" before the question itself: "hi, quick question. can … cause
+# chest pain?" is as hypothetical as the question without it.
+_OPENING = re.compile(
+    r"^((hi|hello|hey|good (morning|afternoon|evening))( there)?|(a |one )?(quick|simple|short) "
+    r"question|sorry)( [,.:!?])*( |$)"
+)
 _NOW = re.compile(r"\b(now|today|tonight|again|currently|right now|still|this (morning|evening))\b")
 _EMERGENCY_RULES: tuple[tuple[str, str], ...] = (
     (
@@ -303,11 +312,12 @@ def assess(question: str, mentions_source_terms: Callable[[str], bool]) -> Verdi
     crisis = direct.group(0) if direct else _first_unnegated(_CRISIS_WORDS, text)
     if crisis:
         return Verdict(Flag.CRISIS, f"crisis: '{crisis}'")
-    hypothetical = bool(_HYPOTHETICAL.search(text)) and not _PRESENT.search(text)
+    asked = _without_opening(_THANKS.sub(" ", text))
+    hypothetical = bool(_HYPOTHETICAL.search(asked)) and not _PRESENT.search(asked)
     past = bool(_PAST.search(text)) and not _NOW.search(text)
     if not hypothetical and not past:
         for name, pattern in _compiled_emergency():
-            hit = _first_unnegated(pattern, text)
+            hit = _first_unnegated(pattern, asked)
             if hit:
                 return Verdict(Flag.EMERGENCY, f"emergency: {name} ('{hit}')")
         fever = _first_unnegated(_FEVER, text)
@@ -397,6 +407,12 @@ def _compiled_emergency() -> tuple[tuple[str, re.Pattern[str]], ...]:
 @cache
 def _negation_before() -> re.Pattern[str]:
     return re.compile(rf"\b{_NEGATION}\b(\W+\w+){{0,{_NEGATION_WINDOW}}}\W*$")
+
+
+def _without_opening(text: str) -> str:
+    while (m := _OPENING.match(text.strip())) and m.end():
+        text = text.strip()[m.end() :]
+    return text.strip()
 
 
 def _first_unnegated(pattern: re.Pattern[str], text: str) -> str:

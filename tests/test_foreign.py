@@ -46,6 +46,8 @@ def whole(word: str) -> bool:
         ("does chemo work?", []),  # a lay term mapped to "chemotherapy"
         ("my mom spot", []),  # everyday words: one word piece each
         ("cant the wine", []),  # a contraction without its apostrophe; an everyday word
+        ("theyll", []),
+        ("abuot", []),  # five letters are enough for one slip from an everyday word
         ("BRAF BRAF", ["braf"]),  # reported once
         # everyday words with an ending the tokenizer splits off; "hes" typed for "he's"
         ("realistically hes fine", []),

@@ -87,10 +87,25 @@ def test_crisis(question):
         "I had a fever during chemo last year, why was treatment delayed?",
         "I'm not suicidal, I just want to know about clinical trials",
         "are there fewer side effects with capecitabine?",
+        # A courtesy is no intensity, and a greeting does not make a question personal.
+        "can radiation help with the pain and bleeding from my anal tumour? thanks so much",
+        "hi, quick question. can rectal cancer in the lungs cause shortness of breath?",
     ],
 )
 def test_negations_and_near_misses_do_not_escalate(question):
     assert flag(question) not in {Flag.EMERGENCY, Flag.FEVER, Flag.CRISIS}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "hi. I have crushing chest pain",
+        "hello! quick question: can chemo cause this? I'm bleeding so much from my bottom",
+        "I'm bleeding a lot, thanks",
+    ],
+)
+def test_greetings_and_thanks_do_not_hide_an_emergency(question):
+    assert flag(question) is Flag.EMERGENCY
 
 
 @pytest.mark.parametrize(
