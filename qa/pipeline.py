@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from qa.answer import compose
 from qa.build import staleness
 from qa.config import Settings
+from qa.courtesy import drop_courtesies
 from qa.embedding import Embedder, make_embedder
 from qa.encoder_query import encoder_query
 from qa.errors import IndexMismatch
@@ -74,10 +75,13 @@ class Pipeline:
                 reason="input check",
             )
         q = checked.question
-        # Everything but the safety rules reads the question with its typing slips mended
-        # ("retal cacer"); the safety rules have their own fuzzy matching. Mending needs the
+        # Everything but the safety rules reads the question without greetings or thanks and
+        # with its typing slips mended ("retal cacer"); the safety rules have their own fuzzy
+        # matching. Mending needs the
         # tokenizer, so it waits until a fixed reply (an emergency) is ruled out.
-        mend = functools.cache(lambda: mend_slips(q, self.vocabulary, self.embedder.is_whole_word))
+        mend = functools.cache(
+            lambda: mend_slips(drop_courtesies(q), self.vocabulary, self.embedder.is_whole_word)
+        )
         # Retrieval (and the "any word in the sources?" scope test) reads a follow-up with the
         # conversation's topic; the safety rules read only the user's own words.
         verdict = assess(
