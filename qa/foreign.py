@@ -85,6 +85,28 @@ CONTRACTIONS = frozenset(
 _ENDINGS = ("ation", "ally", "ness", "ment", "ing", "ly", "ed", "es", "er", "s")
 # "hes" (he's) -> "he"
 _MIN_STEM = 2
+# Endings of clinical common nouns (conditions, findings, procedures), which no drug, gene or
+# place name has: a patient mentioning "neuropathy" or "incontinence" in passing asks no less
+# answerable a question; whether the documents answer one about them is the evidence's call.
+_CLINICAL_ENDINGS = (
+    "pathy",
+    "itis",
+    "osis",
+    "emia",
+    "penia",
+    "ence",
+    "ance",
+    "age",
+    "ectomy",
+    "otomy",
+    "ostomy",
+    "scopy",
+    "plasty",
+    "algia",
+    "rrhea",
+    "rrhoea",
+)
+_MIN_COMPOUND_PART = 3
 
 
 @dataclass(frozen=True)
@@ -153,8 +175,15 @@ def foreign_names(
 
 def _everyday(word: str, is_whole: Callable[[str], bool]) -> bool:
     """Whether the tokenizer keeps a word it splits whole once a common ending is taken off,
-    or once one typing slip is mended ("diffrence")."""
-    if any(is_whole(stem) for stem in _stems(word)):
+    or once one typing slip is mended ("diffrence"); or whether the word is two whole words
+    ("painkillers", "tailbone") or a clinical common noun by its ending ("neuropathy",
+    "incontinence")."""
+    if word.endswith(_CLINICAL_ENDINGS) or any(is_whole(stem) for stem in _stems(word)):
+        return True
+    if any(
+        is_whole(word[:i]) and (is_whole(word[i:]) or any(is_whole(s) for s in _stems(word[i:])))
+        for i in range(_MIN_COMPOUND_PART, len(word) - _MIN_COMPOUND_PART + 1)
+    ):
         return True
     return len(word) >= _MIN_EVERYDAY_SLIP_LENGTH and any(
         len(w) >= _MIN_EVERYDAY_SLIP_LENGTH and is_whole(w) for w in set(one_slip(word))

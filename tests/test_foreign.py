@@ -48,6 +48,8 @@ def whole(word: str) -> bool:
         ("cant the wine", []),  # a contraction without its apostrophe; an everyday word
         ("theyll", []),
         ("abuot", []),  # five letters are enough for one slip from an everyday word
+        ("weddingspots", []),  # two everyday words run together
+        ("fractionitis", []),  # a clinical common noun by its ending
         ("BRAF BRAF", ["braf"]),  # reported once
         # everyday words with an ending the tokenizer splits off; "hes" typed for "he's"
         ("realistically hes fine", []),
@@ -70,7 +72,12 @@ def test_pipeline_abstains_and_says_which_name(built, fake_embedder, monkeypatch
     assert pipeline.ask("Is FOLFIRI used for stage 4 rectal cancer?").status is Status.ANSWERED
     # The fake tokenizer makes one piece of any word; make "zorblatinib", and every word one
     # typing slip from it, a rare one.
-    monkeypatch.setattr(fake_embedder, "token_length", lambda text: 5 if len(text) >= 10 else 3)
+    # Its tail pieces ("blatinib", "nib") too, or it would count as two everyday words.
+    monkeypatch.setattr(
+        fake_embedder,
+        "token_length",
+        lambda text: 5 if len(text) >= 10 or text.endswith("nib") else 3,
+    )
     answer = pipeline.ask("Is zorblatinib used with FOLFIRI for stage 4 rectal cancer?")
     assert answer.status is Status.ABSTAINED
     assert "'zorblatinib'" in answer.reason
