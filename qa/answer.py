@@ -174,6 +174,27 @@ def candidates(
                 word_count(text),
             )
         )
+    return _with_continuations(out, index, settings.continuation_gap)
+
+
+def _with_continuations(cands: list[Candidate], index: IndexData, gap: float) -> list[Candidate]:
+    """Each candidate scored at least as the candidate right before it in the same paragraph,
+    less `gap`. The embedding model scores a sentence alone: "An abdominoperineal resection
+    removes the rectum, anal sphincter, anus and muscles around the anus." says which surgery
+    the sentence before it ("Surgery can be done to remove a local recurrence if chemoradiation
+    was used …") offers, yet relates weakly to "what operation would they do?"."""
+    ending = {(c.doc_id, c.end): c for c in reversed(cands)}
+    out = []
+    for c in cands:
+        text = index.documents[c.doc_id].text
+        # Only spaces between the two: a line break ends a paragraph or a bullet.
+        gap_start = c.start
+        while gap_start > 0 and text[gap_start - 1] in " \t":
+            gap_start -= 1
+        before = ending.get((c.doc_id, gap_start))
+        if before is not None and before.score - gap > c.score:
+            c = dataclasses.replace(c, score=before.score - gap)
+        out.append(c)
     return out
 
 

@@ -71,6 +71,9 @@ class Settings:
     answer_max_sentences: int = 4
     # A further sentence must score within this of the best one.
     sentence_max_gap: float = 0.3
+    # A sentence scores at least the sentence before it in its paragraph, less this: the
+    # sentence after "Surgery can be done … if chemoradiation was used" says which surgery.
+    continuation_gap: float = 0.2
     # Sentences whose vectors are closer than this to one already picked are near-duplicates.
     dedup_cosine: float = 0.9
     # Abstain when the evidence support (mean cosine of the best sentence and the best passage
@@ -166,6 +169,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "answer_max_sentences": (1, 20),
     "sentence_generic_weight": (0.0, 10.0),
     "sentence_max_gap": (0.0, 10.0),
+    "continuation_gap": (0.0, 10.0),
     "dedup_cosine": (0.0, 1.0),
     "abstain_min_support": (-1.0, 2.0),
     "abstain_coverage_weight": (0.0, 1.0),

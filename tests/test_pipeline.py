@@ -234,3 +234,31 @@ def test_a_what_is_question_favours_sentences_naming_the_term(tmp_path, fake_emb
     gap = score(pipeline, asked, "radioembolization") - score(plain, asked, "radioembolization")
     assert gap == pytest.approx(pipeline.settings.answer_type_weight)
     assert score(pipeline, asked, "Surgery") == pytest.approx(score(plain, asked, "Surgery"))
+
+
+def test_a_sentence_scores_at_least_the_one_before_it_less_the_continuation_gap(
+    tmp_path, fake_embedder
+):
+    pipeline = _never_abstaining_pipeline_on(
+        "Recurrence\n\nSurgery can be done if chemoradiation was used first. "
+        "An abdominoperineal resection removes the rectum and anus.\n\n"
+        "A new paragraph says nothing about it at all.\n",
+        tmp_path,
+        fake_embedder,
+    )
+    # Every sentence quoted, however far apart their scores.
+    pipeline = dataclasses.replace(
+        pipeline, settings=pipeline.settings.replace(sentence_max_gap=10.0)
+    )
+    alone = dataclasses.replace(pipeline, settings=pipeline.settings.replace(continuation_gap=10))
+
+    def scores(p: Pipeline) -> dict[str, float]:
+        answer = p.ask("Which surgery is done if chemoradiation was used first?")
+        return {s.text.split()[1]: s.score for s in answer.sentences}
+
+    gap = pipeline.settings.continuation_gap
+    kept, scored_alone = scores(pipeline), scores(alone)
+    assert scored_alone["abdominoperineal"] < scored_alone["can"] - gap
+    assert kept["abdominoperineal"] == pytest.approx(kept["can"] - gap)
+    # A line break ends the paragraph: the next one inherits nothing.
+    assert kept["new"] == pytest.approx(scored_alone["new"])
