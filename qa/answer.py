@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -183,7 +184,7 @@ def _with_continuations(cands: list[Candidate], index: IndexData, gap: float) ->
     removes the rectum, anal sphincter, anus and muscles around the anus." says which surgery
     the sentence before it ("Surgery can be done to remove a local recurrence if chemoradiation
     was used …") offers, yet relates weakly to "what operation would they do?"."""
-    ending = {(c.doc_id, c.end): c for c in reversed(cands)}
+    score_ending = {(c.doc_id, c.end): c.score for c in reversed(cands)}
     out = []
     for c in cands:
         text = index.documents[c.doc_id].text
@@ -191,10 +192,8 @@ def _with_continuations(cands: list[Candidate], index: IndexData, gap: float) ->
         gap_start = c.start
         while gap_start > 0 and text[gap_start - 1] in " \t":
             gap_start -= 1
-        before = ending.get((c.doc_id, gap_start))
-        if before is not None and before.score - gap > c.score:
-            c = dataclasses.replace(c, score=before.score - gap)
-        out.append(c)
+        inherited = score_ending.get((c.doc_id, gap_start), -math.inf) - gap
+        out.append(dataclasses.replace(c, score=inherited) if inherited > c.score else c)
     return out
 
 

@@ -38,17 +38,16 @@ def mend_slips(
     Args:
         is_whole: whether the embedding model's tokenizer keeps a word as one piece.
     """
+    # Most questions have no slip: look each distinct word up once, and rewrite only if needed.
     mended: dict[str, str] = {}
-
-    def fix(m: re.Match[str]) -> str:
-        word = m.group(0).lower()
+    for word in dict.fromkeys(w.lower() for w in _WORD.findall(question)):
         meant = _meant(word, vocabulary, is_whole)
-        if meant is None:
-            return m.group(0)
-        mended[word] = meant
-        return meant
-
-    return _WORD.sub(fix, question), mended
+        if meant is not None:
+            mended[word] = meant
+    if not mended:
+        return question, {}
+    text = _WORD.sub(lambda m: mended.get(m.group(0).lower(), m.group(0)), question)
+    return text, mended
 
 
 def _meant(word: str, vocabulary: Vocabulary, is_whole: Callable[[str], bool]) -> str | None:
