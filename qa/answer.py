@@ -7,6 +7,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -143,7 +144,8 @@ def candidates(
     rows_used = [p[3] for p in spans]
     sims = index.sentence_vectors[rows_used] @ query_vector if spans else []
     generic = index.sentence_density[rows_used]
-    out = []
+    fields = []
+    scores = []
     for (hit, start, end, row), text, sterms, oterms, dense, o, g in zip(
         spans, texts, span_terms, own_terms, sims, own, generic, strict=True
     ):
@@ -152,48 +154,79 @@ def candidates(
         own_lexical = lexical if (start, end) == (o.start, o.end) else coverage(oterms)
         own_text = index.documents[o.doc_id].text[o.start : o.end]
         dangling = end == o.end and (own_text.rstrip().endswith(":") or _cataphoric(own_text))
-        score = (
+        scores.append(
             settings.sentence_dense_weight * float(dense)
             + settings.sentence_lexical_weight * lexical
             + settings.sentence_chunk_weight * passage_sims[hit.row]
             + (settings.answer_type_weight if asked and holds(asked, text) else 0.0)
             - settings.sentence_generic_weight * float(g)
         )
-        out.append(
-            Candidate(
+        fields.append(
+            (
                 hit.chunk.doc_id,
                 start,
                 end,
                 text,
                 hit.chunk.section,
-                index.sentence_vectors[row],
+                row,
                 float(dense),
                 lexical,
                 own_lexical,
-                score,
                 dangling,
-                word_count(text),
             )
         )
-    return _with_continuations(out, index, settings.continuation_gap)
+    scores = _continued(scores, fields, index, settings.continuation_gap)
+    return [
+        Candidate(
+            doc_id,
+            start,
+            end,
+            text,
+            section,
+            index.sentence_vectors[row],
+            dense,
+            lexical,
+            own_lexical,
+            score,
+            dangling,
+            word_count(text),
+        )
+        for (
+            doc_id,
+            start,
+            end,
+            text,
+            section,
+            row,
+            dense,
+            lexical,
+            own_lexical,
+            dangling,
+        ), score in zip(fields, scores, strict=True)
+    ]
 
 
-def _with_continuations(cands: list[Candidate], index: IndexData, gap: float) -> list[Candidate]:
-    """Each candidate scored at least as the candidate right before it in the same paragraph,
-    less `gap`. The embedding model scores a sentence alone: "An abdominoperineal resection
-    removes the rectum, anal sphincter, anus and muscles around the anus." says which surgery
-    the sentence before it ("Surgery can be done to remove a local recurrence if chemoradiation
-    was used …") offers, yet relates weakly to "what operation would they do?"."""
-    score_ending = {(c.doc_id, c.end): c.score for c in reversed(cands)}
+def _continued(
+    scores: list[float], spans: Sequence[tuple[Any, ...]], index: IndexData, gap: float
+) -> list[float]:
+    """Each score raised to at least that of the span right before it in the same paragraph,
+    less `gap` (spans: doc_id, start, end, …). The embedding model scores a sentence alone: "An
+    abdominoperineal resection removes the rectum, anal sphincter, anus and muscles around the
+    anus." says which surgery the sentence before it ("Surgery can be done to remove a local
+    recurrence if chemoradiation was used …") offers, yet relates weakly to "what operation
+    would they do?"."""
+    # The first span ending there wins: a sentence quoted alone comes before its longer units.
+    ending: dict[tuple[str, int], float] = {}
+    for (doc_id, _, end, *_rest), score in zip(spans, scores, strict=True):
+        ending.setdefault((doc_id, end), score)
     out = []
-    for c in cands:
-        text = index.documents[c.doc_id].text
+    for (doc_id, start, *_rest), score in zip(spans, scores, strict=True):
+        text = index.documents[doc_id].text
         # Only spaces between the two: a line break ends a paragraph or a bullet.
-        gap_start = c.start
+        gap_start = start
         while gap_start > 0 and text[gap_start - 1] in " \t":
             gap_start -= 1
-        inherited = score_ending.get((c.doc_id, gap_start), -math.inf) - gap
-        out.append(dataclasses.replace(c, score=inherited) if inherited > c.score else c)
+        out.append(max(score, ending.get((doc_id, gap_start), -math.inf) - gap))
     return out
 
 
