@@ -60,11 +60,12 @@ def _meant(word: str, vocabulary: Vocabulary, is_whole: Callable[[str], bool]) -
         or is_lay_word(word)
     ):
         return None
-    options = {w for w in one_slip(word) if _plausible(word, w)}
-    known = [w for w in options if w in vocabulary.words]
+    # Set operations first (most slips are no word at all), the plausibility test on the few left.
+    options = set(one_slip(word))
+    known = [w for w in options & vocabulary.words.keys() if _plausible(word, w)]
     if known:
         return max(known, key=lambda w: (vocabulary.words[w], w))
-    lay = sorted(options & LAY_WORDS)
+    lay = sorted(w for w in options & LAY_WORDS if _plausible(word, w))
     return lay[0] if lay else None
 
 
