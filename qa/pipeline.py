@@ -77,8 +77,8 @@ class Pipeline:
         q = checked.question
         # Everything but the safety rules reads the question without greetings or thanks and
         # with its typing slips mended ("retal cacer"); the safety rules have their own fuzzy
-        # matching. Mending needs the
-        # tokenizer, so it waits until a fixed reply (an emergency) is ruled out.
+        # matching. Mending needs the tokenizer, so it waits until a fixed reply (an emergency)
+        # is ruled out.
         mend = functools.cache(
             lambda: mend_slips(drop_courtesies(q), self.vocabulary, self.embedder.is_whole_word)
         )

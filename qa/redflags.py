@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 
+from qa.courtesy import drop_courtesies
+
 
 class Flag(StrEnum):
     EMERGENCY = "emergency"
@@ -188,15 +190,6 @@ _PAST = re.compile(
     r"\b(last (year|month)|(years?|months?) ago|in the past|used to|previously|back in|"
     r"when i was first)\b"
 )
-# Courtesies that read like a symptom's intensity: "… bleeding from my tumour? thanks so much"
-# is no heavy bleeding.
-_THANKS = re.compile(r"\b(thanks|thank you|thx|ty)( (so|very) much| a lot| a bunch| in advance)?\b")
-# A greeting or a "quick question" before the question itself: "hi, quick question. can … cause
-# chest pain?" is as hypothetical as the question without it.
-_OPENING = re.compile(
-    r"^((hi|hello|hey|good (morning|afternoon|evening))( there)?|(a |one )?(quick|simple|short) "
-    r"question|sorry)( [,.:!?])*( |$)"
-)
 _NOW = re.compile(r"\b(now|today|tonight|again|currently|right now|still|this (morning|evening))\b")
 _EMERGENCY_RULES: tuple[tuple[str, str], ...] = (
     (
@@ -312,7 +305,10 @@ def assess(question: str, mentions_source_terms: Callable[[str], bool]) -> Verdi
     crisis = direct.group(0) if direct else _first_unnegated(_CRISIS_WORDS, text)
     if crisis:
         return Verdict(Flag.CRISIS, f"crisis: '{crisis}'")
-    asked = _without_opening(_THANKS.sub(" ", text))
+    # A greeting before the question hides that it is hypothetical ("hi, quick question. can …
+    # cause chest pain?"), and thanks after it read as a symptom's intensity ("… bleeding from
+    # my tumour? thanks so much").
+    asked = drop_courtesies(text)
     hypothetical = bool(_HYPOTHETICAL.search(asked)) and not _PRESENT.search(asked)
     past = bool(_PAST.search(text)) and not _NOW.search(text)
     if not hypothetical and not past:
@@ -407,12 +403,6 @@ def _compiled_emergency() -> tuple[tuple[str, re.Pattern[str]], ...]:
 @cache
 def _negation_before() -> re.Pattern[str]:
     return re.compile(rf"\b{_NEGATION}\b(\W+\w+){{0,{_NEGATION_WINDOW}}}\W*$")
-
-
-def _without_opening(text: str) -> str:
-    while (m := _OPENING.match(text.strip())) and m.end():
-        text = text.strip()[m.end() :]
-    return text.strip()
 
 
 def _first_unnegated(pattern: re.Pattern[str], text: str) -> str:
