@@ -158,9 +158,10 @@ def test_a_defined_abbreviation_is_spelled_out_for_the_encoder_only(
 
 
 def _never_abstaining_pipeline_on(
-    text: str, tmp_path: Path, fake_embedder: FakeEmbedder
+    text: str, tmp_path: Path, fake_embedder: FakeEmbedder, quote_all: bool = False
 ) -> Pipeline:
-    """A pipeline over one document holding `text`, with the support threshold off."""
+    """A pipeline over one document holding `text`, with the support threshold off and, with
+    `quote_all`, every sentence quoted however far its score from the best."""
     from qa.build import build_index
     from qa.config import Settings
 
@@ -169,7 +170,9 @@ def _never_abstaining_pipeline_on(
     (sources / "notes.txt").write_text(text, encoding="utf-8")
     settings = Settings(sources_dir=sources, index_dir=tmp_path / "index", abstain_min_support=-1.0)
     build_index(settings, fake_embedder)
-    return Pipeline.load(settings, fake_embedder)
+    return Pipeline.load(
+        settings.replace(sentence_max_gap=10.0) if quote_all else settings, fake_embedder
+    )
 
 
 def test_an_amount_counts_only_in_a_sentence_on_the_question_s_topic(tmp_path, fake_embedder):
@@ -220,10 +223,7 @@ def test_a_what_is_question_favours_sentences_naming_the_term(tmp_path, fake_emb
         "Surgery removes liver metastases when it can.\n",
         tmp_path,
         fake_embedder,
-    )
-    # Both sentences quoted, however far apart their scores.
-    pipeline = dataclasses.replace(
-        pipeline, settings=pipeline.settings.replace(sentence_max_gap=10.0)
+        quote_all=True,
     )
     plain = dataclasses.replace(pipeline, settings=pipeline.settings.replace(answer_type_weight=0))
 
@@ -245,10 +245,7 @@ def test_a_sentence_scores_at_least_the_one_before_it_less_the_continuation_gap(
         "A new paragraph says nothing about it at all.\n",
         tmp_path,
         fake_embedder,
-    )
-    # Every sentence quoted, however far apart their scores.
-    pipeline = dataclasses.replace(
-        pipeline, settings=pipeline.settings.replace(sentence_max_gap=10.0)
+        quote_all=True,
     )
     alone = dataclasses.replace(pipeline, settings=pipeline.settings.replace(continuation_gap=10))
 
