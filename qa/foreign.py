@@ -10,7 +10,9 @@ A word counts as such a name when all of these hold:
   ending is taken off ("spots", "realistically", "fractionation", "hes" typed for "he's") or one
   typing slip is mended ("diffrence"). A whole-word piece means an everyday English word ("spot",
   "mom"), which the embedding model bridges to the documents' wording; a split word is a rare
-  name, acronym or brand.
+  name, acronym or brand;
+- it is not two whole words run together ("painkillers") nor a clinical common noun by its
+  ending ("neuropathy", "incontinence"), which a patient may mention in passing.
 """
 
 from __future__ import annotations
