@@ -15,7 +15,7 @@ from qa.courtesy import drop_courtesies
 from qa.embedding import Embedder, make_embedder
 from qa.encoder_query import encoder_query
 from qa.errors import IndexMismatch
-from qa.followup import contextualize
+from qa.followup import RECENT_QUESTIONS, contextualize
 from qa.foreign import Vocabulary, foreign_names
 from qa.lexical import Terms
 from qa.redflags import Flag, Verdict, asks_for_dose, assess
@@ -79,19 +79,20 @@ class Pipeline:
         # with its typing slips mended ("retal cacer"); the safety rules have their own fuzzy
         # matching. Mending needs the tokenizer, so it waits until a fixed reply (an emergency)
         # is ruled out.
-        mend = functools.cache(
-            lambda: mend_slips(drop_courtesies(q), self.vocabulary, self.embedder.is_whole_word)
-        )
+        mend = functools.cache(lambda: self._read(q))
         # Retrieval (and the "any word in the sources?" scope test) reads a follow-up with the
-        # conversation's topic; the safety rules read only the user's own words.
-        verdict = assess(
-            q, lambda _own_words: self._mentions_source_terms(contextualize(mend()[0], history))
+        # conversation's topic, read the same way; the safety rules read only the user's own
+        # words.
+        recent = history[-RECENT_QUESTIONS:]
+        context = functools.cache(
+            lambda: contextualize(mend()[0], [self._read(h)[0] for h in recent])
         )
+        verdict = assess(q, lambda _own_words: self._mentions_source_terms(context()))
         fixed = self._fixed_reply(q, verdict)
         if fixed is not None:
             return fixed
         mended, slips = mend()
-        query = contextualize(mended, history)
+        query = context()
         # The encoder reads qa.encoder_query's text: no asker's relatives, and the documents' words
         # for lay phrases, abbreviations and drug brands in brackets. BM25 gets the lay phrases'
         # words through Terms.query and matches abbreviations and brands as typed.
@@ -130,6 +131,11 @@ class Pipeline:
             text=f"{PERSONAL_NOTICE} {answer.text}" if answered else PERSONAL_NO_INFO,
             reason=verdict.rule if answered else f"{verdict.rule}; {answer.reason}",
         )
+
+    def _read(self, text: str) -> tuple[str, dict[str, str]]:
+        """`text` as everything after the safety rules reads it: without greetings or thanks,
+        with its typing slips mended; and the slips mended."""
+        return mend_slips(drop_courtesies(text), self.vocabulary, self.embedder.is_whole_word)
 
     def _fixed_reply(self, question: str, verdict: Verdict) -> Answer | None:
         """The fixed escalation or scope reply for a flagged question, before any retrieval."""

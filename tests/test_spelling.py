@@ -78,3 +78,12 @@ def test_a_mistyped_question_gets_the_answer_of_the_typed_one(built, fake_embedd
     assert slipped.question == "Which chmeotherapy is used most often for stage 4 rectl cancer?"
     assert slipped.read_as == "chmeotherapy -> chemotherapy, rectl -> rectal"
     assert right.read_as == ""
+
+
+def test_a_follow_up_reads_the_earlier_question_mended(built, fake_embedder, monkeypatch):
+    pipeline = Pipeline.load(built.replace(abstain_min_support=-1.0), fake_embedder)
+    monkeypatch.setattr(fake_embedder, "is_whole_word", lambda word: word != "folfrii")
+    pipeline.ask("what are its side effects?", history=["what is FOLFIRI?"])
+    pipeline.ask("what are its side effects?", history=["hi! what is FOLFRII?"])
+    assert "folfiri" in fake_embedder.encoded[-2].lower()
+    assert fake_embedder.encoded[-1] == fake_embedder.encoded[-2]
