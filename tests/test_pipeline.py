@@ -175,46 +175,46 @@ def _never_abstaining_pipeline_on(
     )
 
 
-def test_an_amount_counts_only_in_a_sentence_on_the_question_s_topic(tmp_path, fake_embedder):
-    pipeline = _never_abstaining_pipeline_on(
-        "Treatment\n\nChemotherapy is usually given for 6 months. "
-        "Pelvic exenteration removes most organs in the pelvis.\n",
-        tmp_path,
-        fake_embedder,
-    )
-    on_topic = pipeline.ask("How long is chemotherapy given?")
-    assert on_topic.status is Status.ANSWERED and "6 months" in on_topic.text
-    # Whatever is quoted, "6 months" is about chemotherapy, not about the hospital stay.
-    off_topic = pipeline.ask("How long is the hospital stay after pelvic exenteration?")
-    assert off_topic.status is Status.ABSTAINED
-    assert "asks for amount" in off_topic.reason
-
-
-def test_a_survival_figure_for_another_span_does_not_answer_an_n_year_question(
-    tmp_path, fake_embedder
+@pytest.mark.parametrize(
+    ("text", "answered", "quoted", "unanswered", "reason"),
+    [
+        # Whatever is quoted, "6 months" is about chemotherapy, not about the hospital stay.
+        (
+            "Treatment\n\nChemotherapy is usually given for 6 months. "
+            "Pelvic exenteration removes most organs in the pelvis.\n",
+            "How long is chemotherapy given?",
+            "6 months",
+            "How long is the hospital stay after pelvic exenteration?",
+            "asks for amount",
+        ),
+        # A survival figure for another span does not answer an n-year question.
+        (
+            "Outlook\n\nChemotherapy can extend survival to 40 percent or more at two years.\n",
+            "What is the 2-year survival rate with chemotherapy?",
+            "two years",
+            "What is the 5-year survival rate with chemotherapy?",
+            "survival at 5 years",
+        ),
+        # "Which hospital in X" needs the place it names.
+        (
+            "Centres\n\nIllinois became home to the only hospital in the state offering HAI "
+            "therapy.\n",
+            "Which hospital in Illinois offers HAI therapy?",
+            "Illinois",
+            "Which hospital in Toronto offers HAI therapy?",
+            "names Toronto",
+        ),
+    ],
+)
+def test_a_reply_must_hold_what_the_question_names(
+    tmp_path, fake_embedder, text, answered, quoted, unanswered, reason
 ):
-    pipeline = _never_abstaining_pipeline_on(
-        "Outlook\n\nChemotherapy can extend survival to 40 percent or more at two years.\n",
-        tmp_path,
-        fake_embedder,
-    )
-    two = pipeline.ask("What is the 2-year survival rate with chemotherapy?")
-    assert two.status is Status.ANSWERED and "two years" in two.text
-    five = pipeline.ask("What is the 5-year survival rate with chemotherapy?")
-    assert five.status is Status.ABSTAINED and not five.citations
-    assert "survival at 5 years" in five.reason
-
-
-def test_a_which_hospital_question_needs_the_place_it_names(tmp_path, fake_embedder):
-    pipeline = _never_abstaining_pipeline_on(
-        "Centres\n\nIllinois became home to the only hospital in the state offering HAI therapy.\n",
-        tmp_path,
-        fake_embedder,
-    )
-    assert pipeline.ask("Which hospital in Illinois offers HAI therapy?").status is Status.ANSWERED
-    toronto = pipeline.ask("Which hospital in Toronto offers HAI therapy?")
-    assert toronto.status is Status.ABSTAINED and not toronto.citations
-    assert "names Toronto" in toronto.reason
+    pipeline = _never_abstaining_pipeline_on(text, tmp_path, fake_embedder)
+    answer = pipeline.ask(answered)
+    assert answer.status is Status.ANSWERED and quoted in answer.text
+    refused = pipeline.ask(unanswered)
+    assert refused.status is Status.ABSTAINED and not refused.citations
+    assert reason in refused.reason
 
 
 def test_a_what_is_question_favours_sentences_naming_the_term(tmp_path, fake_embedder):
