@@ -23,7 +23,7 @@ from qa.answer_type import (
 from qa.config import Settings
 from qa.lexical import LexicalIndex, Terms
 from qa.store import IndexData
-from qa.text import word_count
+from qa.text import paragraph_gap_start, word_count
 from qa.types import Answer, AnswerSentence, Citation, Hit, Span, Status
 
 ABSTAIN_MESSAGE = (
@@ -142,12 +142,14 @@ def candidates(
     own = [index.sentences[row] for *_, row in spans]
     own_terms = terms.many([index.documents[o.doc_id].text[o.start : o.end] for o in own])
     rows_used = [p[3] for p in spans]
-    sims = index.sentence_vectors[rows_used] @ query_vector if spans else []
+    sims = index.sentence_vectors[rows_used] @ query_vector if spans else np.zeros(0)
+    in_context = _in_context(index, rows_used, query_vector, sims)
     generic = index.sentence_density[rows_used]
     fields = []
     scores = []
-    for (hit, start, end, row), text, sterms, oterms, dense, o, g in zip(
-        spans, texts, span_terms, own_terms, sims, own, generic, strict=True
+    mix = settings.sentence_context_weight
+    for (hit, start, end, row), text, sterms, oterms, dense, read, o, g in zip(
+        spans, texts, span_terms, own_terms, sims, in_context, own, generic, strict=True
     ):
         lexical = coverage(sterms)
         # Most candidates are their own sentence, quoted alone.
@@ -155,7 +157,7 @@ def candidates(
         own_text = index.documents[o.doc_id].text[o.start : o.end]
         dangling = end == o.end and (own_text.rstrip().endswith(":") or _cataphoric(own_text))
         scores.append(
-            settings.sentence_dense_weight * float(dense)
+            settings.sentence_dense_weight * ((1 - mix) * float(dense) + mix * float(read))
             + settings.sentence_lexical_weight * lexical
             + settings.sentence_chunk_weight * passage_sims[hit.row]
             + (settings.answer_type_weight if asked and holds(asked, text) else 0.0)
@@ -206,6 +208,25 @@ def candidates(
     ]
 
 
+def _in_context(
+    index: IndexData, rows: Sequence[int], query_vector: np.ndarray, sims: np.ndarray
+) -> np.ndarray:
+    """Cosine of the question to each sentence read after the one before it in its paragraph,
+    when that is closer than the sentence alone (`sims`). Alone, "An abdominoperineal resection
+    removes the rectum, anal sphincter, anus and muscles around the anus." does not say it is
+    the surgery for anal cancer back after chemoradiation; the sentence before it does. Context
+    only ever helps: a sentence keeps its own cosine when the one before it is on another
+    point ("The drugs used most often are …" before "Treatment is usually continued as long
+    as …")."""
+    context_rows = index.sentence_context_row[list(rows)]
+    has = context_rows >= 0
+    out = np.array(sims, dtype=np.float32)
+    if has.any():
+        read = index.sentence_context_vectors[context_rows[has]] @ query_vector
+        out[has] = np.maximum(out[has], read)
+    return out
+
+
 def _continued(
     scores: list[float], spans: Sequence[tuple[Any, ...]], index: IndexData, gap: float
 ) -> list[float]:
@@ -221,12 +242,8 @@ def _continued(
         ending.setdefault((doc_id, end), score)
     out = []
     for (doc_id, start, *_rest), score in zip(spans, scores, strict=True):
-        text = index.documents[doc_id].text
-        # Only spaces between the two: a line break ends a paragraph or a bullet.
-        gap_start = start
-        while gap_start > 0 and text[gap_start - 1] in " \t":
-            gap_start -= 1
-        out.append(max(score, ending.get((doc_id, gap_start), -math.inf) - gap))
+        before = paragraph_gap_start(index.documents[doc_id].text, start)
+        out.append(max(score, ending.get((doc_id, before), -math.inf) - gap))
     return out
 
 

@@ -29,6 +29,7 @@ from qa.corpus import Corpus, edit_one, load_corpus
 from qa.dense import EXACT, exact_index, recall_at_k, single_threaded_search
 from qa.embedding import Embedder, make_embedder
 from qa.errors import ConfigError
+from qa.passages import paragraph_predecessors
 from qa.procmem import read_memory
 from qa.store import IndexData
 
@@ -114,23 +115,33 @@ def run_bench(
 def encode_throughput(
     embedder: Embedder, index: IndexData, sample: int, bars: bool
 ) -> dict[str, float]:
-    """Raw model throughput on a sample of the texts the build embedded (chunks and sentences),
-    expressed per chunk: chunks / (chunks / chunk texts per s + sentences / sentence texts per s).
-    """
+    """Raw model throughput on a sample of the texts the build embedded (chunks, sentences and
+    sentences in context), expressed per chunk: chunks / the seconds to encode them all at each
+    kind's measured rate."""
     rng = random.Random(0)
     chunk_texts = [c.embed_text(index.documents[c.doc_id].meta.title) for c in index.chunks]
     sentence_texts = [index.documents[s.doc_id].text[s.start : s.end] for s in index.sentences]
+    before = paragraph_predecessors(index.documents, (s.identity for s in index.sentences))
+    context_texts = [
+        index.documents[s.doc_id].text[before[s.identity] : s.end]
+        for s in index.sentences
+        if s.context_key
+    ]
     rates = []
-    for texts in (chunk_texts, sentence_texts):
+    seconds = 0.0
+    for texts in (chunk_texts, sentence_texts, context_texts):
         picked = rng.sample(texts, min(sample, len(texts)))
         started = time.perf_counter()
         embedder.encode(picked, progress=bars)
-        rates.append(len(picked) / max(time.perf_counter() - started, 1e-9))
-    seconds = len(chunk_texts) / rates[0] + len(sentence_texts) / rates[1]
+        rate = len(picked) / max(time.perf_counter() - started, 1e-9)
+        rates.append(rate)
+        # A corpus of one-sentence paragraphs has no sentences in context.
+        seconds += len(texts) / rate if texts else 0.0
     return {
         "encode_chunks_per_s": _round(len(chunk_texts) / seconds),
         "encode_chunk_texts_per_s": _round(rates[0]),
         "encode_sentence_texts_per_s": _round(rates[1]),
+        "encode_context_texts_per_s": _round(rates[2]),
     }
 
 

@@ -22,6 +22,7 @@ from qa.embedding import Embedder
 from qa.errors import IndexProblem, SourceError
 from qa.genericness import neighbour_density
 from qa.lexical import LexicalIndex, Terms
+from qa.passages import paragraph_predecessors
 from qa.sources import LoadReport, load_sources
 from qa.store import (
     FORMAT_VERSION,
@@ -142,17 +143,21 @@ def build_documents(
     model_tag = f"{embedder.name}\x00{embedder.dim}"
     chunk_texts = [c.embed_text(documents[c.doc_id].meta.title) for c in chunks]
     chunk_keys = [_key(model_tag, t) for t in chunk_texts]
-    sentence_rows = _sentence_rows(chunks, documents, model_tag)
+    sentence_rows, context_texts = _sentence_rows(chunks, documents, model_tag, fits)
     sentence_texts = [documents[s.doc_id].text[s.start : s.end] for s in sentence_rows]
+    context_keys = [s.context_key for s in sentence_rows if s.context_key]
 
     cache = _previous_vectors(settings, embedder)
     chunk_vectors, new_c = _embed(embedder, chunk_texts, chunk_keys, cache, "chunks", show_bars)
     sentence_vectors, new_s = _embed(
         embedder, sentence_texts, [s.key for s in sentence_rows], cache, "sentences", show_bars
     )
+    context_vectors, new_x = _embed(
+        embedder, context_texts, context_keys, cache, "sentences in context", show_bars
+    )
     del cache
-    embedded = new_c + new_s
-    reused = len(chunk_keys) + len(sentence_rows) - embedded
+    embedded = new_c + new_s + new_x
+    reused = len(chunk_keys) + len(sentence_rows) + len(context_keys) - embedded
     say(f"embedded {embedded} texts, reused {reused} unchanged")
 
     if len(sentence_rows) > 20_000:  # seconds of work on a large corpus
@@ -194,6 +199,7 @@ def build_documents(
         sentences=tuple(sentence_rows),
         sentence_vectors=sentence_vectors,
         sentence_density=sentence_density,
+        sentence_context_vectors=context_vectors,
         lexical=lexical,
         sentence_lexical=sentence_lexical,
         dense=dense,
@@ -245,17 +251,30 @@ def _key(model_tag: str, text: str) -> str:
 
 
 def _sentence_rows(
-    chunks: Sequence[Chunk], documents: dict[str, Document], model_tag: str
-) -> list[SentenceRow]:
-    seen: set[tuple[str, int, int]] = set()
-    rows = []
+    chunks: Sequence[Chunk],
+    documents: dict[str, Document],
+    model_tag: str,
+    fits: Callable[[str], bool],
+) -> tuple[list[SentenceRow], list[str]]:
+    """Each distinct sentence once, and the context texts of those with a context_key, in row
+    order: the text from the start of the sentence before it in its paragraph to its end, when
+    it fits the model's window."""
+    spans: dict[tuple[str, int, int], None] = {}
     for c in chunks:
         for s in c.sentences:
-            if (c.doc_id, s.start, s.end) not in seen:
-                seen.add((c.doc_id, s.start, s.end))
-                text = documents[c.doc_id].text[s.start : s.end]
-                rows.append(SentenceRow(c.doc_id, s.start, s.end, _key(model_tag, text)))
-    return rows
+            spans.setdefault((c.doc_id, s.start, s.end))
+    predecessors = paragraph_predecessors(documents, spans)
+    rows = []
+    contexts = []
+    for doc_id, start, end in spans:
+        text = documents[doc_id].text
+        before = predecessors.get((doc_id, start, end))
+        context_key = ""
+        if before is not None and fits(context := text[before:end]):
+            context_key = _key(model_tag, context)
+            contexts.append(context)
+        rows.append(SentenceRow(doc_id, start, end, _key(model_tag, text[start:end]), context_key))
+    return rows, contexts
 
 
 def _previous_vectors(settings: Settings, embedder: Embedder) -> dict[str, np.ndarray]:
@@ -268,6 +287,8 @@ def _previous_vectors(settings: Settings, embedder: Embedder) -> dict[str, np.nd
         return {}
     cache = dict(zip(old.chunk_keys, old.chunk_vectors, strict=True))
     cache.update(zip((s.key for s in old.sentences), old.sentence_vectors, strict=True))
+    context_keys = [s.context_key for s in old.sentences if s.context_key]
+    cache.update(zip(context_keys, old.sentence_context_vectors, strict=True))
     return cache
 
 

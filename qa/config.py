@@ -63,6 +63,11 @@ class Settings:
     # ("what does supportive care mean?": "… are called supportive care"); such a sentence is
     # quoted even when the support is below abstain_min_support (qa/answer_type.py).
     definition_weight: float = 0.3
+    # The dense part of a sentence's score reads it (1 - sentence_context_weight) alone and
+    # sentence_context_weight after the sentence before it in its paragraph, when that relates
+    # closer to the question: "An abdominoperineal resection removes …" says which surgery only
+    # after "Surgery can be done … if chemoradiation was used …".
+    sentence_context_weight: float = 0.35
     # - sentence_generic_weight * the sentence's mean cosine to the 10 corpus sentences most
     # like it: a sentence that restates what many others say is rarely the answer
     # (qa/genericness.py).
@@ -168,6 +173,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "answer_max_words": (10, 1000),
     "answer_max_sentences": (1, 20),
     "sentence_generic_weight": (0.0, 10.0),
+    "sentence_context_weight": (0.0, 1.0),
     "sentence_max_gap": (0.0, 10.0),
     "continuation_gap": (0.0, 10.0),
     "dedup_cosine": (0.0, 1.0),

@@ -1,11 +1,13 @@
 """Passages longer than a sentence that still answer as one unit: a sentence that introduces a
-list ("The drugs used include:") with the bullet items after it."""
+list ("The drugs used include:") with the bullet items after it; a sentence with the one before
+it in its paragraph."""
 
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
+from qa.text import paragraph_gap_start
 from qa.types import BlockKind, Document, Span
 
 SentenceKey = tuple[str, int, int]
@@ -50,4 +52,20 @@ def list_items(
                     j += 1
             if items:
                 out[(doc_id, *intro)] = tuple(items)
+    return out
+
+
+def paragraph_predecessors(
+    documents: Mapping[str, Document], sentences: Iterable[SentenceKey]
+) -> dict[SentenceKey, int]:
+    """Map each sentence with another of `sentences` right before it in its paragraph (only
+    spaces between the two) to that one's start."""
+    keys = list(sentences)
+    start_ending = {(doc_id, end): start for doc_id, start, end in keys}
+    out: dict[SentenceKey, int] = {}
+    for key in keys:
+        doc_id, start, _ = key
+        before = start_ending.get((doc_id, paragraph_gap_start(documents[doc_id].text, start)))
+        if before is not None:
+            out[key] = before
     return out

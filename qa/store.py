@@ -5,6 +5,8 @@ Layout::
     index/CURRENT                 name of the build being served (replaced atomically)
     index/builds/<name>/          manifest.json, documents.json, chunks.jsonl, sentences.jsonl,
                                   chunk_vectors.npy, sentence_vectors.npy, sentence_density.npy,
+                                  sentence_context_vectors.npy (a sentence read after the one
+                                  before it in its paragraph, for the rows with a context_key),
                                   dense.faiss, lexical/ (BM25 over chunks),
                                   lexical_sentences/ (BM25 over sentences)
 
@@ -42,9 +44,10 @@ from qa.types import Audience, Block, BlockKind, Chunk, Document, DocumentMeta, 
 # 2: the manifest's "dense" entry says which FAISS index type was built and with what parameters.
 # 3: sentence_density.npy holds how generic each sentence is (qa/genericness.py).
 # 4: lexical_sentences/ holds a BM25 index over the sentences (qa/retrieve.py).
-FORMAT_VERSION = 4
+# 5: sentence_context_vectors.npy, and sentences.jsonl's context_key (qa/answer.py).
+FORMAT_VERSION = 5
 # Builds whose vectors a rebuild may still reuse (their layout of keys and vectors is the same).
-REUSABLE_FORMATS = (1, 2, 3, 4)
+REUSABLE_FORMATS = (1, 2, 3, 4, 5)
 CURRENT = "CURRENT"
 BUILDS = "builds"
 MANIFEST = "manifest.json"
@@ -57,6 +60,9 @@ class SentenceRow:
     start: int
     end: int
     key: str
+    # Key of the text from the start of the sentence before this one in its paragraph to the end
+    # of this one, embedded as the sentence's context; "" for a paragraph's first sentence.
+    context_key: str = ""
 
     @property
     def identity(self) -> tuple[str, int, int]:
@@ -76,6 +82,8 @@ class IndexData:
     sentence_vectors: np.ndarray
     # How generic each sentence is (qa.genericness), by sentence row.
     sentence_density: np.ndarray
+    # One vector per sentence with a context_key, in sentence-row order.
+    sentence_context_vectors: np.ndarray
     lexical: LexicalIndex
     # BM25 over the sentences, by sentence row: finds a terse bullet whose chunk neither
     # retriever ranks high (qa/retrieve.py).
@@ -86,6 +94,14 @@ class IndexData:
     def sentence_row(self) -> dict[tuple[str, int, int], int]:
         """(doc id, start, end) -> row of the sentence vectors; built once per loaded index."""
         return {s.identity: i for i, s in enumerate(self.sentences)}
+
+    @cached_property
+    def sentence_context_row(self) -> np.ndarray:
+        """Sentence row -> its row of sentence_context_vectors, or -1 when it has none."""
+        out = np.full(len(self.sentences), -1, dtype=np.int64)
+        has = [i for i, s in enumerate(self.sentences) if s.context_key]
+        out[has] = np.arange(len(has))
+        return out
 
     @cached_property
     def sentence_chunk(self) -> dict[int, int]:
@@ -184,12 +200,14 @@ def write_build(index_dir: Path, data: IndexData) -> Path:
             tmp / "sentences.jsonl",
             [
                 {"doc_id": s.doc_id, "start": s.start, "end": s.end, "key": s.key}
+                | ({"context_key": s.context_key} if s.context_key else {})
                 for s in data.sentences
             ],
         )
         _save_npy(tmp / "chunk_vectors.npy", data.chunk_vectors)
         _save_npy(tmp / "sentence_vectors.npy", data.sentence_vectors)
         _save_npy(tmp / "sentence_density.npy", data.sentence_density)
+        _save_npy(tmp / "sentence_context_vectors.npy", data.sentence_context_vectors)
         faiss.write_index(data.dense, str(tmp / "dense.faiss"))
         _fsync(tmp / "dense.faiss")
         for folder, lexical in (
@@ -262,8 +280,16 @@ def _load_build(
             )
             for r in chunk_rows
         )
+        # Older formats had no context vectors; a rebuild reading them embeds the contexts.
+        in_context = manifest["format_version"] >= 5
         sentences = tuple(
-            SentenceRow(r["doc_id"], r["start"], r["end"], r["key"])
+            SentenceRow(
+                r["doc_id"],
+                r["start"],
+                r["end"],
+                r["key"],
+                r.get("context_key", "") if in_context else "",
+            )
             for r in _read_lines(build / "sentences.jsonl")
         )
         chunk_vectors = np.load(build / "chunk_vectors.npy", allow_pickle=False)
@@ -274,6 +300,11 @@ def _load_build(
             np.load(density_file, allow_pickle=False)
             if manifest["format_version"] >= 3
             else neighbour_density(sentence_vectors)
+        )
+        sentence_context_vectors = (
+            np.load(build / "sentence_context_vectors.npy", allow_pickle=False)
+            if in_context
+            else np.zeros((0, sentence_vectors.shape[1]), dtype=np.float32)
         )
         dense = faiss.read_index(str(build / "dense.faiss"))
         lexical = LexicalIndex.load(build / "lexical")
@@ -291,6 +322,7 @@ def _load_build(
         chunk_vectors.shape != (len(chunks), dim)
         or sentence_vectors.shape != (len(sentences), dim)
         or sentence_density.shape != (len(sentences),)
+        or sentence_context_vectors.shape != (sum(bool(s.context_key) for s in sentences), dim)
         or sentence_lexical.size != len(sentences)
         or dense.ntotal != len(chunks)
         or dense.d != dim
@@ -310,6 +342,7 @@ def _load_build(
         sentences=sentences,
         sentence_vectors=sentence_vectors,
         sentence_density=sentence_density,
+        sentence_context_vectors=sentence_context_vectors,
         lexical=lexical,
         sentence_lexical=sentence_lexical,
         dense=dense,

@@ -98,3 +98,12 @@ def words(text: str) -> list[str]:
 
 def word_count(text: str) -> int:
     return len(words(text))
+
+
+def paragraph_gap_start(text: str, start: int) -> int:
+    """Where the spaces and tabs right before offset `start` begin: a sentence of the same
+    paragraph ending exactly there is the one before the sentence at `start`. A line break
+    ends a paragraph or a bullet."""
+    while start > 0 and text[start - 1] in " \t":
+        start -= 1
+    return start

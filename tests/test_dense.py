@@ -57,8 +57,12 @@ def test_an_older_format_is_refused_but_its_vectors_are_reused(built):
         load_index(built.index_dir)
     embedder = FakeEmbedder()
     report = build_index(built, embedder)
-    assert report.embedded == 0 and not embedder.encoded
+    # Format 1 had no sentences read in their context: only those are embedded.
+    data = load_index(built.index_dir)
+    contexts = [s for s in data.sentences if s.context_key]
+    assert contexts and report.embedded == len(embedder.encoded) == len(contexts)
     assert read_manifest(built.index_dir)["format_version"] == FORMAT_VERSION
+    assert build_index(built, embedder).embedded == 0
 
 
 def test_hnsw_recall_against_exact_on_random_vectors():

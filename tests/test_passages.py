@@ -114,3 +114,17 @@ def test_a_sentence_pointing_at_what_follows_is_never_quoted_alone(built, fake_e
     assert answer.status is Status.ANSWERED
     assert not any("The following" in c.quote for c in answer.citations)
     assert any(c.quote.startswith("Surgery removes") for c in answer.citations)
+
+
+def test_a_sentence_is_embedded_after_the_one_before_it_in_its_paragraph(with_list, fake_embedder):
+    index = load_index(with_list.index_dir)
+    doc = index.documents["decisions"].text
+    in_context = {
+        doc[s.start : s.end]: index.sentence_context_vectors[index.sentence_context_row[i]]
+        for i, s in enumerate(index.sentences)
+        if s.doc_id == "decisions" and s.context_key
+    }
+    # Bullets, headings and a paragraph's first sentence have none.
+    assert list(in_context) == ["Another list follows:"]
+    expected = fake_embedder.encode(["The plan is reviewed often. Another list follows:"])[0]
+    assert in_context["Another list follows:"] == pytest.approx(expected)

@@ -259,3 +259,32 @@ def test_a_sentence_scores_at_least_the_one_before_it_less_the_continuation_gap(
     assert kept["abdominoperineal"] == pytest.approx(kept["can"] - gap)
     # A line break ends the paragraph: the next one inherits nothing.
     assert kept["new"] == pytest.approx(scored_alone["new"])
+
+
+def test_a_sentence_read_after_the_one_before_it_scores_higher_only_when_that_is_closer(
+    tmp_path, fake_embedder
+):
+    pipeline = _never_abstaining_pipeline_on(
+        "Recurrence\n\nSurgery can be done if chemoradiation was used first. "
+        "An abdominoperineal resection removes the rectum and anus.\n\n"
+        "Drugs given are carboplatin and paclitaxel. "
+        "Treatment is continued as long as the cancer responds.\n",
+        tmp_path,
+        fake_embedder,
+        quote_all=True,
+    )
+    settings = pipeline.settings.replace(continuation_gap=10)
+    with_context = dataclasses.replace(pipeline, settings=settings)
+    alone = dataclasses.replace(pipeline, settings=settings.replace(sentence_context_weight=0))
+
+    def scores(p: Pipeline, question: str) -> dict[str, float]:
+        return {s.text.split()[1]: s.score for s in p.ask(question).sentences}
+
+    asked = "Which surgery is done if chemoradiation was used first?"
+    read, plain = scores(with_context, asked), scores(alone, asked)
+    assert read["abdominoperineal"] > plain["abdominoperineal"]
+    # A paragraph's first sentence has no context to read it in.
+    assert read["can"] == pytest.approx(plain["can"])
+    # The sentence before it is on another point: read alone, as before.
+    asked = "Is treatment continued while the cancer responds?"
+    assert scores(with_context, asked)["is"] == pytest.approx(scores(alone, asked)["is"])

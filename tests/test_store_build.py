@@ -135,8 +135,9 @@ def test_dropped_file_can_be_asked_about(settings, fake_embedder):
 
 
 def test_editing_one_document_embeds_only_that_documents_text(built):
-    """The embedding cache is keyed by content: only the edited sentence and the chunks that
-    hold it are embedded again, nothing of the other documents."""
+    """The embedding cache is keyed by content: only the edited sentence, the chunks that hold
+    it and the sentence read after it in its paragraph are embedded again, nothing of the other
+    documents."""
     embedder = FakeEmbedder()
     path = built.sources_dir / "chemo-guide.txt"
     path.write_text(path.read_text().replace("fatigue, nausea", "fatigue, diarrhoea, nausea"))
@@ -144,6 +145,8 @@ def test_editing_one_document_embeds_only_that_documents_text(built):
     data = load_index(built.index_dir)
     holding = [c for c in data.chunks if "diarrhoea" in c.text]
     assert holding and {c.doc_id for c in holding} == {"chemo-guide"}
-    assert report.embedded == len(embedder.encoded) == len(holding) + 1  # + the sentence
+    # + the sentence, + the next one in its context ("… hair loss. Your care team can help …")
+    assert report.embedded == len(embedder.encoded) == len(holding) + 2
     assert all("diarrhoea" in text for text in embedder.encoded)
-    assert report.reused == len(data.chunks) + len(data.sentences) - report.embedded
+    contexts = sum(bool(s.context_key) for s in data.sentences)
+    assert report.reused == len(data.chunks) + len(data.sentences) + contexts - report.embedded
