@@ -120,7 +120,8 @@ def test_qa_eval_golden_meets_the_gate(real_pipeline, real_settings, capsys, tmp
     [
         # Written from the documents alone by authors who never saw the pipeline; measured
         # values, with one case of slack each, as a guard against tuning to golden alone.
-        # holdout7, holdout8, holdout11 and holdout12 were never tuned on (README, "Quality").
+        # holdout7, holdout8, holdout11, holdout12 and holdout13 were never tuned on (README,
+        # "Quality").
         ("holdout2.yaml", {"answer_accuracy": 0.9, "abstain_accuracy": 0.75}, 0.04),
         ("holdout3.yaml", {"answer_accuracy": 0.9, "abstain_accuracy": 0.8}, 0.04),
         ("holdout4.yaml", {"answer_accuracy": 0.76, "abstain_accuracy": 0.8}, 0.04),
@@ -132,6 +133,7 @@ def test_qa_eval_golden_meets_the_gate(real_pipeline, real_settings, capsys, tmp
         ("holdout10.yaml", {"answer_accuracy": 0.83, "abstain_accuracy": 0.8}, 0.07),
         ("holdout11.yaml", {"answer_accuracy": 0.83, "abstain_accuracy": 0.6}, 0.04),
         ("holdout12.yaml", {"answer_accuracy": 0.66, "abstain_accuracy": 0.8}, 0.17),
+        ("holdout13.yaml", {"answer_accuracy": 0.73, "abstain_accuracy": 0.7}, 0.07),
     ],
 )
 def test_suites_by_other_authors_hold_their_measured_quality(
