@@ -128,3 +128,23 @@ def test_a_sentence_is_embedded_after_the_one_before_it_in_its_paragraph(with_li
     assert list(in_context) == ["Another list follows:"]
     expected = fake_embedder.encode(["The plan is reviewed often. Another list follows:"])[0]
     assert in_context["Another list follows:"] == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(("window", "in_context"), [(20, 0), (40, 1)])
+def test_a_context_the_model_window_cannot_hold_is_left_out(tmp_path, window, in_context):
+    from qa.config import Settings
+
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "notes.txt").write_text(
+        "Notes\n\nOne two three four five six seven eight nine ten. "
+        "Eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty.\n",
+        encoding="utf-8",
+    )
+    settings = Settings(sources_dir=sources, index_dir=tmp_path / "index")
+    # 22 word pieces for the two sentences together, 12 for each alone.
+    build_index(settings, FakeEmbedder(max_tokens=window))
+    index = load_index(settings.index_dir)
+    assert len(index.sentences) == 2
+    assert sum(bool(s.context_key) for s in index.sentences) == in_context
+    assert index.sentence_context_vectors.shape[0] == in_context
