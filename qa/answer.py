@@ -218,7 +218,7 @@ def _in_context(
     only ever helps: a sentence keeps its own cosine when the one before it is on another
     point ("The drugs used most often are …" before "Treatment is usually continued as long
     as …")."""
-    context_rows = index.sentence_context_row[list(rows)]
+    context_rows = index.sentence_context_row[rows]
     has = context_rows >= 0
     out = np.array(sims, dtype=np.float32)
     if has.any():

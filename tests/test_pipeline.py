@@ -175,6 +175,15 @@ def _never_abstaining_pipeline_on(
     )
 
 
+def _with_settings(pipeline: Pipeline, **changes: object) -> Pipeline:
+    return dataclasses.replace(pipeline, settings=pipeline.settings.replace(**changes))
+
+
+def _scores_by_second_word(pipeline: Pipeline, question: str) -> dict[str, float]:
+    """Each quoted sentence's score, keyed by its second word (unique in these tests' texts)."""
+    return {s.text.split()[1]: s.score for s in pipeline.ask(question).sentences}
+
+
 @pytest.mark.parametrize(
     ("text", "answered", "quoted", "unanswered", "reason"),
     [
@@ -225,7 +234,7 @@ def test_a_what_is_question_favours_sentences_naming_the_term(tmp_path, fake_emb
         fake_embedder,
         quote_all=True,
     )
-    plain = dataclasses.replace(pipeline, settings=pipeline.settings.replace(answer_type_weight=0))
+    plain = _with_settings(pipeline, answer_type_weight=0)
 
     def score(p: Pipeline, question: str, word: str) -> float:
         return next(s.score for s in p.ask(question).sentences if word in s.text)
@@ -247,14 +256,11 @@ def test_a_sentence_scores_at_least_the_one_before_it_less_the_continuation_gap(
         fake_embedder,
         quote_all=True,
     )
-    alone = dataclasses.replace(pipeline, settings=pipeline.settings.replace(continuation_gap=10))
-
-    def scores(p: Pipeline) -> dict[str, float]:
-        answer = p.ask("Which surgery is done if chemoradiation was used first?")
-        return {s.text.split()[1]: s.score for s in answer.sentences}
-
+    alone = _with_settings(pipeline, continuation_gap=10)
+    asked = "Which surgery is done if chemoradiation was used first?"
     gap = pipeline.settings.continuation_gap
-    kept, scored_alone = scores(pipeline), scores(alone)
+    kept = _scores_by_second_word(pipeline, asked)
+    scored_alone = _scores_by_second_word(alone, asked)
     assert scored_alone["abdominoperineal"] < scored_alone["can"] - gap
     assert kept["abdominoperineal"] == pytest.approx(kept["can"] - gap)
     # A line break ends the paragraph: the next one inherits nothing.
@@ -273,13 +279,9 @@ def test_a_sentence_read_after_the_one_before_it_scores_higher_only_when_that_is
         fake_embedder,
         quote_all=True,
     )
-    settings = pipeline.settings.replace(continuation_gap=10)
-    with_context = dataclasses.replace(pipeline, settings=settings)
-    alone = dataclasses.replace(pipeline, settings=settings.replace(sentence_context_weight=0))
-
-    def scores(p: Pipeline, question: str) -> dict[str, float]:
-        return {s.text.split()[1]: s.score for s in p.ask(question).sentences}
-
+    with_context = _with_settings(pipeline, continuation_gap=10)
+    alone = _with_settings(with_context, sentence_context_weight=0)
+    scores = _scores_by_second_word
     asked = "Which surgery is done if chemoradiation was used first?"
     read, plain = scores(with_context, asked), scores(alone, asked)
     assert read["abdominoperineal"] > plain["abdominoperineal"]
