@@ -7,10 +7,10 @@ A word counts as such a name when all of these hold:
   "difference"), and it is no lay term the lexical step maps to the documents' words ("chemo",
   "yrs"); contractions typed without an apostrophe ("cant") do not count;
 - the embedding model's tokenizer splits it into several word pieces, also once a common English
-  ending is taken off ("spots", "realistically", "fractionation", "hes" typed for "he's") or one
-  typing slip is mended ("diffrence"). A whole-word piece means an everyday English word ("spot",
-  "mom"), which the embedding model bridges to the documents' wording; a split word is a rare
-  name, acronym or brand;
+  ending or beginning is taken off ("spots", "realistically", "fractionation", "hes" typed for
+  "he's", "unrealistic") or one typing slip is mended ("diffrence"). A whole-word piece means an
+  everyday English word ("spot", "mom"), which the embedding model bridges to the documents'
+  wording; a split word is a rare name, acronym or brand;
 - it is not two whole words run together ("painkillers") nor a clinical common noun by its
   ending ("neuropathy", "incontinence"), which a patient may mention in passing.
 """
@@ -87,6 +87,9 @@ CONTRACTIONS = frozenset(
 _ENDINGS = ("ation", "ally", "ness", "ment", "ing", "ly", "ed", "es", "er", "s")
 # "hes" (he's) -> "he"
 _MIN_STEM = 2
+# Negating and repeating beginnings: "unrealistic", "nonsurgical", "retreated". Drug and gene
+# names do begin with these letters, but what is left of them ("gorafenib") is no everyday word.
+_BEGINNINGS = ("un", "non", "re", "dis", "mis", "in", "im")
 # Endings of clinical common nouns (conditions, findings, procedures), which no drug, gene or
 # place name has: a patient mentioning "neuropathy" or "incontinence" in passing asks no less
 # answerable a question; whether the documents answer one about them is the evidence's call.
@@ -176,11 +179,14 @@ def foreign_names(
 
 
 def _everyday(word: str, is_whole: Callable[[str], bool]) -> bool:
-    """Whether the tokenizer keeps a word it splits whole once a common ending is taken off,
-    or once one typing slip is mended ("diffrence"); or whether the word is two whole words
-    ("painkillers", "tailbone") or a clinical common noun by its ending ("neuropathy",
-    "incontinence")."""
+    """Whether the tokenizer keeps a word it splits whole once a common ending or beginning is
+    taken off ("unrealistically"), or once one typing slip is mended ("diffrence"); or whether
+    the word is two whole words ("painkillers", "tailbone") or a clinical common noun by its
+    ending ("neuropathy", "incontinence")."""
     if word.endswith(_CLINICAL_ENDINGS) or any(is_whole(stem) for stem in _stems(word)):
+        return True
+    rests = [word[len(b) :] for b in _BEGINNINGS if word.startswith(b)]
+    if any(is_whole(rest) or any(is_whole(s) for s in _stems(rest)) for rest in rests):
         return True
     if any(
         is_whole(word[:i]) and (is_whole(word[i:]) or any(is_whole(s) for s in _stems(word[i:])))

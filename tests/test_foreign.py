@@ -54,6 +54,8 @@ def whole(word: str) -> bool:
         # everyday words with an ending the tokenizer splits off; "hes" typed for "he's"
         ("realistically hes fine", []),
         ("fractionation", []),  # "fraction" with a common ending
+        ("unrealistic unrealistically", []),  # "realistic" with a common beginning (and ending)
+        ("regorafenib", ["regorafenib"]),  # a drug's "re" leaves no everyday word
         ("bevacizumb", []),  # one slip from a document word
         ("weddding", []),  # one slip from a word the tokenizer keeps whole
         ("meds", []),  # chat shorthand the lexical step maps to "medications drugs"
