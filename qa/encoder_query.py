@@ -35,9 +35,10 @@ _RELATIVE = re.compile(
 )
 
 
-# "if dad ends up with a bag": parents and grandparents are also called by these as names.
+# "if dad ends up with a bag", "dads liver tumors": parents and grandparents are also called by
+# these as names.
 _NAMED_RELATIVE = re.compile(
-    r"\b(?:dad|daddy|mom|mommy|mum|mummy|grandpa|grandma)(?:'s|’s)?(?![\w'’-])\s*", re.IGNORECASE
+    r"\b(?:dad|daddy|mom|mommy|mum|mummy|grandpa|grandma)(?:'s|’s|s)?(?![\w'’-])\s*", re.IGNORECASE
 )
 
 

@@ -19,6 +19,7 @@ from qa.encoder_query import drop_relatives, encoder_query, with_lay_meanings
         ("what is a colostomy?", "what is a colostomy?"),
         ("if dad ends up with a bag", "if ends up with a bag"),
         ("Mum's scan", "scan"),
+        ("dads liver tumors are too big", "liver tumors are too big"),  # no apostrophe typed
     ],
 )
 def test_drop_relatives(question, expected):
