@@ -98,13 +98,7 @@ def holds(kinds: frozenset[AnswerType], text: str) -> bool:
 
 
 def missing_kinds(question: str, texts: Iterable[str]) -> frozenset[AnswerType]:
-    """The kinds of answer `question` needs (an amount, a cost) that none of `texts` holds.
-
-    Only for a question asking one thing: in "what does oligometastatic mean? how many spots
-    is that?" the first part can be answered without a number.
-    """
-    if not _asks_one_thing(question):
-        return frozenset()
+    """The kinds of answer `question` needs (an amount, a cost) that none of `texts` holds."""
     needed = asked_types(question) & _REQUIRED
     texts = list(texts)
     return frozenset(k for k in needed if not any(holds(frozenset({k}), t) for t in texts))
@@ -139,10 +133,10 @@ def _years(number: str) -> int:
 
 def missing_span(question: str, texts: Iterable[str]) -> int | None:
     """The number of years `question` asks survival at ("5-year survival") when none of
-    `texts` states that span ("5 years", "five-year"); None when it names no span, one is given,
-    or the question asks more than one thing (as `missing_kinds`)."""
+    `texts` states that span ("5 years", "five-year"); None when it names no span or one is
+    given."""
     asked = _ASKED_SPAN.search(question)
-    if asked is None or not _asks_one_thing(question):
+    if asked is None:
         return None
     years = _years(next(g for g in asked.groups() if g))
     for text in texts:
@@ -192,10 +186,9 @@ _ASKS_INSTITUTION_IN = re.compile(
 
 def missing_place(question: str, texts: Iterable[str]) -> str | None:
     """The place a question asking which hospital (clinic, centre) there names ("Toronto") when
-    none of `texts` mentions it; None when it asks no such thing, the place is mentioned, or it
-    asks more than one thing (as `missing_kinds`)."""
+    none of `texts` mentions it; None when it asks no such thing or the place is mentioned."""
     asked = _ASKS_INSTITUTION_IN.search(question)
-    if asked is None or not _asks_one_thing(question):
+    if asked is None:
         return None
     place = re.compile(rf"\b{re.escape(asked.group(1))}\b", re.IGNORECASE)
     return None if any(place.search(t) for t in texts) else asked.group(1)
@@ -223,8 +216,8 @@ _SAME_DRUG = _drug_name_groups()
 def missing_drug_effect(question: str, texts: Iterable[str]) -> str | None:
     """The drug a question asks the effects of ("side effects of regorafenib") when no one of
     `texts` names it (or its brand or generic name) and speaks of side effects or causing;
-    None when it asks no such thing, one does, or it asks more than one thing."""
-    if not _ASKS_EFFECT.search(question) or not _asks_one_thing(question):
+    None when it asks no such thing or one does."""
+    if not _ASKS_EFFECT.search(question):
         return None
     named = {m.group(0).lower() for m in (*_DRUG.finditer(question), *_BRAND.finditer(question))}
     if not named:
@@ -239,7 +232,13 @@ def missing_drug_effect(question: str, texts: Iterable[str]) -> str | None:
 def unanswered_part(question: str, texts: Sequence[str]) -> str:
     """Why `texts` do not answer `question` though they are about it (the amount, cost,
     survival span, place or drug's effects it asks for is in none of them), or "" when nothing
-    it asks for is missing."""
+    it asks for is missing.
+
+    Only for a question asking one thing: in "what does oligometastatic mean? how many spots
+    is that?" the first part can be answered without a number.
+    """
+    if not _asks_one_thing(question):
+        return ""
     kinds = missing_kinds(question, texts)
     if kinds:
         asked = " and ".join(sorted(k.value for k in kinds))
