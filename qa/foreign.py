@@ -90,6 +90,8 @@ _MIN_STEM = 2
 # Negating and repeating beginnings: "unrealistic", "nonsurgical", "retreated". Drug and gene
 # names do begin with these letters, but what is left of them ("gorafenib") is no everyday word.
 _BEGINNINGS = ("un", "non", "re", "dis", "mis", "in", "im")
+# … of at least five letters: names are short ones with such a beginning ("Rett", "Reye", "Unna").
+_MIN_REST = 5
 # Endings of clinical common nouns (conditions, findings, procedures), which no drug, gene or
 # place name has: a patient mentioning "neuropathy" or "incontinence" in passing asks no less
 # answerable a question; whether the documents answer one about them is the evidence's call.
@@ -185,7 +187,11 @@ def _everyday(word: str, is_whole: Callable[[str], bool]) -> bool:
     ending ("neuropathy", "incontinence")."""
     if word.endswith(_CLINICAL_ENDINGS) or any(is_whole(stem) for stem in _stems(word)):
         return True
-    rests = [word[len(b) :] for b in _BEGINNINGS if word.startswith(b)]
+    rests = [
+        word[len(b) :]
+        for b in _BEGINNINGS
+        if word.startswith(b) and len(word) - len(b) >= _MIN_REST
+    ]
     if any(is_whole(rest) or any(is_whole(s) for s in _stems(rest)) for rest in rests):
         return True
     if any(

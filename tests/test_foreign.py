@@ -56,6 +56,7 @@ def whole(word: str) -> bool:
         ("fractionation", []),  # "fraction" with a common ending
         ("unrealistic unrealistically", []),  # "realistic" with a common beginning (and ending)
         ("regorafenib", ["regorafenib"]),  # a drug's "re" leaves no everyday word
+        ("rewine", ["rewine"]),  # nor does a short name's ("Reye"): "wine" is too short
         ("bevacizumb", []),  # one slip from a document word
         ("weddding", []),  # one slip from a word the tokenizer keeps whole
         ("meds", []),  # chat shorthand the lexical step maps to "medications drugs"
