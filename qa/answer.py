@@ -7,7 +7,6 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -145,8 +144,7 @@ def candidates(
     sims = index.sentence_vectors[rows_used] @ query_vector if spans else np.zeros(0)
     in_context = _in_context(index, rows_used, query_vector, sims)
     generic = index.sentence_density[rows_used]
-    fields = []
-    scores = []
+    out = []
     mix = settings.sentence_context_weight
     for (hit, start, end, row), text, sterms, oterms, dense, read, o, g in zip(
         spans, texts, span_terms, own_terms, sims, in_context, own, generic, strict=True
@@ -156,55 +154,33 @@ def candidates(
         own_lexical = lexical if (start, end) == (o.start, o.end) else coverage(oterms)
         own_text = index.documents[o.doc_id].text[o.start : o.end]
         dangling = end == o.end and (own_text.rstrip().endswith(":") or _cataphoric(own_text))
-        scores.append(
+        score = (
             settings.sentence_dense_weight * ((1 - mix) * float(dense) + mix * float(read))
             + settings.sentence_lexical_weight * lexical
             + settings.sentence_chunk_weight * passage_sims[hit.row]
             + (settings.answer_type_weight if asked and holds(asked, text) else 0.0)
             - settings.sentence_generic_weight * float(g)
         )
-        fields.append(
-            (
+        out.append(
+            Candidate(
                 hit.chunk.doc_id,
                 start,
                 end,
                 text,
                 hit.chunk.section,
-                row,
+                index.sentence_vectors[row],
                 float(dense),
                 lexical,
                 own_lexical,
+                score,
                 dangling,
+                word_count(text),
             )
         )
-    scores = _continued(scores, fields, index, settings.continuation_gap)
+    raised = _continued(out, index, settings.continuation_gap)
     return [
-        Candidate(
-            doc_id,
-            start,
-            end,
-            text,
-            section,
-            index.sentence_vectors[row],
-            dense,
-            lexical,
-            own_lexical,
-            score,
-            dangling,
-            word_count(text),
-        )
-        for (
-            doc_id,
-            start,
-            end,
-            text,
-            section,
-            row,
-            dense,
-            lexical,
-            own_lexical,
-            dangling,
-        ), score in zip(fields, scores, strict=True)
+        c if score == c.score else dataclasses.replace(c, score=score)
+        for c, score in zip(out, raised, strict=True)
     ]
 
 
@@ -227,23 +203,22 @@ def _in_context(
     return out
 
 
-def _continued(
-    scores: list[float], spans: Sequence[tuple[Any, ...]], index: IndexData, gap: float
-) -> list[float]:
-    """Each score raised to at least that of the span right before it in the same paragraph,
-    less `gap` (spans: doc_id, start, end, …). The embedding model scores a sentence alone: "An
+def _continued(cands: Sequence[Candidate], index: IndexData, gap: float) -> list[float]:
+    """Each candidate's score raised to at least that of the candidate right before it in the
+    same paragraph, less `gap`. The embedding model scores a sentence alone: "An
     abdominoperineal resection removes the rectum, anal sphincter, anus and muscles around the
     anus." says which surgery the sentence before it ("Surgery can be done to remove a local
     recurrence if chemoradiation was used …") offers, yet relates weakly to "what operation
     would they do?"."""
-    # The first span ending there wins: a sentence quoted alone comes before its longer units.
+    # The first candidate ending there wins: a sentence quoted alone comes before its longer
+    # units.
     ending: dict[tuple[str, int], float] = {}
-    for (doc_id, _, end, *_rest), score in zip(spans, scores, strict=True):
-        ending.setdefault((doc_id, end), score)
+    for c in cands:
+        ending.setdefault((c.doc_id, c.end), c.score)
     out = []
-    for (doc_id, start, *_rest), score in zip(spans, scores, strict=True):
-        before = paragraph_gap_start(index.documents[doc_id].text, start)
-        out.append(max(score, ending.get((doc_id, before), -math.inf) - gap))
+    for c in cands:
+        before = paragraph_gap_start(index.documents[c.doc_id].text, c.start)
+        out.append(max(c.score, ending.get((c.doc_id, before), -math.inf) - gap))
     return out
 
 
