@@ -5,8 +5,9 @@ naming a drug, "how long …" one with a number and a unit. The embedding model 
 "Hepatic arterial infusion delivers chemotherapy to the liver" above "Floxuridine (FUDR) is the
 most common chemotherapy drug used for hepatic arterial infusion" for "what chemo drug do they
 send into the liver artery?"; a small bonus for the sentence that has the asked-for kind of
-answer sets that right. The same holds for a cost ("how much does it cost …") and for "is there
-… ?", answered by a sentence stating "There is (no) …".
+answer sets that right. The same holds for a cost ("how much does it cost …"), for "is there
+… ?", answered by a sentence stating "There is (no) …", and for "why …?", answered by a
+sentence giving a reason ("… is not used very often because it has to be done …").
 
 Some questions name the figure they want: "what is the 5-year survival rate …?" is not answered
 by "survival … to 40 percent or more at two years" (`missing_span`). "Which hospital in Toronto
@@ -29,6 +30,7 @@ class AnswerType(Enum):
     AMOUNT = "amount"
     COST = "cost"
     EXISTENCE = "existence"
+    REASON = "reason"
 
 
 _ASKS = {
@@ -45,6 +47,7 @@ _ASKS = {
     ),
     # "Is there a standard treatment …?" is answered by "There is no standard treatment …".
     AnswerType.EXISTENCE: re.compile(r"\b(?:is|are) there\b", re.IGNORECASE),
+    AnswerType.REASON: re.compile(r"\bwhy\b|\bhow come\b|\breasons?\b", re.IGNORECASE),
 }
 # Generic drug names by their WHO INN stems (-mab antibodies, -platin, -taxel, -tinib/-rafenib
 # kinase inhibitors, -uracil, -citabine, -ridine, -tecan, -mycin, -vorin, -ercept) and the
@@ -75,6 +78,10 @@ _HOLDS = {
     AnswerType.AMOUNT: _AMOUNT,
     AnswerType.COST: _COST,
     AnswerType.EXISTENCE: re.compile(r"^\s*there (?:is|are)\b", re.IGNORECASE),
+    # Not "since" or "so": both are as often about time or degree as about a cause.
+    AnswerType.REASON: re.compile(
+        r"\bbecause\b|\bdue to\b|\bas a result\b|\breasons?\b", re.IGNORECASE
+    ),
 }
 # Kinds without which a reply does not answer the question: quoting sentences about a pump
 # with no price in them does not answer "how much does the pump cost?". A drug question may

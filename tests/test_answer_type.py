@@ -117,6 +117,27 @@ def test_is_there_questions_want_a_there_is_statement():
     assert not holds(kinds, "Surgery may be done if there is a local recurrence.")
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "why isn't the liver pump offered at every hospital?",
+        "how come they won't operate on his liver?",
+        "what is the reason they skip radiation?",
+    ],
+)
+def test_why_questions_want_a_reason(question):
+    assert AnswerType.REASON in asked_types(question)
+
+
+def test_a_reason_is_a_because_or_due_to_not_a_since():
+    kinds = frozenset({AnswerType.REASON})
+    assert holds(kinds, "It is not used very often because it needs a large team.")
+    assert holds(kinds, "Treatment may be delayed due to side effects.")
+    # "since" is as often about time as about a cause.
+    assert not holds(kinds, "She has had no treatment since the surgery.")
+    assert AnswerType.REASON not in asked_types("what does the liver pump do?")
+
+
 AT_TWO_YEARS = ["Chemotherapy can extend survival to 40 percent or more at two years."]
 
 

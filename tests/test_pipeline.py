@@ -245,6 +245,25 @@ def test_a_what_is_question_favours_sentences_naming_the_term(tmp_path, fake_emb
     assert score(pipeline, asked, "Surgery") == pytest.approx(score(plain, asked, "Surgery"))
 
 
+def test_a_why_question_favours_the_sentence_giving_a_reason(tmp_path, fake_embedder):
+    pipeline = _never_abstaining_pipeline_on(
+        "Liver\n\nThe pump is not used very often because it needs a large team. "
+        "The pump delivers chemotherapy to the liver.\n",
+        tmp_path,
+        fake_embedder,
+        quote_all=True,
+    )
+    plain = _with_settings(pipeline, answer_type_weight=0)
+
+    def score(p: Pipeline, question: str, word: str) -> float:
+        return next(s.score for s in p.ask(question).sentences if word in s.text)
+
+    asked = "why is the pump rare?"
+    gap = score(pipeline, asked, "because") - score(plain, asked, "because")
+    assert gap == pytest.approx(pipeline.settings.answer_type_weight)
+    assert score(pipeline, asked, "delivers") == pytest.approx(score(plain, asked, "delivers"))
+
+
 def test_a_sentence_scores_at_least_the_one_before_it_less_the_continuation_gap(
     tmp_path, fake_embedder
 ):
