@@ -8,6 +8,8 @@ send into the liver artery?"; a small bonus for the sentence that has the asked-
 answer sets that right. The same holds for a cost ("how much does it cost …"), for "is there
 … ?", answered by a sentence stating "There is (no) …", and for "why …?", answered by a
 sentence giving a reason ("… is not used very often because it has to be done …").
+"Is proton therapy better than normal radiation?" is answered only by a sentence that compares;
+sentences about radiation that compare nothing do not answer it.
 
 Some questions name the figure they want: "what is the 5-year survival rate …?" is not answered
 by "survival … to 40 percent or more at two years" (`missing_span`). "Which hospital in Toronto
@@ -31,6 +33,7 @@ class AnswerType(Enum):
     COST = "cost"
     EXISTENCE = "existence"
     REASON = "reason"
+    COMPARISON = "comparison"
 
 
 _ASKS = {
@@ -48,6 +51,12 @@ _ASKS = {
     # "Is there a standard treatment …?" is answered by "There is no standard treatment …".
     AnswerType.EXISTENCE: re.compile(r"\b(?:is|are) there\b", re.IGNORECASE),
     AnswerType.REASON: re.compile(r"\bwhy\b|\bhow come\b|\breasons?\b", re.IGNORECASE),
+    AnswerType.COMPARISON: re.compile(
+        r"\b(?:better|worse|safer|more effective|less effective)\b[^.?!]*\bthan\b"
+        r"|\bwhich (?:one )?(?:is|works|would be) (?:better|best|safer)\b"
+        r"|\bversus\b|\bvs\b|\bcompared? (?:to|with)\b",
+        re.IGNORECASE,
+    ),
 }
 # Generic drug names by their WHO INN stems (-mab antibodies, -platin, -taxel, -tinib/-rafenib
 # kinase inhibitors, -uracil, -citabine, -ridine, -tecan, -mycin, -vorin, -ercept) and the
@@ -82,11 +91,20 @@ _HOLDS = {
     AnswerType.REASON: re.compile(
         r"\bbecause\b|\bdue to\b|\bas a result\b|\breasons?\b", re.IGNORECASE
     ),
+    # A comparative and its "than", not any "than": "may be treated differently than" says
+    # nothing about which is better.
+    AnswerType.COMPARISON: re.compile(
+        r"\b(?:better|worse|more|less|fewer|greater|higher|lower|longer|shorter|safer)\b"
+        r"[^.?!]*\bthan\b|\bcompared (?:to|with)\b|\bversus\b|\bvs\b|\bsuperior\b|\binferior\b"
+        r"|\boutperform|\bbest\b|\bpreferred\b|\bmost effective\b",
+        re.IGNORECASE,
+    ),
 }
 # Kinds without which a reply does not answer the question: quoting sentences about a pump
-# with no price in them does not answer "how much does the pump cost?". A drug question may
-# be answered without a drug's name ("chemotherapy is usually offered …").
-_REQUIRED = frozenset({AnswerType.AMOUNT, AnswerType.COST})
+# with no price in them does not answer "how much does the pump cost?", nor sentences that
+# compare nothing "is it better than …?". A drug question may be answered without a drug's
+# name ("chemotherapy is usually offered …").
+_REQUIRED = frozenset({AnswerType.AMOUNT, AnswerType.COST, AnswerType.COMPARISON})
 _SENTENCE_END = re.compile(r"[.?!]+")
 _QUESTION_OPENING = re.compile(
     r"\s*(?:what|how|why|when|where|who|which|is|are|can|could|will|would|do|does|did|should)\b",

@@ -138,6 +138,32 @@ def test_a_reason_is_a_because_or_due_to_not_a_since():
     assert AnswerType.REASON not in asked_types("what does the liver pump do?")
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "would proton therapy be better than normal radiation?",
+        "FOLFOX vs FOLFIRI for rectal cancer",
+        "which one is safer for my liver?",
+        "how does SBRT compare to surgery?",
+    ],
+)
+def test_comparison_questions_want_a_comparison(question):
+    assert AnswerType.COMPARISON in asked_types(question)
+
+
+def test_a_comparison_needs_a_comparative_not_any_than():
+    kinds = frozenset({AnswerType.COMPARISON})
+    assert holds(kinds, "Surgery offers a better chance of survival than chemotherapy alone.")
+    assert holds(kinds, "Surgery is the preferred treatment.")
+    assert not holds(kinds, "A local recurrence may be treated differently than metastatic cancer.")
+    assert AnswerType.COMPARISON not in asked_types("is it better to wait?")
+    # Without a comparison in the reply, a one-part comparison question is not answered.
+    assert missing_kinds(
+        "is proton therapy better than normal radiation?",
+        ["External beam radiation therapy is the most common type of radiation used."],
+    ) == {AnswerType.COMPARISON}
+
+
 AT_TWO_YEARS = ["Chemotherapy can extend survival to 40 percent or more at two years."]
 
 

@@ -204,6 +204,15 @@ def _scores_by_second_word(pipeline: Pipeline, question: str) -> dict[str, float
             "What is the 5-year survival rate with chemotherapy?",
             "survival at 5 years",
         ),
+        # "Is it better than …?" needs a sentence that compares, not one that only names it.
+        (
+            "Radiation\n\nProton therapy aims radiation at the tumour.\n\n"
+            "Surgery\n\nSurgery offers a better chance of cure than chemotherapy alone.\n",
+            "Is surgery better than chemotherapy alone?",
+            "better chance",
+            "Is proton therapy better than other radiation?",
+            "asks for comparison",
+        ),
         # "Which hospital in X" needs the place it names.
         (
             "Centres\n\nIllinois became home to the only hospital in the state offering HAI "
