@@ -19,6 +19,7 @@ from qa.answer_type import (
     unanswered_part,
     what_is,
 )
+from qa.cancer_site import Site, document_site, question_site
 from qa.config import Settings
 from qa.lexical import LexicalIndex, Terms
 from qa.store import IndexData
@@ -267,6 +268,20 @@ def select(
     return chosen
 
 
+def _other_site_lowered(
+    cands: Sequence[Candidate], site: Site | None, index: IndexData, penalty: float
+) -> list[Candidate]:
+    """`cands`, those from a document about the other cancer than the question's `site`
+    scored `penalty` lower (qa/cancer_site.py)."""
+
+    def other(c: Candidate) -> bool:
+        return document_site(index.documents[c.doc_id].meta.title) not in (None, site)
+
+    if site is None or not penalty:
+        return list(cands)
+    return [dataclasses.replace(c, score=c.score - penalty) if other(c) else c for c in cands]
+
+
 def _overlaps(a: Candidate, b: Candidate) -> bool:
     return a.doc_id == b.doc_id and a.start < b.end and b.start < a.end
 
@@ -350,6 +365,7 @@ def compose(
 
     if defining or named:
         cands = [dataclasses.replace(c, score=c.score + bonus(i, c)) for i, c in enumerate(cands)]
+    cands = _other_site_lowered(cands, question_site(question), index, settings.other_site_penalty)
     if defining:
         reason = abstain_reason
     chosen = [] if reason else select(cands, settings, exclude)

@@ -84,7 +84,8 @@ _COST = re.compile(
 )
 _HOLDS = {
     AnswerType.DRUG: _DRUG,
-    AnswerType.AMOUNT: _AMOUNT,
+    # "Treatment is usually continued as long as the cancer doesn't grow" answers "how long".
+    AnswerType.AMOUNT: re.compile(rf"{_AMOUNT.pattern}|\bas long as\b", re.IGNORECASE),
     AnswerType.COST: _COST,
     AnswerType.EXISTENCE: re.compile(r"^\s*there (?:is|are)\b", re.IGNORECASE),
     # Not "since" or "so": both are as often about time or degree as about a cause.

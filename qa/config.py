@@ -63,6 +63,10 @@ class Settings:
     # ("what does supportive care mean?": "… are called supportive care"); such a sentence is
     # quoted even when the support is below abstain_min_support (qa/answer_type.py).
     definition_weight: float = 0.3
+    # - other_site_penalty for a sentence from a document about rectal cancer when the
+    # question is about anal cancer, or the other way round (qa/cancer_site.py). At
+    # sentence_max_gap it is quoted only when no sentence about the asked-about cancer is close.
+    other_site_penalty: float = 0.3
     # The dense part of a sentence's score reads it (1 - sentence_context_weight) alone and
     # sentence_context_weight after the sentence before it in its paragraph, when that relates
     # closer to the question: "An abdominoperineal resection removes …" says which surgery only
@@ -170,6 +174,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "sentence_chunk_weight": (0.0, 10.0),
     "answer_type_weight": (0.0, 10.0),
     "definition_weight": (0.0, 10.0),
+    "other_site_penalty": (0.0, 10.0),
     "answer_max_words": (10, 1000),
     "answer_max_sentences": (1, 20),
     "sentence_generic_weight": (0.0, 10.0),

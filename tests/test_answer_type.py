@@ -129,6 +129,11 @@ def test_why_questions_want_a_reason(question):
     assert AnswerType.REASON in asked_types(question)
 
 
+def test_as_long_as_answers_how_long():
+    assert holds(AMOUNT, "Treatment is usually continued as long as the cancer doesn't grow.")
+    assert not missing_kinds("how long is chemo given?", ["It goes on as long as it works."])
+
+
 def test_a_reason_is_a_because_or_due_to_not_a_since():
     kinds = frozenset({AnswerType.REASON})
     assert holds(kinds, "It is not used very often because it needs a large team.")

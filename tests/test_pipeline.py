@@ -158,16 +158,21 @@ def test_a_defined_abbreviation_is_spelled_out_for_the_encoder_only(
 
 
 def _never_abstaining_pipeline_on(
-    text: str, tmp_path: Path, fake_embedder: FakeEmbedder, quote_all: bool = False
+    text: str | dict[str, str],
+    tmp_path: Path,
+    fake_embedder: FakeEmbedder,
+    quote_all: bool = False,
 ) -> Pipeline:
-    """A pipeline over one document holding `text`, with the support threshold off and, with
-    `quote_all`, every sentence quoted however far its score from the best."""
+    """A pipeline over one document holding `text` (or one per file name and text), with the
+    support threshold off and, with `quote_all`, every sentence quoted however far its score
+    from the best."""
     from qa.build import build_index
     from qa.config import Settings
 
     sources = tmp_path / "sources"
     sources.mkdir()
-    (sources / "notes.txt").write_text(text, encoding="utf-8")
+    for name, content in (text if isinstance(text, dict) else {"notes.txt": text}).items():
+        (sources / name).write_text(content, encoding="utf-8")
     settings = Settings(sources_dir=sources, index_dir=tmp_path / "index", abstain_min_support=-1.0)
     build_index(settings, fake_embedder)
     return Pipeline.load(
@@ -271,6 +276,34 @@ def test_a_why_question_favours_the_sentence_giving_a_reason(tmp_path, fake_embe
     gap = score(pipeline, asked, "because") - score(plain, asked, "because")
     assert gap == pytest.approx(pipeline.settings.answer_type_weight)
     assert score(pipeline, asked, "delivers") == pytest.approx(score(plain, asked, "delivers"))
+
+
+def test_sentences_about_the_other_cancer_score_lower(tmp_path, fake_embedder):
+    pipeline = _never_abstaining_pipeline_on(
+        {
+            "rectal.txt": "Rectal cancer treatment\n\nChemotherapy is usually given for 6 months.\n",
+            "anal.txt": "Anal cancer treatment\n\nChemotherapy goes on as long as it works.\n",
+        },
+        tmp_path,
+        fake_embedder,
+        quote_all=True,
+    )
+    plain = _with_settings(pipeline, other_site_penalty=0)
+    penalty = pipeline.settings.other_site_penalty
+
+    def scores(p: Pipeline, question: str) -> dict[str, float]:
+        return {s.text.split()[-1]: s.score for s in p.ask(question).sentences}
+
+    for question, lowered, kept in [
+        ("how long is chemotherapy given for anal cancer?", "months.", "works."),
+        ("how long is chemotherapy given for rectal cancer?", "works.", "months."),
+    ]:
+        with_site, without = scores(pipeline, question), scores(plain, question)
+        assert with_site[lowered] == pytest.approx(without[lowered] - penalty)
+        assert with_site[kept] == pytest.approx(without[kept])
+    # A question naming neither cancer, or both, leaves every score as it is.
+    for question in ["how long is chemotherapy given?", "anal or rectal cancer: how long?"]:
+        assert scores(pipeline, question) == pytest.approx(scores(plain, question))
 
 
 def test_a_sentence_scores_at_least_the_one_before_it_less_the_continuation_gap(
