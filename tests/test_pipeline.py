@@ -240,42 +240,39 @@ def test_a_reply_must_hold_what_the_question_names(
     assert reason in refused.reason
 
 
-def test_a_what_is_question_favours_sentences_naming_the_term(tmp_path, fake_embedder):
-    pipeline = _never_abstaining_pipeline_on(
-        "Liver\n\nOne approach being evaluated is radioembolization with small spheres. "
-        "Surgery removes liver metastases when it can.\n",
-        tmp_path,
-        fake_embedder,
-        quote_all=True,
-    )
+@pytest.mark.parametrize(
+    ("text", "asked", "favoured", "other"),
+    [
+        # "What is X?" favours a sentence naming X.
+        (
+            "Liver\n\nOne approach being evaluated is radioembolization with small spheres. "
+            "Surgery removes liver metastases when it can.\n",
+            "whats radioembolization?",
+            "radioembolization",
+            "Surgery",
+        ),
+        # "Why …?" favours a sentence giving a reason.
+        (
+            "Liver\n\nThe pump is not used very often because it needs a large team. "
+            "The pump delivers chemotherapy to the liver.\n",
+            "why is the pump rare?",
+            "because",
+            "delivers",
+        ),
+    ],
+)
+def test_a_sentence_holding_what_the_question_asks_for_gets_the_answer_type_bonus(
+    tmp_path, fake_embedder, text, asked, favoured, other
+):
+    pipeline = _never_abstaining_pipeline_on(text, tmp_path, fake_embedder, quote_all=True)
     plain = _with_settings(pipeline, answer_type_weight=0)
 
-    def score(p: Pipeline, question: str, word: str) -> float:
-        return next(s.score for s in p.ask(question).sentences if word in s.text)
+    def score(p: Pipeline, word: str) -> float:
+        return next(s.score for s in p.ask(asked).sentences if word in s.text)
 
-    asked = "whats radioembolization?"
-    gap = score(pipeline, asked, "radioembolization") - score(plain, asked, "radioembolization")
+    gap = score(pipeline, favoured) - score(plain, favoured)
     assert gap == pytest.approx(pipeline.settings.answer_type_weight)
-    assert score(pipeline, asked, "Surgery") == pytest.approx(score(plain, asked, "Surgery"))
-
-
-def test_a_why_question_favours_the_sentence_giving_a_reason(tmp_path, fake_embedder):
-    pipeline = _never_abstaining_pipeline_on(
-        "Liver\n\nThe pump is not used very often because it needs a large team. "
-        "The pump delivers chemotherapy to the liver.\n",
-        tmp_path,
-        fake_embedder,
-        quote_all=True,
-    )
-    plain = _with_settings(pipeline, answer_type_weight=0)
-
-    def score(p: Pipeline, question: str, word: str) -> float:
-        return next(s.score for s in p.ask(question).sentences if word in s.text)
-
-    asked = "why is the pump rare?"
-    gap = score(pipeline, asked, "because") - score(plain, asked, "because")
-    assert gap == pytest.approx(pipeline.settings.answer_type_weight)
-    assert score(pipeline, asked, "delivers") == pytest.approx(score(plain, asked, "delivers"))
+    assert score(pipeline, other) == pytest.approx(score(plain, other))
 
 
 def test_sentences_about_the_other_cancer_score_lower(tmp_path, fake_embedder):
