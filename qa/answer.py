@@ -271,15 +271,19 @@ def select(
 def _other_site_lowered(
     cands: Sequence[Candidate], site: Site | None, index: IndexData, penalty: float
 ) -> list[Candidate]:
-    """`cands`, those from a document about the other cancer than the question's `site`
+    """`cands`, with those from a document about the other cancer than the question's `site`
     scored `penalty` lower (qa/cancer_site.py)."""
-
-    def other(c: Candidate) -> bool:
-        return document_site(index.documents[c.doc_id].meta.title) not in (None, site)
-
     if site is None or not penalty:
         return list(cands)
-    return [dataclasses.replace(c, score=c.score - penalty) if other(c) else c for c in cands]
+    # Each document's title is read once, not once per candidate sentence.
+    other = {
+        doc_id
+        for doc_id in {c.doc_id for c in cands}
+        if document_site(index.documents[doc_id].meta.title) not in (None, site)
+    }
+    return [
+        dataclasses.replace(c, score=c.score - penalty) if c.doc_id in other else c for c in cands
+    ]
 
 
 def _overlaps(a: Candidate, b: Candidate) -> bool:
