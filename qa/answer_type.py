@@ -15,7 +15,8 @@ Some questions name the figure they want: "what is the 5-year survival rate …?
 by "survival … to 40 percent or more at two years" (`missing_span`). "Which hospital in Toronto
 …?" is not answered by a sentence that never says Toronto (`missing_place`), nor "what side
 effects does regorafenib have?" by sentences on chemotherapy's side effects in general
-(`missing_drug_effect`).
+(`missing_drug_effect`), nor "what should I eat during chemo?" by sentences that never speak of
+food (`qa.topics`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from enum import Enum
 
 from qa.lexical import DRUG_BRANDS
+from qa.topics import missing_topic
 
 
 class AnswerType(Enum):
@@ -130,8 +132,15 @@ def missing_kinds(question: str, texts: Iterable[str]) -> frozenset[AnswerType]:
     return frozenset(k for k in needed if not any(holds(frozenset({k}), t) for t in texts))
 
 
+def _asking_parts(question: str) -> list[str]:
+    """The sentences of `question` that ask something ("is it …?", "what …?"), or the whole
+    question when none opens with a question word ("At what age …?")."""
+    parts = [p for p in _SENTENCE_END.split(question) if _QUESTION_OPENING.match(p)]
+    return parts or [question]
+
+
 def _asks_one_thing(question: str) -> bool:
-    return sum(bool(_QUESTION_OPENING.match(part)) for part in _SENTENCE_END.split(question)) <= 1
+    return len(_asking_parts(question)) <= 1
 
 
 _NUMBER_WORDS = {
@@ -257,12 +266,16 @@ def missing_drug_effect(question: str, texts: Iterable[str]) -> str | None:
 
 def unanswered_part(question: str, texts: Sequence[str]) -> str:
     """Why `texts` do not answer `question` though they are about it (the amount, cost,
-    survival span, place or drug's effects it asks for is in none of them), or "" when nothing
-    it asks for is missing.
+    survival span, place, drug's effects or everyday topic it asks for is in none of them), or
+    "" when nothing it asks for is missing.
 
     Only for a question asking one thing: in "what does oligometastatic mean? how many spots
-    is that?" the first part can be answered without a number.
+    is that?" the first part can be answered without a number. An everyday-life topic (food,
+    exercise, fertility …; qa.topics) counts when every asking part names one.
     """
+    topic = missing_topic(_asking_parts(question), texts)
+    if topic is not None:
+        return f"the question asks about {topic} and no sentence found speaks of it"
     if not _asks_one_thing(question):
         return ""
     kinds = missing_kinds(question, texts)

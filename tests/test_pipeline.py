@@ -227,6 +227,14 @@ def _scores_by_second_word(pipeline: Pipeline, question: str) -> dict[str, float
             "Which hospital in Toronto offers HAI therapy?",
             "names Toronto",
         ),
+        # A question about food needs a sentence that speaks of food, however close the rest.
+        (
+            "Side effects\n\nChemotherapy can cause hair loss and tiredness.\n",
+            "Will chemotherapy make my hair fall out?",
+            "hair loss",
+            "What should I eat during chemotherapy?",
+            "asks about food and drink",
+        ),
     ],
 )
 def test_a_reply_must_hold_what_the_question_names(

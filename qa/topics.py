@@ -1,0 +1,79 @@
+"""Everyday-life topics a question may be about, and whether a text speaks of one.
+
+Patients ask about food, exercise, sex, fertility, driving, travel or hair loss as often as
+about treatment, and documents about treatment seldom cover them. The model relates "what
+should I eat during chemo?" closely to sentences about chemotherapy, and those sentences score
+above the abstention threshold though they say nothing about food. A question about one of
+these topics is answered only by a sentence that speaks of it (`missing_topic`): the check
+reads the chosen sentences, not a list of what the documents cover, so a document about
+nutrition, once added, answers the food questions.
+
+The words are lower-case and matched as whole words; a topic matches a question and a sentence
+the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+_TOPIC_WORDS = {
+    "food and drink": (
+        r"eat|eats|eating|ate|foods?|diets?|dietary|nutrition\w*|nutrients?|meals?|appetite"
+        r"|drinks?|drinking|alcohol\w*|wine|beer|coffee|caffeine|juices?|fasting|vegetarian|vegan"
+    ),
+    "supplements": (
+        r"vitamins?|supplements?|herbs?|herbal|turmeric|curcumin|cannabis|marijuana|cbd"
+        r"|acupuncture|homeopath\w*|naturopath\w*"
+    ),
+    "exercise": (
+        r"exercis\w*|gym|workouts?|work(?:ing)? out|sports?|swim\w*|yoga|jogg\w*"
+        r"|lift(?:ing)? weights|fitness"
+    ),
+    "sex": r"sex|sexual\w*|intercourse|intimacy|intimate|libido|erectile|erections?",
+    "fertility": (
+        r"fertil\w*|infertil\w*|pregnan\w*|conceiv\w*|have (?:a )?(?:baby|babies|kids|children)"
+        r"|start a family|sperm"
+    ),
+    "driving": r"drive|drives|driving|drove",
+    "travel": r"travel\w*|fly|flying|flights?|holidays?|vacations?|abroad",
+    "hair": r"hair|bald\w*|wigs?|cold caps?",
+    "work": r"jobs?|employers?|back to work|return to work|sick leave|time off work",
+    "family screening": (
+        r"hereditary|inherit\w*|colonoscop\w*|screening|lynch|family history"
+        r"|runs? in (?:the |my |our )?famil\w*"
+    ),
+    "a second opinion": r"second opinions?",
+    "smoking": r"smok\w*|cigarettes?|vape|vapes|vaping",
+    "sleep": r"sleep\w*|insomnia",
+    "vaccines": r"vaccin\w*|flu shots?|covid",
+}
+TOPICS = {
+    name: re.compile(rf"\b(?:{words})\b", re.IGNORECASE) for name, words in _TOPIC_WORDS.items()
+}
+
+
+def named_topics(text: str) -> list[str]:
+    """The topics `text` speaks of, in TOPICS order."""
+    return [name for name, pattern in TOPICS.items() if pattern.search(text)]
+
+
+def missing_topic(parts: Sequence[str], texts: Iterable[str]) -> str | None:
+    """A topic that every one of the question's `parts` asks about and that none of `texts`
+    speaks of, or None.
+
+    Every part must name such a topic: in "what side effects should I expect? will my hair
+    fall out?" the first part is answered without a word about hair.
+    """
+    texts = list(texts)
+    first = None
+    for part in parts:
+        missing = [
+            name
+            for name in named_topics(part)
+            if not any(TOPICS[name].search(text) for text in texts)
+        ]
+        if not missing:
+            return None
+        first = first or missing[0]
+    return first

@@ -1,0 +1,66 @@
+"""Everyday-life topics: which a question names, and when the chosen sentences miss one."""
+
+import pytest
+
+from qa.answer_type import unanswered_part
+from qa.topics import missing_topic, named_topics
+
+CHEMO = ["Chemotherapy is usually given for 6 months.", "Side effects include nausea."]
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("what foods should I avoid during chemo?", "food and drink"),
+        ("is a glass of wine ok on FOLFOX?", "food and drink"),
+        ("can I take turmeric with chemo?", "supplements"),
+        ("is it safe to work out at the gym?", "exercise"),
+        ("can we have sex during chemoradiation?", "sex"),
+        ("will I still be able to have kids after radiation?", "fertility"),
+        ("when can I drive after surgery?", "driving"),
+        ("is it ok to fly abroad on chemo?", "travel"),
+        ("when does hair grow back?", "hair"),
+        ("when can I go back to work?", "work"),
+        ("should my kids have colonoscopies early?", "family screening"),
+        ("should I get a second opinion?", "a second opinion"),
+    ],
+)
+def test_a_question_names_its_topic(question, topic):
+    assert named_topics(question) == [topic]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what drugs are used for stage 4 rectal cancer?",
+        "my kids want to know if stage 4 can be cured",  # kids, but not having kids
+        "what is the driver mutation KRAS?",  # a driver, not driving
+        "how long is the hospital stay?",
+    ],
+)
+def test_treatment_questions_name_no_topic(question):
+    assert named_topics(question) == []
+
+
+def test_a_topic_is_missing_only_when_no_sentence_speaks_of_it():
+    assert missing_topic(["what should I eat?"], CHEMO) == "food and drink"
+    assert missing_topic(["what should I eat?"], [*CHEMO, "Eat small meals often."]) is None
+    assert missing_topic(["what drugs are used?"], CHEMO) is None
+    assert missing_topic([], CHEMO) is None
+
+
+def test_every_asking_part_must_name_a_missing_topic():
+    # The first part asks about side effects, answered without a word about hair.
+    assert unanswered_part("what side effects should I expect? will my hair fall out?", CHEMO) == ""
+    # Both parts ask about food: the reply answers neither.
+    assert "food and drink" in unanswered_part(
+        "what should I eat on chemo? are there foods that help?", CHEMO
+    )
+
+
+def test_a_topic_named_only_in_the_story_does_not_count():
+    # "can't eat" tells the situation; the question asks about stopping treatment.
+    assert unanswered_part("My dad can't eat much. Should he stop chemo?", CHEMO) == ""
+    assert "fertility" in unanswered_part(
+        "im 34 and they want radiation. will that mean i cant have kids later?", CHEMO
+    )
