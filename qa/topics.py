@@ -1,21 +1,23 @@
-"""Everyday-life topics a question may be about, and whether a text speaks of one.
+"""Topics a question may be about, and whether a text speaks of one.
 
 Patients ask about food, exercise, sex, fertility, driving, travel or hair loss as often as
-about treatment, and documents about treatment seldom cover them. The model relates "what
-should I eat during chemo?" closely to sentences about chemotherapy, and those sentences score
-above the abstention threshold though they say nothing about food. A question about one of
+about treatment, and documents about treatment seldom cover them; they ask about survival in
+situations the documents give no figure for. The model relates "what should I eat during
+chemo?" closely to sentences about chemotherapy, and those sentences score above the
+abstention threshold though they say nothing about food. A question about one of
 these topics is answered only by a sentence that speaks of it (`missing_topic`): the check
 reads the chosen sentences, not a list of what the documents cover, so a document about
 nutrition, once added, answers the food questions.
 
-The words are lower-case and matched as whole words; a topic matches a question and a sentence
-the same way.
+The words are matched as whole words, in any case. A sentence speaks of a topic with the
+question's words or with the few more a reply may use ("live" and "cure" for survival).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 _TOPIC_WORDS = {
     "food and drink": (
@@ -47,15 +49,34 @@ _TOPIC_WORDS = {
     "smoking": r"smok\w*|cigarettes?|vape|vapes|vaping",
     "sleep": r"sleep\w*|insomnia",
     "vaccines": r"vaccin\w*|flu shots?|covid",
+    "survival": r"surviv\w*|life expectancy|prognosis|outlook|how long[^.?!]*\blive",
 }
+# Words a reply may speak of a topic with that a question asking about it need not use.
+_ALSO_SPOKEN = {"survival": r"live|lives|cured?|curable"}
+
+
+@dataclass(frozen=True)
+class Topic:
+    asked: re.Pattern[str]  # a question asks about the topic
+    spoken: re.Pattern[str]  # a sentence speaks of it
+
+
+def _words(alternatives: str) -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
+
+
 TOPICS = {
-    name: re.compile(rf"\b(?:{words})\b", re.IGNORECASE) for name, words in _TOPIC_WORDS.items()
+    name: Topic(
+        _words(words),
+        _words(f"{words}|{_ALSO_SPOKEN[name]}" if name in _ALSO_SPOKEN else words),
+    )
+    for name, words in _TOPIC_WORDS.items()
 }
 
 
 def named_topics(text: str) -> list[str]:
-    """The topics `text` speaks of, in TOPICS order."""
-    return [name for name, pattern in TOPICS.items() if pattern.search(text)]
+    """The topics `text` asks about, in TOPICS order."""
+    return [name for name, topic in TOPICS.items() if topic.asked.search(text)]
 
 
 def missing_topic(parts: Sequence[str], texts: Iterable[str]) -> str | None:
@@ -71,7 +92,7 @@ def missing_topic(parts: Sequence[str], texts: Iterable[str]) -> str | None:
         missing = [
             name
             for name in named_topics(part)
-            if not any(TOPICS[name].search(text) for text in texts)
+            if not any(TOPICS[name].spoken.search(text) for text in texts)
         ]
         if not missing:
             return None

@@ -23,6 +23,8 @@ CHEMO = ["Chemotherapy is usually given for 6 months.", "Side effects include na
         ("when can I go back to work?", "work"),
         ("should my kids have colonoscopies early?", "family screening"),
         ("should I get a second opinion?", "a second opinion"),
+        ("what's the survival rate for anal cancer that came back?", "survival"),
+        ("how long do people live with stage 4?", "survival"),
     ],
 )
 def test_a_question_names_its_topic(question, topic):
@@ -47,6 +49,13 @@ def test_a_topic_is_missing_only_when_no_sentence_speaks_of_it():
     assert missing_topic(["what should I eat?"], [*CHEMO, "Eat small meals often."]) is None
     assert missing_topic(["what drugs are used?"], CHEMO) is None
     assert missing_topic([], CHEMO) is None
+
+
+def test_a_reply_may_speak_of_survival_in_its_own_words():
+    question = ["what is the prognosis for stage 4 rectal cancer?"]
+    assert missing_topic(question, CHEMO) == "survival"
+    assert missing_topic(question, ["For a small number of patients, cure is possible."]) is None
+    assert missing_topic(question, ["Most people live about a year without treatment."]) is None
 
 
 def test_every_asking_part_must_name_a_missing_topic():
