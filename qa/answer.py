@@ -19,7 +19,7 @@ from qa.answer_type import (
     unanswered_part,
     what_is,
 )
-from qa.cancer_site import Site, document_site, question_site
+from qa.cancer_site import Site, conversation_site, document_site
 from qa.config import Settings
 from qa.lexical import LexicalIndex, Terms
 from qa.store import IndexData
@@ -332,9 +332,11 @@ def compose(
     disclaimer: str,
     exclude: Callable[[str], object] | None = None,
     abstain_reason: str = "",
+    previous: Sequence[str] = (),
 ) -> Answer:
     """The answer to `question` from `hits`, or an abstention when the evidence is weak or the
-    caller already knows a reason (`abstain_reason`)."""
+    caller already knows a reason (`abstain_reason`). `previous`: the conversation's earlier
+    questions, oldest first, for a follow-up's cancer site."""
     # Cosine of the question to each retrieved passage, by chunk row.
     passage_sims = {h.row: float(index.chunk_vectors[h.row] @ query_vector) for h in hits}
     coverage = TermCoverage.of(
@@ -369,7 +371,8 @@ def compose(
 
     if defining or named:
         cands = [dataclasses.replace(c, score=c.score + bonus(i, c)) for i, c in enumerate(cands)]
-    cands = _other_site_lowered(cands, question_site(question), index, settings.other_site_penalty)
+    site = conversation_site(question, previous)
+    cands = _other_site_lowered(cands, site, index, settings.other_site_penalty)
     if defining:
         reason = abstain_reason
     chosen = [] if reason else select(cands, settings, exclude)

@@ -12,12 +12,18 @@ and no word of the other: "the tumour is close to the anus" in a rectal cancer q
 make it an anal cancer question. A document is about one site when its title names only that
 one ("Treatments for recurrent anal cancer", "Metastases to rectum – Treatment"); a title naming
 neither or both (a user's own "Living with a stoma") leaves its sentences as they are.
+
+A follow-up ("how long do they give it?") is about the cancer the conversation is about
+(`conversation_site`), read the way retrieval reads its topic (qa.followup).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Literal
+
+from qa.followup import RECENT_QUESTIONS, is_followup
 
 Site = Literal["anal", "rectal"]
 
@@ -47,3 +53,19 @@ def document_site(title: str) -> Site | None:
     if anal == rectal:
         return None
     return "anal" if anal else "rectal"
+
+
+def conversation_site(question: str, previous: Sequence[str] = ()) -> Site | None:
+    """The cancer `question` is about: the one it names, or for a follow-up the one named by
+    the latest earlier question that names one, back to the question that set the topic.
+
+    `previous` holds the earlier questions, oldest first.
+    """
+    site = question_site(question)
+    if site is not None or not is_followup(question):
+        return site
+    for earlier in reversed(previous[-RECENT_QUESTIONS:]):
+        site = question_site(earlier)
+        if site is not None or not is_followup(earlier):
+            return site
+    return None

@@ -84,9 +84,8 @@ class Pipeline:
         # conversation's topic, read the same way; the safety rules read only the user's own
         # words.
         recent = history[-RECENT_QUESTIONS:]
-        context = functools.cache(
-            lambda: contextualize(mend()[0], [self._read(h)[0] for h in recent])
-        )
+        earlier = functools.cache(lambda: [self._read(h)[0] for h in recent])
+        context = functools.cache(lambda: contextualize(mend()[0], earlier()))
         verdict = assess(q, lambda _own_words: self._mentions_source_terms(context()))
         fixed = self._fixed_reply(q, verdict)
         if fixed is not None:
@@ -119,6 +118,7 @@ class Pipeline:
                 if foreign
                 else ""
             ),
+            previous=earlier(),
         )
         answer = dataclasses.replace(
             answer, question=q, read_as=", ".join(f"{a} -> {b}" for a, b in slips.items())

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.cancer_site import document_site, question_site
+from qa.cancer_site import conversation_site, document_site, question_site
 
 
 @pytest.mark.parametrize(
@@ -36,3 +36,22 @@ def test_question_site(question, site):
 )
 def test_document_site(title, site):
     assert document_site(title) == site
+
+
+@pytest.mark.parametrize(
+    ("question", "previous", "site"),
+    [
+        # A follow-up is about the cancer the conversation is about ...
+        ("how long do they give it?", ["what drugs are used for anal cancer?"], "anal"),
+        ("and the side effects?", ["what is FOLFIRI?", "is it used for rectal cancer?"], "rectal"),
+        # ... through follow-ups in between, back to the question that set the topic.
+        ("how long is it?", ["anal cancer came back: what now?", "what does it involve?"], "anal"),
+        ("how long is it?", ["anal cancer drugs?", "what is FOLFIRI used for?"], None),
+        # A question saying what it is about keeps its own site, or none.
+        ("what drugs are used for rectal cancer?", ["anal cancer drugs?"], "rectal"),
+        ("what chemotherapy drugs are used after surgery?", ["anal cancer drugs?"], None),
+        ("how long do they give it?", [], None),
+    ],
+)
+def test_conversation_site(question, previous, site):
+    assert conversation_site(question, previous) == site

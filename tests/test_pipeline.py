@@ -309,6 +309,15 @@ def test_sentences_about_the_other_cancer_score_lower(tmp_path, fake_embedder):
     # A question naming neither cancer, or both, leaves every score as it is.
     for question in ["how long is chemotherapy given?", "anal or rectal cancer: how long?"]:
         assert scores(pipeline, question) == pytest.approx(scores(plain, question))
+    # A follow-up is about the cancer the conversation is about.
+    earlier = ["what chemotherapy is given for anal cancer?"]
+
+    def followup(p: Pipeline) -> dict[str, float]:
+        return {
+            s.text.split()[-1]: s.score for s in p.ask("how long is it given?", earlier).sentences
+        }
+
+    assert followup(pipeline)["months."] == pytest.approx(followup(plain)["months."] - penalty)
 
 
 def test_a_sentence_scores_at_least_the_one_before_it_less_the_continuation_gap(
