@@ -270,8 +270,8 @@ def unanswered_part(question: str, texts: Sequence[str]) -> str:
     "" when nothing it asks for is missing.
 
     Only for a question asking one thing: in "what does oligometastatic mean? how many spots
-    is that?" the first part can be answered without a number. An everyday-life topic (food,
-    exercise, fertility …; qa.topics) counts when every asking part names one.
+    is that?" the first part can be answered without a number. A topic (food, exercise,
+    fertility, survival …; qa.topics) counts when every asking part names one.
     """
     topic = missing_topic(_asking_parts(question), texts)
     if topic is not None:

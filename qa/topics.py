@@ -29,7 +29,7 @@ _TOPIC_WORDS = {
         r"|acupuncture|homeopath\w*|naturopath\w*"
     ),
     "exercise": (
-        r"exercis\w*|gym|workouts?|work(?:ing)? out|sports?|swim\w*|yoga|jogg\w*"
+        r"exercis\w*|gym|workouts?|sports?|swim\w*|yoga|jogg\w*"
         r"|lift(?:ing)? weights|fitness"
     ),
     "sex": r"sex|sexual\w*|intercourse|intimacy|intimate|libido|erectile|erections?",

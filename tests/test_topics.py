@@ -37,6 +37,7 @@ def test_a_question_names_its_topic(question, topic):
         "what drugs are used for stage 4 rectal cancer?",
         "my kids want to know if stage 4 can be cured",  # kids, but not having kids
         "what is the driver mutation KRAS?",  # a driver, not driving
+        "how do they work out whether the chemo is working?",  # to find out, not to exercise
         "how long is the hospital stay?",
     ],
 )
