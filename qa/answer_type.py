@@ -139,10 +139,6 @@ def _asking_parts(question: str) -> list[str]:
     return parts or [question]
 
 
-def _asks_one_thing(question: str) -> bool:
-    return len(_asking_parts(question)) <= 1
-
-
 _NUMBER_WORDS = {
     word: n
     for n, word in enumerate(
@@ -266,18 +262,27 @@ def missing_drug_effect(question: str, texts: Iterable[str]) -> str | None:
 
 def unanswered_part(question: str, texts: Sequence[str]) -> str:
     """Why `texts` do not answer `question` though they are about it (the amount, cost,
-    survival span, place, drug's effects or everyday topic it asks for is in none of them), or
-    "" when nothing it asks for is missing.
+    survival span, place, drug's effects or topic it asks for is in none of them), or "" when
+    nothing it asks for is missing.
 
-    Only for a question asking one thing: in "what does oligometastatic mean? how many spots
-    is that?" the first part can be answered without a number. A topic (food, exercise,
-    fertility, survival …; qa.topics) counts when every asking part names one.
+    A question asking two things is unanswered only when both parts are: in "what does
+    oligometastatic mean? how many spots is that?" the first part can be answered without a
+    number, but "is FOLFOXIRI better than FOLFIRI? which one gives longer survival?" is not
+    answered by sentences that neither compare nor speak of survival.
     """
-    topic = missing_topic(_asking_parts(question), texts)
+    parts = _asking_parts(question)
+    if len(parts) == 1:
+        return _unanswered(question, parts[0], texts)
+    reasons = [_unanswered(part, part, texts) for part in parts]
+    return "; ".join(reasons) if all(reasons) else ""
+
+
+def _unanswered(question: str, asking: str, texts: Sequence[str]) -> str:
+    """unanswered_part for a question asking one thing; `asking` is its asking sentence, where
+    a topic must be named ("My dad can't eat much. Should he stop chemo?" is about stopping)."""
+    topic = missing_topic(asking, texts)
     if topic is not None:
         return f"the question asks about {topic} and no sentence found speaks of it"
-    if not _asks_one_thing(question):
-        return ""
     kinds = missing_kinds(question, texts)
     if kinds:
         asked = " and ".join(sorted(k.value for k in kinds))

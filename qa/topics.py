@@ -16,7 +16,7 @@ question's words or with the few more a reply may use ("live" and "cure" for sur
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 _TOPIC_WORDS = {
@@ -86,22 +86,10 @@ def named_topics(text: str) -> list[str]:
     return [name for name, topic in TOPICS.items() if topic.asked.search(text)]
 
 
-def missing_topic(parts: Sequence[str], texts: Iterable[str]) -> str | None:
-    """A topic that every one of the question's `parts` asks about and that none of `texts`
-    speaks of, or None.
-
-    Every part must name such a topic: in "what side effects should I expect? will my hair
-    fall out?" the first part is answered without a word about hair.
-    """
+def missing_topic(question: str, texts: Iterable[str]) -> str | None:
+    """A topic `question` asks about that none of `texts` speaks of, or None."""
     texts = list(texts)
-    first = None
-    for part in parts:
-        missing = [
-            name
-            for name in named_topics(part)
-            if not any(TOPICS[name].spoken.search(text) for text in texts)
-        ]
-        if not missing:
-            return None
-        first = first or missing[0]
-    return first
+    for name in named_topics(question):
+        if not any(TOPICS[name].spoken.search(text) for text in texts):
+            return name
+    return None

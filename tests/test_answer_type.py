@@ -100,13 +100,21 @@ def test_a_reply_without_the_asked_for_amount_or_cost_does_not_answer():
     [
         'doc said "oligometastatic" ... what does that mean? how many spots counts',
         "what is the 5-year survival? what treatments are there?",
-        "which hospital in Toronto does HAI? how long is the stay?",
+        "which hospital in Toronto does HAI? what does HAI involve?",
         "what side effects does mitomycin cause? how is it given?",
     ],
 )
 def test_a_question_asking_two_things_can_be_answered_in_part(question):
-    # The first part can be answered without the amount, span, place or drug's effects.
+    # One part asks for no amount, span, place or drug's effects and can be answered.
     assert unanswered_part(question, ["It means cancer spread to a few places."]) == ""
+
+
+def test_a_question_asking_two_things_is_unanswered_when_both_parts_are():
+    reason = unanswered_part(
+        "is FOLFOXIRI better than FOLFIRI? which one gives longer survival?",
+        ["FOLFIRI is used most often for stage 4 rectal cancer."],
+    )
+    assert "comparison" in reason and "survival" in reason
 
 
 def test_is_there_questions_want_a_there_is_statement():
