@@ -44,7 +44,9 @@ _ASKS = {
         re.IGNORECASE,
     ),
     AnswerType.AMOUNT: re.compile(
-        r"\bhow (?:long|many|much|often|soon|far)\b|\bwhat percent", re.IGNORECASE
+        r"\bhow (?:long|many|much|often|soon|far)\b|\bwhat percent"
+        r"|\b(?:any|the|what) (?:figures|numbers|statistics|stats)\b",
+        re.IGNORECASE,
     ),
     AnswerType.COST: re.compile(
         r"\b(?:costs?|price|prices|afford|insurance|insurer|expensive|pay for|paying for)\b",
@@ -56,6 +58,7 @@ _ASKS = {
     AnswerType.COMPARISON: re.compile(
         r"\b(?:better|worse|safer|more effective|less effective)\b[^.?!]*\bthan\b"
         r"|\bwhich (?:one )?(?:is|works|would be) (?:better|best|safer)\b"
+        r"|\bwhich (?:one|of (?:them|the two|these))\b[^.?!]*\b(?:longer|better|safer|more|less)\b"
         r"|\bversus\b|\bvs\b|\bcompared? (?:to|with)\b",
         re.IGNORECASE,
     ),
@@ -99,7 +102,7 @@ _HOLDS = {
     AnswerType.COMPARISON: re.compile(
         r"\b(?:better|worse|more|less|fewer|greater|higher|lower|longer|shorter|safer)\b"
         r"[^.?!]*\bthan\b|\bcompared (?:to|with)\b|\bversus\b|\bvs\b|\bsuperior\b|\binferior\b"
-        r"|\boutperform|\bbest\b|\bpreferred\b|\bmost effective\b",
+        r"|\boutperform|\bbest\b|\bpreferred\b|\bmost effective\b|\bextends?\b|\bimprove[sd]?\b",
         re.IGNORECASE,
     ),
 }

@@ -82,6 +82,7 @@ LAY_TERMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bhrs?\b", "hours"),
         (r"\bmeds\b", "medications drugs"),
         (r"\btx\b", "treatment"),
+        (r"\bmdts?\b|\btumou?r boards?\b", "multidisciplinary team"),
         (r"\bdx\b", "diagnosis diagnosed"),
         *((rf"\b{re.escape(brand)}\b", f"{generic} {brand}") for brand, generic in DRUG_BRANDS),
     )

@@ -46,10 +46,14 @@ _TOPIC_WORDS = {
         r"|runs? in (?:the |my |our )?famil\w*"
     ),
     "a second opinion": r"second opinions?",
+    "recovery": r"recover\w*|hospital stay|(?:stay|be|spend) in (?:the )?hospital",
     "smoking": r"smok\w*|cigarettes?|vape|vapes|vaping",
     "sleep": r"sleep\w*|insomnia",
     "vaccines": r"vaccin\w*|flu shots?|covid",
-    "survival": r"surviv\w*|life expectancy|prognosis|outlook|how long[^.?!]*\blive",
+    "survival": (
+        r"surviv\w*|life expectancy|prognosis|outlook|how long[^.?!]*\blive|live longer"
+        r"|extra (?:time|weeks|months|years)|(?:success|cure) rates?"
+    ),
 }
 # Words a reply may speak of a topic with that a question asking about it need not use.
 _ALSO_SPOKEN = {"survival": r"live|lives|cured?|curable"}

@@ -140,6 +140,8 @@ def test_as_long_as_answers_how_long():
         ("FOLFOX vs FOLFIRI for rectal cancer", AnswerType.COMPARISON),
         ("which one is safer for my liver?", AnswerType.COMPARISON),
         ("how does SBRT compare to surgery?", AnswerType.COMPARISON),
+        ("which one makes you live longer, FOLFOX or FOLFIRI?", AnswerType.COMPARISON),
+        ("does it help? are there any figures?", AnswerType.AMOUNT),
     ],
 )
 def test_why_and_comparison_questions_ask_for_their_kind(question, kind):
@@ -158,7 +160,12 @@ def test_why_and_comparison_questions_ask_for_their_kind(question, kind):
         # A comparative with its "than", not any "than".
         (
             AnswerType.COMPARISON,
-            ["Surgery offers a better chance than chemotherapy.", "Surgery is preferred."],
+            [
+                "Surgery offers a better chance than chemotherapy.",
+                "Surgery is preferred.",
+                # An effect against doing without: "with chemo compared to without".
+                "Modern chemotherapy combinations can extend survival.",
+            ],
             "A local recurrence may be treated differently than metastatic cancer.",
         ),
     ],

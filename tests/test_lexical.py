@@ -51,6 +51,13 @@ def test_drug_brand_names_also_search_for_the_generic_name():
     assert expand_lay_terms("the taxonomy") == "the taxonomy"  # whole words only
 
 
+def test_the_team_s_short_names_search_for_the_documents_words():
+    from qa.lexical import expand_lay_terms
+
+    for typed in ("the MDT letter says", "what did the tumor board decide"):
+        assert "multidisciplinary team" in expand_lay_terms(typed)
+
+
 def test_chemoradiation_and_chemoradiotherapy_are_one_search():
     # The documents say both; a lay "chemo-radiation" is the same treatment, not "chemo".
     terms = Terms()

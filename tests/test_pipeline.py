@@ -192,13 +192,13 @@ def _scores_by_second_word(pipeline: Pipeline, question: str) -> dict[str, float
 @pytest.mark.parametrize(
     ("text", "answered", "quoted", "unanswered", "reason"),
     [
-        # Whatever is quoted, "6 months" is about chemotherapy, not about the hospital stay.
+        # Whatever is quoted, "6 months" is about chemotherapy, not about the operation.
         (
             "Treatment\n\nChemotherapy is usually given for 6 months. "
             "Pelvic exenteration removes most organs in the pelvis.\n",
             "How long is chemotherapy given?",
             "6 months",
-            "How long is the hospital stay after pelvic exenteration?",
+            "How long does a pelvic exenteration take?",
             "asks for amount",
         ),
         # A survival figure for another span does not answer an n-year question.

@@ -25,6 +25,10 @@ CHEMO = ["Chemotherapy is usually given for 6 months.", "Side effects include na
         ("should I get a second opinion?", "a second opinion"),
         ("what's the survival rate for anal cancer that came back?", "survival"),
         ("how long do people live with stage 4?", "survival"),
+        ("which one makes you live longer?", "survival"),
+        ("how much extra time does it give?", "survival"),
+        ("what are the success rates for a transplant?", "survival"),
+        ("how long will he be in hospital after the operation?", "recovery"),
     ],
 )
 def test_a_question_names_its_topic(question, topic):
@@ -38,7 +42,7 @@ def test_a_question_names_its_topic(question, topic):
         "my kids want to know if stage 4 can be cured",  # kids, but not having kids
         "what is the driver mutation KRAS?",  # a driver, not driving
         "how do they work out whether the chemo is working?",  # to find out, not to exercise
-        "how long is the hospital stay?",
+        "how long is chemotherapy given?",
     ],
 )
 def test_treatment_questions_name_no_topic(question):
