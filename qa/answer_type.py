@@ -7,7 +7,8 @@ most common chemotherapy drug used for hepatic arterial infusion" for "what chem
 send into the liver artery?"; a small bonus for the sentence that has the asked-for kind of
 answer sets that right. The same holds for a cost ("how much does it cost …"), for "is there
 … ?", answered by a sentence stating "There is (no) …", and for "why …?", answered by a
-sentence giving a reason ("… is not used very often because it has to be done …").
+sentence giving a reason ("… is not used very often because it has to be done …"), and for
+"why not …?", answered by a sentence saying what is not done ("Do not use …").
 "Is proton therapy better than normal radiation?" is answered only by a sentence that compares;
 sentences about radiation that compare nothing do not answer it.
 
@@ -35,6 +36,7 @@ class AnswerType(Enum):
     COST = "cost"
     EXISTENCE = "existence"
     REASON = "reason"
+    RESTRICTION = "restriction"
     COMPARISON = "comparison"
 
 
@@ -55,6 +57,14 @@ _ASKS = {
     # "Is there a standard treatment …?" is answered by "There is no standard treatment …".
     AnswerType.EXISTENCE: re.compile(r"\b(?:is|are) there\b", re.IGNORECASE),
     AnswerType.REASON: re.compile(r"\bwhy\b|\bhow come\b|\breasons?\b", re.IGNORECASE),
+    # "Why not …?", "why won't they …?", "why would they avoid …?": answered by a sentence
+    # saying what is not done or not possible ("Do not use conventional long-course
+    # chemoradiotherapy … - this delays systemic therapy").
+    AnswerType.RESTRICTION: re.compile(
+        r"\bwhy (?:not|aren'?t|isn'?t|won'?t|can'?t|don'?t|doesn'?t|wouldn'?t|shouldn'?t)\b"
+        r"|\bwhy\b[^.?!]*\b(?:not|avoid)\b",
+        re.IGNORECASE,
+    ),
     AnswerType.COMPARISON: re.compile(
         r"\b(?:better|worse|safer|more effective|less effective)\b[^.?!]*\bthan\b"
         r"|\bwhich (?:one )?(?:is|works|would be) (?:better|best|safer)\b"
@@ -96,6 +106,12 @@ _HOLDS = {
     # Not "since" or "so": both are as often about time or degree as about a cause.
     AnswerType.REASON: re.compile(
         r"\bbecause\b|\bdue to\b|\bas a result\b|\breasons?\b", re.IGNORECASE
+    ),
+    AnswerType.RESTRICTION: re.compile(
+        r"\bdo not\b|\bdon'?t\b|\bshould not\b|\bnot recommended\b|\bavoid\w*|\bnever\b"
+        r"|\bnot (?:be )?(?:used|given|offered|possible|candidates?)\b|\bmay not\b|\bcan'?t\b"
+        r"|\bcannot\b",
+        re.IGNORECASE,
     ),
     # A comparative and its "than", not any "than": "may be treated differently than" says
     # nothing about which is better.

@@ -141,6 +141,8 @@ def test_as_long_as_answers_how_long():
         ("which one is safer for my liver?", AnswerType.COMPARISON),
         ("how does SBRT compare to surgery?", AnswerType.COMPARISON),
         ("which one makes you live longer, FOLFOX or FOLFIRI?", AnswerType.COMPARISON),
+        ("they aren't doing chemoradiation for me. why not?", AnswerType.RESTRICTION),
+        ("why would they avoid the long course when it has spread?", AnswerType.RESTRICTION),
         ("does it help? are there any figures?", AnswerType.AMOUNT),
     ],
 )
@@ -157,6 +159,12 @@ def test_why_and_comparison_questions_ask_for_their_kind(question, kind):
             ["It is rare because it needs a large team.", "It may be delayed due to side effects."],
             "She has had no treatment since the surgery.",
         ),
+        # What is not done or not possible.
+        (
+            AnswerType.RESTRICTION,
+            ["Do not use long-course chemoradiotherapy upfront.", "You may not be able to."],
+            "Long-course chemoradiotherapy takes 5 to 6 weeks.",
+        ),
         # A comparative with its "than", not any "than".
         (
             AnswerType.COMPARISON,
@@ -170,7 +178,7 @@ def test_why_and_comparison_questions_ask_for_their_kind(question, kind):
         ),
     ],
 )
-def test_a_reason_or_a_comparison_needs_its_own_words(kind, holding, not_holding):
+def test_a_reason_a_restriction_or_a_comparison_needs_its_own_words(kind, holding, not_holding):
     assert all(holds(frozenset({kind}), text) for text in holding)
     assert not holds(frozenset({kind}), not_holding)
 
