@@ -263,17 +263,39 @@ def _drug_name_groups() -> dict[str, frozenset[str]]:
 _SAME_DRUG = _drug_name_groups()
 
 
+def _named_drugs(question: str) -> frozenset[str]:
+    return frozenset(
+        m.group(0).lower() for m in (*_DRUG.finditer(question), *_BRAND.finditer(question))
+    )
+
+
+def _naming(drugs: frozenset[str]) -> re.Pattern[str]:
+    """A pattern for `drugs` under any of their names (brand or generic)."""
+    names = drugs.union(*(_SAME_DRUG.get(n, ()) for n in drugs))
+    return re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(names)) + r")\b", re.I)
+
+
+def missing_drug(asking: str, texts: Iterable[str]) -> str | None:
+    """A drug the question's asking sentence names ("which one makes you live longer, FOLFOX
+    or FOLFIRI?", "what's the usual dose of capecitabine?") when no one of `texts` names any of
+    them (under any name); None when it names none or one does."""
+    named = _named_drugs(asking)
+    if not named:
+        return None
+    pattern = _naming(named)
+    return None if any(pattern.search(t) for t in texts) else sorted(named)[0]
+
+
 def missing_drug_effect(question: str, texts: Iterable[str]) -> str | None:
     """The drug a question asks the effects of ("side effects of regorafenib") when no one of
     `texts` names it (or its brand or generic name) and speaks of side effects or causing;
     None when it asks no such thing or one does."""
     if not _ASKS_EFFECT.search(question):
         return None
-    named = {m.group(0).lower() for m in (*_DRUG.finditer(question), *_BRAND.finditer(question))}
+    named = _named_drugs(question)
     if not named:
         return None
-    names = named.union(*(_SAME_DRUG.get(n, ()) for n in named))
-    pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b", re.I)
+    pattern = _naming(named)
     if any(pattern.search(t) and _STATES_EFFECT.search(t) for t in texts):
         return None
     return sorted(named)[0]
@@ -281,8 +303,8 @@ def missing_drug_effect(question: str, texts: Iterable[str]) -> str | None:
 
 def unanswered_part(question: str, texts: Sequence[str]) -> str:
     """Why `texts` do not answer `question` though they are about it (the amount, cost,
-    survival span, place, drug's effects or topic it asks for is in none of them), or "" when
-    nothing it asks for is missing.
+    survival span, place, drug, drug's effects or topic it asks for is in none of them), or ""
+    when nothing it asks for is missing.
 
     A question asking two things is unanswered only when both parts are: in "what does
     oligometastatic mean? how many spots is that?" the first part can be answered without a
@@ -315,4 +337,7 @@ def _unanswered(question: str, asking: str, texts: Sequence[str]) -> str:
     drug = missing_drug_effect(question, texts)
     if drug is not None:
         return f"the question asks what {drug} causes and no sentence found says it"
+    drug = missing_drug(asking, texts)
+    if drug is not None:
+        return f"the question asks about {drug} and no sentence found names it"
     return ""

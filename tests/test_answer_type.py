@@ -10,6 +10,7 @@ from qa.answer_type import (
     defines,
     holds,
     meaning_asked,
+    missing_drug,
     missing_drug_effect,
     missing_kinds,
     missing_place,
@@ -319,6 +320,17 @@ def test_a_sentence_on_the_drug_s_effects_answers_under_any_of_its_names():
 )
 def test_no_drug_effect_is_missing(question):
     assert missing_drug_effect(question, GENERAL) is None
+
+
+def test_a_question_asking_about_a_named_drug_needs_a_sentence_naming_it():
+    assert missing_drug("Which one makes you live longer, FOLFOX or FOLFIRI?", GENERAL) in {
+        "folfox",
+        "folfiri",
+    }
+    assert "names it" in unanswered_part("what's the usual dose of capecitabine?", GENERAL)
+    # Under any of its names; and a drug named only in the story does not count.
+    assert missing_drug("when is Stivarga used?", GENERAL) is None
+    assert unanswered_part("I'm on FOLFOX. What are the signs of liver spread?", GENERAL) == ""
 
 
 def test_what_is_names_the_term_after_it():
