@@ -247,7 +247,8 @@ def missing_place(question: str, texts: Iterable[str]) -> str | None:
 # "what side effects does mitomycin cause?", "does avastin cause bleeding?"
 _ASKS_EFFECT = re.compile(r"\bside[- ]effects?\b|\bcauses?\b|\btoxic", re.IGNORECASE)
 _STATES_EFFECT = re.compile(r"\bside[- ]effects?\b|\bcaus\w*|\btoxic", re.IGNORECASE)
-_BRAND = re.compile(r"\b(?:" + "|".join(re.escape(b) for b, _ in DRUG_BRANDS) + r")\b", re.I)
+# Brand names (lower-case in DRUG_BRANDS), for lower-cased text.
+_BRAND_LOWER = re.compile(r"\b(?:" + "|".join(re.escape(b) for b, _ in DRUG_BRANDS) + r")\b")
 
 
 def _drug_name_groups() -> dict[str, frozenset[str]]:
@@ -263,10 +264,9 @@ def _drug_name_groups() -> dict[str, frozenset[str]]:
 _SAME_DRUG = _drug_name_groups()
 
 
-# The same patterns, case-sensitive, for lower-cased text: a third of the time of IGNORECASE,
-# and the drug check runs on every question that gets this far.
+# _DRUG, case-sensitive, for lower-cased text: a third of the time of IGNORECASE, and the drug
+# check runs on every question that gets this far.
 _DRUG_LOWER = re.compile(_DRUG.pattern)
-_BRAND_LOWER = re.compile(_BRAND.pattern)
 
 
 def _named_drugs(question: str) -> frozenset[str]:
