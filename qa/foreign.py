@@ -84,7 +84,24 @@ CONTRACTIONS = frozenset(
 
 # Inflections and the commonest derivations; a drug, gene or place name seldom ends in one
 # that leaves an everyday word behind.
-_ENDINGS = ("ation", "ally", "ness", "ment", "ing", "ly", "ed", "es", "er", "s")
+_ENDINGS = (
+    "ation",
+    "ally",
+    "ness",
+    "ment",
+    "less",
+    "able",
+    "ible",
+    "ful",
+    "ous",
+    "ish",
+    "ing",
+    "ly",
+    "ed",
+    "es",
+    "er",
+    "s",
+)
 # "hes" (he's) -> "he"
 _MIN_STEM = 2
 # Negating and repeating beginnings: "unrealistic", "nonsurgical", "retreated". Drug and gene

@@ -30,6 +30,8 @@ EVERYDAY = {
     "fine",
     "wedding",
     "fraction",
+    "wish",
+    "hope",
 }
 
 
@@ -54,6 +56,7 @@ def whole(word: str) -> bool:
         # everyday words with an ending the tokenizer splits off; "hes" typed for "he's"
         ("realistically hes fine", []),
         ("fractionation", []),  # "fraction" with a common ending
+        ("wishful hopeless", []),  # … and with derivational endings
         ("unrealistic unrealistically", []),  # "realistic" with a common beginning (and ending)
         ("regorafenib", ["regorafenib"]),  # a drug's "re" leaves no everyday word
         ("rewine", ["rewine"]),  # nor does a short name's ("Reye"): "wine" is too short
