@@ -41,7 +41,8 @@ log = logging.getLogger(__name__)
 # Bump when cleaning, chunking or the stored layout changes what an index holds.
 # 2: lexical terms use American spellings; a short sentence ending in a reference marker is no
 # longer read as a heading. 3: a trailing number after "stage", "phase" … is no reference marker.
-PIPELINE_VERSION = 3
+# 4: British "-ise"/"-isation" spellings are made American too.
+PIPELINE_VERSION = 4
 # Progress bars only for loops long enough to be worth one.
 _BAR_MIN = 200
 T = TypeVar("T")

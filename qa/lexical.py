@@ -128,9 +128,26 @@ _BRITISH_TO_AMERICAN = {
 _BRITISH = re.compile(r"\b(?:" + "|".join(_BRITISH_TO_AMERICAN) + ")")
 
 
+# British "-ise"/"-isation" endings ("radioembolisation", "minimise"): any word in "-isation",
+# and the "-ise" forms of these stems. Not "-ise" in general: "promise", "exercise" and
+# "otherwise" have no "-ize" spelling.
+_BRITISH_ISE = re.compile(
+    r"\b(\w+)isation(s?)\b|\b(minim|organ|special|personal|recogn|priorit|optim|stabil|hospital"
+    r"|immun|util|visual|local|random|metastas|radioembol|emphas|summar|categor)is(e|es|ed|ing)\b"
+)
+
+
+def _ize(m: re.Match[str]) -> str:
+    if m.group(1) is not None:
+        return f"{m.group(1)}ization{m.group(2)}"
+    return f"{m.group(3)}iz{m.group(4)}"
+
+
 def american_spelling(text: str) -> str:
-    """Lower-case `text` with British spellings replaced ("tumours" -> "tumors")."""
-    return _BRITISH.sub(lambda m: _BRITISH_TO_AMERICAN[m.group(0)], text.lower())
+    """Lower-case `text` with British spellings replaced ("tumours" -> "tumors",
+    "radioembolisation" -> "radioembolization")."""
+    text = _BRITISH.sub(lambda m: _BRITISH_TO_AMERICAN[m.group(0)], text.lower())
+    return _BRITISH_ISE.sub(_ize, text) if "is" in text else text
 
 
 # bm25s.tokenize's default token pattern (scikit-learn's CountVectorizer).

@@ -54,9 +54,27 @@ _TOPIC_WORDS = {
         r"surviv\w*|life expectancy|prognosis|outlook|how long[^.?!]*\blive|live longer"
         r"|extra (?:time|weeks|months|years)|(?:success|cure) rates?"
     ),
+    # Treatments by name: a reply about radiation in general does not say whether proton
+    # therapy is an option.
+    "proton therapy": r"protons?",
+    "immunotherapy": r"immunotherap\w*|checkpoint inhibitors?|car-t",
+    "stereotactic radiation": r"stereotactic|sbrt|sabr|cyberknife|cyber knife|gamma knife",
+    "brachytherapy": r"brachytherapy|internal radiation",
+    "photodynamic therapy": r"photodynamic|pdt",
+    "a transplant": r"transplant\w*",
+    "a stent": r"stents?|stenting",
+    "HIPEC": r"hipec|heated chemo\w*",
+    "radioembolization": r"radioemboli[sz]ation|sirt|y-?90|radioactive beads",
+    "ablation": r"ablation|ablate|rfa|cryo\w*|microwave",
+    "keyhole surgery": r"keyhole|laparoscop\w*|robotic",
 }
 # Words a reply may speak of a topic with that a question asking about it need not use.
-_ALSO_SPOKEN = {"survival": r"live|lives|cured?|curable"}
+_ALSO_SPOKEN = {
+    "survival": r"live|lives|cured?|curable",
+    "HIPEC": r"hyperthermic",
+    "radioembolization": r"microspheres?",
+    "ablation": r"ablat\w*",
+}
 
 
 @dataclass(frozen=True)

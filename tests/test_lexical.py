@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa.lexical import Terms
+from qa.lexical import Terms, american_spelling
 
 TEXTS = [
     "Chemotherapy uses drugs to destroy cancer cells.",
@@ -87,6 +87,12 @@ def test_british_and_american_spellings_are_the_same_terms():
     assert terms("Tumours in the oesophagus") == terms("tumors in the esophagus")
     assert terms("haemorrhage, diarrhoea, centre") == terms("hemorrhage, diarrhea, center")
     assert terms("humour") != terms("humor")  # only the listed spellings
+    assert terms("radioembolisation minimised, hospitalise") == terms(
+        "radioembolization minimized, hospitalize"
+    )
+    # "-ise" words with no "-ize" spelling, and "-ist"/"-is" words of the listed stems, stay.
+    unchanged = "promise exercise otherwise specialist metastasis"
+    assert american_spelling(unchanged) == unchanged
 
 
 def test_terms_equal_bm25s_tokenize():

@@ -27,8 +27,12 @@ CHEMO = ["Chemotherapy is usually given for 6 months.", "Side effects include na
         ("how long do people live with stage 4?", "survival"),
         ("which one makes you live longer?", "survival"),
         ("how much extra time does it give?", "survival"),
-        ("what are the success rates for a transplant?", "survival"),
+        ("what are the success rates for liver surgery?", "survival"),
         ("how long will he be in hospital after the operation?", "recovery"),
+        ("is proton beam therapy an option for me?", "proton therapy"),
+        ("could they do SBRT on the lung spots?", "stereotactic radiation"),
+        ("whats radioembolisation?", "radioembolization"),
+        ("can he have a liver transplant?", "a transplant"),
     ],
 )
 def test_a_question_names_its_topic(question, topic):
@@ -53,6 +57,13 @@ def test_a_topic_is_missing_only_when_no_sentence_speaks_of_it():
     assert missing_topic("what should I eat?", CHEMO) == "food and drink"
     assert missing_topic("what should I eat?", [*CHEMO, "Eat small meals often."]) is None
     assert missing_topic("what drugs are used?", CHEMO) is None
+
+
+def test_a_named_treatment_is_spoken_of_only_by_naming_it():
+    radiation = ["External beam radiation therapy may be used for unresectable rectal cancer."]
+    assert missing_topic("is proton therapy an option?", radiation) == "proton therapy"
+    beads = ["This strategy uses radioactive microspheres (small spheres)."]
+    assert missing_topic("how does radioembolization work?", beads) is None
 
 
 def test_a_reply_may_speak_of_survival_in_its_own_words():
