@@ -38,6 +38,7 @@ class AnswerType(Enum):
     REASON = "reason"
     RESTRICTION = "restriction"
     COMPARISON = "comparison"
+    TREATMENT = "treatment"
 
 
 _ASKS = {
@@ -70,6 +71,17 @@ _ASKS = {
         r"|\bwhich (?:one )?(?:is|works|would be) (?:better|best|safer)\b"
         r"|\bwhich (?:one|of (?:them|the two|these))\b[^.?!]*\b(?:longer|better|safer|more|less)\b"
         r"|\bversus\b|\bvs\b|\bcompared? (?:to|with)\b",
+        re.IGNORECASE,
+    ),
+    # "What's the usual treatment?", "what would they do now?": answered by a sentence saying a
+    # treatment is given or done, not by one saying what the choice depends on.
+    AnswerType.TREATMENT: re.compile(
+        r"\bwhat(?:'?s| is| are)?\s+(?:\w+\s+){0,2}?(?:treatments?|options?|therapy|therapies)\b"
+        r"|\bwhat (?:will|would|do|does|can|could|might|should)"
+        r" (?:they|the doctors?|the team|you|we|i) (?:\w+ )?"
+        r"(?:do|try|offer|suggest|recommend|give)\b"
+        r"|\bwhat (?:happens|comes) next\b|\bwhat can be done\b"
+        r"|\bhow (?:is|are) (?:it|they) treated\b",
         re.IGNORECASE,
     ),
 }
@@ -119,6 +131,12 @@ _HOLDS = {
         r"\b(?:better|worse|more|less|fewer|greater|higher|lower|longer|shorter|safer)\b"
         r"[^.?!]*\bthan\b|\bcompared (?:to|with)\b|\bversus\b|\bvs\b|\bsuperior\b|\binferior\b"
         r"|\boutperform|\bbest\b|\bpreferred\b|\bmost effective\b|\bextends?\b|\bimprove[sd]?\b",
+        re.IGNORECASE,
+    ),
+    AnswerType.TREATMENT: re.compile(
+        r"\b(?:is|are|may be|can be|will be|could be|might be)\s+"
+        r"(?:usually\s+|often\s+|also\s+|sometimes\s+)?"
+        r"(?:given|done|used|offered|recommended|considered|treated)\b",
         re.IGNORECASE,
     ),
 }

@@ -145,6 +145,9 @@ def test_as_long_as_answers_how_long():
         ("they aren't doing chemoradiation for me. why not?", AnswerType.RESTRICTION),
         ("why would they avoid the long course when it has spread?", AnswerType.RESTRICTION),
         ("does it help? are there any figures?", AnswerType.AMOUNT),
+        ("it came back. whats the usual treatment?", AnswerType.TREATMENT),
+        ("what would they normally do this time?", AnswerType.TREATMENT),
+        ("what comes next if the first chemo stops working?", AnswerType.TREATMENT),
     ],
 )
 def test_why_and_comparison_questions_ask_for_their_kind(question, kind):
@@ -176,6 +179,15 @@ def test_why_and_comparison_questions_ask_for_their_kind(question, kind):
                 "Modern chemotherapy combinations can extend survival.",
             ],
             "A local recurrence may be treated differently than metastatic cancer.",
+        ),
+        # A treatment that is given, not what the choice of one depends on.
+        (
+            AnswerType.TREATMENT,
+            [
+                "Chemoradiation is usually given if surgery was the only treatment.",
+                "It can be done.",
+            ],
+            "The treatment options depend on what was used to treat the original tumour.",
         ),
     ],
 )
