@@ -48,7 +48,9 @@ _ASKS = {
     ),
     AnswerType.AMOUNT: re.compile(
         r"\bhow (?:long|many|much|often|soon|far)\b|\bwhat percent"
-        r"|\b(?:any|the|what) (?:figures|numbers|statistics|stats)\b",
+        r"|\b(?:any|the|what) (?:figures|numbers|statistics|stats)\b"
+        r"|\bwhat(?:'?s| is| are)? (?:the|my|his|her|their) (?:odds|chances?|likelihood)\b"
+        r"|\bwhat(?:'?s| is| are)? the (?:\w+ )?rates?\b",
         re.IGNORECASE,
     ),
     AnswerType.COST: re.compile(
@@ -147,7 +149,8 @@ _HOLDS = {
 _REQUIRED = frozenset({AnswerType.AMOUNT, AnswerType.COST, AnswerType.COMPARISON})
 _SENTENCE_END = re.compile(r"[.?!]+")
 _QUESTION_OPENING = re.compile(
-    r"\s*(?:what|how|why|when|where|who|which|is|are|can|could|will|would|do|does|did|should)\b",
+    r"\s*(?:what|how|why|when|where|who|which|is|are|can|could|will|would|do|does|did|should"
+    r"|whats|hows|whys|whens|wheres|whos)\b",
     re.IGNORECASE,
 )
 

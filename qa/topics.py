@@ -1,8 +1,9 @@
 """Topics a question may be about, and whether a text speaks of one.
 
-Patients ask about food, exercise, sex, fertility, driving, travel or hair loss as often as
-about treatment, and documents about treatment seldom cover them; they ask about survival in
-situations the documents give no figure for. The model relates "what should I eat during
+Patients ask about food, exercise, sex, fertility, driving, travel, hair loss or their feelings
+as often as about treatment, and documents about treatment seldom cover them; they ask about
+survival in situations the documents give no figure for, and about treatments by a name the
+documents never use. The model relates "what should I eat during
 chemo?" closely to sentences about chemotherapy, and those sentences score above the
 abstention threshold though they say nothing about food. A question about one of
 these topics is answered only by a sentence that speaks of it (`missing_topic`): the check
@@ -50,6 +51,12 @@ _TOPIC_WORDS = {
     "smoking": r"smok\w*|cigarettes?|vape|vapes|vaping",
     "sleep": r"sleep\w*|insomnia",
     "vaccines": r"vaccin\w*|flu shots?|covid",
+    "feelings": (
+        r"depress\w*|anxiety|anxious|stress|stressed|stressful|emotions?|emotional\w*"
+        r"|mental health|counsel\w*|psycholog\w*|psychiatr\w*|therapist|panic\w*"
+    ),
+    "pets": r"pets?|dogs?|cats?",
+    "teeth": r"dentists?|dental|teeth|tooth",
     "survival": (
         r"surviv\w*|life expectancy|prognosis|outlook|how long[^.?!]*\blive|live longer"
         r"|extra (?:time|weeks|months|years)|(?:success|cure) rates?"

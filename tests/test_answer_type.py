@@ -145,6 +145,8 @@ def test_as_long_as_answers_how_long():
         ("they aren't doing chemoradiation for me. why not?", AnswerType.RESTRICTION),
         ("why would they avoid the long course when it has spread?", AnswerType.RESTRICTION),
         ("does it help? are there any figures?", AnswerType.AMOUNT),
+        ("what are the odds surgery cures it?", AnswerType.AMOUNT),
+        ("whats the response rate for FOLFIRI?", AnswerType.AMOUNT),
         ("it came back. whats the usual treatment?", AnswerType.TREATMENT),
         ("what would they normally do this time?", AnswerType.TREATMENT),
         ("what comes next if the first chemo stops working?", AnswerType.TREATMENT),

@@ -33,6 +33,9 @@ CHEMO = ["Chemotherapy is usually given for 6 months.", "Side effects include na
         ("could they do SBRT on the lung spots?", "stereotactic radiation"),
         ("whats radioembolisation?", "radioembolization"),
         ("can he have a liver transplant?", "a transplant"),
+        ("how do I deal with the anxiety before every scan?", "feelings"),
+        ("can I still walk the dog during chemo?", "pets"),
+        ("is it ok to see the dentist while on FOLFOX?", "teeth"),
     ],
 )
 def test_a_question_names_its_topic(question, topic):
@@ -88,3 +91,8 @@ def test_a_topic_named_only_in_the_story_does_not_count():
     assert "fertility" in unanswered_part(
         "im 34 and they want radiation. will that mean i cant have kids later?", CHEMO
     )
+
+
+def test_a_question_typed_without_its_apostrophe_still_has_an_asking_part():
+    # "whats …?" asks; "he can't eat much" tells the situation.
+    assert unanswered_part("whats the plan after chemo? he can't eat much", CHEMO) == ""
