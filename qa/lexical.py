@@ -147,7 +147,7 @@ def american_spelling(text: str) -> str:
     """Lower-case `text` with British spellings replaced ("tumours" -> "tumors",
     "radioembolisation" -> "radioembolization")."""
     text = _BRITISH.sub(lambda m: _BRITISH_TO_AMERICAN[m.group(0)], text.lower())
-    return _BRITISH_ISE.sub(_ize, text) if "is" in text else text
+    return _BRITISH_ISE.sub(_ize, text)
 
 
 # bm25s.tokenize's default token pattern (scikit-learn's CountVectorizer).
