@@ -55,7 +55,7 @@ _TOPIC_WORDS = {
         r"depress\w*|anxiety|anxious|stress|stressed|stressful|emotions?|emotional\w*"
         r"|mental health|counsel\w*|psycholog\w*|psychiatr\w*|therapist|panic\w*"
     ),
-    "pets": r"pets?|dogs?|cats?",
+    "pets": r"pets?|dogs?|cats?(?! scans?\b)",  # a "CAT scan" is a CT scan
     "teeth": r"dentists?|dental|teeth|tooth",
     "survival": (
         r"surviv\w*|life expectancy|prognosis|outlook|how long[^.?!]*\blive|live longer"

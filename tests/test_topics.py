@@ -50,6 +50,7 @@ def test_a_question_names_its_topic(question, topic):
         "what is the driver mutation KRAS?",  # a driver, not driving
         "how do they work out whether the chemo is working?",  # to find out, not to exercise
         "how long is chemotherapy given?",
+        "how often do I need a CAT scan?",  # a CT scan, not a pet
     ],
 )
 def test_treatment_questions_name_no_topic(question):
