@@ -8,7 +8,9 @@ send into the liver artery?"; a small bonus for the sentence that has the asked-
 answer sets that right. The same holds for a cost ("how much does it cost …"), for "is there
 … ?", answered by a sentence stating "There is (no) …", and for "why …?", answered by a
 sentence giving a reason ("… is not used very often because it has to be done …"), and for
-"why not …?", answered by a sentence saying what is not done ("Do not use …").
+"why not …?", answered by a sentence saying what is not done ("Do not use …"), and for "what's
+the usual treatment?", answered by a sentence saying a treatment is given or done rather than one
+saying what the choice depends on.
 "Is proton therapy better than normal radiation?" is answered only by a sentence that compares;
 sentences about radiation that compare nothing do not answer it.
 
@@ -166,7 +168,8 @@ def holds(kinds: frozenset[AnswerType], text: str) -> bool:
 
 
 def missing_kinds(question: str, texts: Iterable[str]) -> frozenset[AnswerType]:
-    """The kinds of answer `question` needs (an amount, a cost) that none of `texts` holds."""
+    """The kinds of answer `question` needs (an amount, a cost, a comparison) that none of
+    `texts` holds."""
     needed = asked_types(question) & _REQUIRED
     texts = list(texts)
     return frozenset(k for k in needed if not any(holds(frozenset({k}), t) for t in texts))

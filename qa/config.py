@@ -56,9 +56,10 @@ class Settings:
     sentence_lexical_weight: float = 0.35
     sentence_chunk_weight: float = 1.0
     # + answer_type_weight when the question asks for a drug, an amount, a cost, whether
-    # something exists, a reason or a comparison ("what drug …", "how long …", "is there …",
-    # "why …", "is X better than Y?") and the sentence has one, or asks "what is X?" and the
-    # sentence names X (qa/answer_type.py).
+    # something exists, a reason, what is not done, a comparison or the treatment given ("what
+    # drug …", "how long …", "is there …", "why …", "why not …", "is X better than Y?", "what's
+    # the usual treatment?") and the sentence has one, or asks "what is X?" and the sentence
+    # names X (qa/answer_type.py).
     answer_type_weight: float = 0.1
     # + definition_weight for a sentence defining the term the question asks the meaning of
     # ("what does supportive care mean?": "… are called supportive care"); such a sentence is

@@ -209,16 +209,21 @@ def _everyday(word: str, is_whole: Callable[[str], bool]) -> bool:
         for b in _BEGINNINGS
         if word.startswith(b) and len(word) - len(b) >= _MIN_REST
     ]
-    if any(is_whole(rest) or any(is_whole(s) for s in _stems(rest)) for rest in rests):
+    if any(_whole_or_stemmed(rest, is_whole) for rest in rests):
         return True
     if any(
-        is_whole(word[:i]) and (is_whole(word[i:]) or any(is_whole(s) for s in _stems(word[i:])))
+        is_whole(word[:i]) and _whole_or_stemmed(word[i:], is_whole)
         for i in range(_MIN_COMPOUND_PART, len(word) - _MIN_COMPOUND_PART + 1)
     ):
         return True
     return len(word) >= _MIN_EVERYDAY_SLIP_LENGTH and any(
         len(w) >= _MIN_EVERYDAY_SLIP_LENGTH and is_whole(w) for w in set(one_slip(word))
     )
+
+
+def _whole_or_stemmed(word: str, is_whole: Callable[[str], bool]) -> bool:
+    """Whether the tokenizer keeps `word` whole, as it is or without a common ending."""
+    return is_whole(word) or any(is_whole(s) for s in _stems(word))
 
 
 def _stems(word: str) -> list[str]:
