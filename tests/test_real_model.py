@@ -120,8 +120,8 @@ def test_qa_eval_golden_meets_the_gate(real_pipeline, real_settings, capsys, tmp
     [
         # Written from the documents alone by authors who never saw the pipeline; measured
         # values, with one case of slack each, as a guard against tuning to golden alone.
-        # holdout7, holdout8, holdout11, holdout12, holdout13, holdout14, holdout15 and holdout17
-        # were never tuned on (README, "Quality").
+        # holdout7, holdout8, holdout11, holdout12, holdout13, holdout14, holdout15, holdout17
+        # and holdout20 were never tuned on (README, "Quality").
         ("holdout2.yaml", {"answer_accuracy": 0.9, "abstain_accuracy": 0.9}, 0.04),
         ("holdout3.yaml", {"answer_accuracy": 0.93, "abstain_accuracy": 0.9}, 0.04),
         ("holdout4.yaml", {"answer_accuracy": 0.76, "abstain_accuracy": 0.9}, 0.04),
@@ -139,6 +139,8 @@ def test_qa_eval_golden_meets_the_gate(real_pipeline, real_settings, capsys, tmp
         ("holdout16.yaml", {"answer_accuracy": 0.9, "abstain_accuracy": 0.8}, 0.04),
         ("holdout17.yaml", {"answer_accuracy": 0.83, "abstain_accuracy": 0.8}, 0.04),
         ("holdout18.yaml", {"answer_accuracy": 0.93, "abstain_accuracy": 0.9}, 0.04),
+        ("holdout19.yaml", {"answer_accuracy": 0.9, "abstain_accuracy": 0.9}, 0.04),
+        ("holdout20.yaml", {"answer_accuracy": 0.86, "abstain_accuracy": 0.8}, 0.07),
     ],
 )
 def test_suites_by_other_authors_hold_their_measured_quality(
