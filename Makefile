@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.setup-done
 TIKTOKEN_WHEEL_DIR := $(VENV)/cache/wheels
 
-.PHONY: setup browser run test lint typecheck index eval clean
+.PHONY: setup browser run test lint typecheck index eval adapter clean
 
 setup: $(STAMP)
 
@@ -45,6 +45,13 @@ test: setup browser
 	$(BIN)/ruff check qa ui tests
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
+
+# The bundled query adapter (qa/query_adapter.npz) is learned from the development suites
+# only; the untouched suites (README, "Quality") never teach it.
+DEV_SUITES := golden holdout holdout2 holdout3 holdout4 holdout5 holdout6 holdout9 holdout10 \
+	holdout16 holdout18 holdout19
+adapter: setup
+	$(BIN)/qa tune-adapter $(DEV_SUITES:%=evals/%.yaml)
 
 eval: setup
 	$(BIN)/qa eval evals/golden.yaml --verbose

@@ -107,6 +107,7 @@ def candidates(
     terms: Terms,
     settings: Settings,
     asked: frozenset[AnswerType] = frozenset(),
+    ranking_vector: np.ndarray | None = None,
 ) -> list[Candidate]:
     """Every distinct sentence of the retrieved chunks, scored against the question (with the
     sentence before it when it opens with a pronoun like "It" or "These"), plus one
@@ -144,11 +145,15 @@ def candidates(
     rows_used = [p[3] for p in spans]
     sims = index.sentence_vectors[rows_used] @ query_vector if spans else np.zeros(0)
     in_context = _in_context(index, rows_used, query_vector, sims)
+    ranked = sims
+    if ranking_vector is not None and spans:
+        w = settings.query_adapter_weight
+        ranked = (1 - w) * sims + w * (index.sentence_vectors[rows_used] @ ranking_vector)
     generic = index.sentence_density[rows_used]
     out = []
     mix = settings.sentence_context_weight
-    for (hit, start, end, row), text, sterms, oterms, dense, read, o, g in zip(
-        spans, texts, span_terms, own_terms, sims, in_context, own, generic, strict=True
+    for (hit, start, end, row), text, sterms, oterms, dense, rank, read, o, g in zip(
+        spans, texts, span_terms, own_terms, sims, ranked, in_context, own, generic, strict=True
     ):
         lexical = coverage(sterms)
         # Most candidates are their own sentence, quoted alone.
@@ -156,7 +161,7 @@ def candidates(
         own_text = index.documents[o.doc_id].text[o.start : o.end]
         dangling = end == o.end and (own_text.rstrip().endswith(":") or _cataphoric(own_text))
         score = (
-            settings.sentence_dense_weight * ((1 - mix) * float(dense) + mix * float(read))
+            settings.sentence_dense_weight * ((1 - mix) * float(rank) + mix * float(read))
             + settings.sentence_lexical_weight * lexical
             + settings.sentence_chunk_weight * passage_sims[hit.row]
             + (settings.answer_type_weight if asked and holds(asked, text) else 0.0)
@@ -268,19 +273,27 @@ def select(
     return chosen
 
 
-def _other_site_lowered(
-    cands: Sequence[Candidate], site: Site | None, index: IndexData, penalty: float
-) -> list[Candidate]:
-    """`cands`, with those from a document about the other cancer than the question's `site`
-    scored `penalty` lower (qa/cancer_site.py)."""
-    if site is None or not penalty:
-        return list(cands)
+def _other_site_documents(
+    cands: Sequence[Candidate], site: Site | None, index: IndexData
+) -> frozenset[str]:
+    """The candidates' documents about the other cancer than the question's `site`
+    (qa/cancer_site.py); none when the question names no cancer."""
+    if site is None:
+        return frozenset()
     # Each document's title is read once, not once per candidate sentence.
-    other = {
+    return frozenset(
         doc_id
         for doc_id in {c.doc_id for c in cands}
         if document_site(index.documents[doc_id].meta.title) not in (None, site)
-    }
+    )
+
+
+def _other_site_lowered(
+    cands: Sequence[Candidate], other: frozenset[str], penalty: float
+) -> list[Candidate]:
+    """`cands`, with those from the `other` cancer's documents scored `penalty` lower."""
+    if not other or not penalty:
+        return list(cands)
     return [
         dataclasses.replace(c, score=c.score - penalty) if c.doc_id in other else c for c in cands
     ]
@@ -333,10 +346,12 @@ def compose(
     exclude: Callable[[str], object] | None = None,
     abstain_reason: str = "",
     previous: Sequence[str] = (),
+    ranking_vector: np.ndarray | None = None,
 ) -> Answer:
     """The answer to `question` from `hits`, or an abstention when the evidence is weak or the
     caller already knows a reason (`abstain_reason`). `previous`: the conversation's earlier
-    questions, oldest first, for a follow-up's cancer site."""
+    questions, oldest first, for a follow-up's cancer site. `ranking_vector`: the question's
+    vector as the query adapter maps it, blended into each sentence's ranking score."""
     # Cosine of the question to each retrieved passage, by chunk row.
     passage_sims = {h.row: float(index.chunk_vectors[h.row] @ query_vector) for h in hits}
     coverage = TermCoverage.of(
@@ -346,7 +361,9 @@ def compose(
         index.abbreviations.touching(query_terms).close,
     )
     asked = asked_types(question)
-    cands = candidates(index, hits, query_vector, passage_sims, coverage, terms, settings, asked)
+    cands = candidates(
+        index, hits, query_vector, passage_sims, coverage, terms, settings, asked, ranking_vector
+    )
     ev = evidence(cands, passage_sims, settings.abstain_coverage_weight)
     reason = abstain_reason or should_abstain(ev, settings)
     # A sentence defining the term the question asks about answers it, however weakly the
@@ -372,14 +389,19 @@ def compose(
     if defining or named:
         cands = [dataclasses.replace(c, score=c.score + bonus(i, c)) for i, c in enumerate(cands)]
     site = conversation_site(question, previous)
-    cands = _other_site_lowered(cands, site, index, settings.other_site_penalty)
+    other_site = _other_site_documents(cands, site, index)
+    cands = _other_site_lowered(cands, other_site, settings.other_site_penalty)
     if defining:
         reason = abstain_reason
     chosen = [] if reason else select(cands, settings, exclude)
     # What the question asks for must be in a quoted sentence sharing a word with the question:
     # "6 months of chemotherapy" does not answer "how long is the hospital stay after
     # exenteration?".
-    unanswered = unanswered_part(question, [c.text for c in chosen if c.lexical > 0])
+    # … and about the cancer the question is about: a survival figure for rectal cancer does not
+    # answer "what's the survival rate for anal cancer that has come back?".
+    unanswered = unanswered_part(
+        question, [c.text for c in chosen if c.lexical > 0 and c.doc_id not in other_site]
+    )
     if chosen and unanswered:
         reason = unanswered
         chosen = []

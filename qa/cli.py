@@ -121,6 +121,26 @@ def _parser() -> argparse.ArgumentParser:
     paths(sp)
 
     sp = sub.add_parser(
+        "tune-adapter",
+        help="learn the query adapter that ranks answer sentences, from suites' questions",
+        description=(
+            "Learn the query adapter (qa/adapter.py) from the answerable questions of the given "
+            "suites: their expected phrases mark which sentences of the retrieved passages answer "
+            "them. Learn it only from suites you will not judge it by. The bundled adapter was "
+            "learned with `make adapter`."
+        ),
+    )
+    sp.add_argument("suites", nargs="+", type=Path, metavar="SUITE.yaml")
+    sp.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="file to write (default: the bundled qa/query_adapter.npz)",
+    )
+    sp.add_argument("--quiet", action="store_true", help="no progress bar")
+    paths(sp)
+
+    sp = sub.add_parser(
         "serve",
         help="start the chat app (patients at /, staff review at /staff/)",
         description=(
@@ -288,6 +308,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "ask": _cmd_ask,
             "eval": _cmd_eval,
             "calibrate": _cmd_calibrate,
+            "tune-adapter": _cmd_tune_adapter,
             "bench-quality": _cmd_bench_quality,
             "bench": _cmd_bench,
             "chat": _cmd_chat,
@@ -459,6 +480,36 @@ def _cmd_calibrate(args: argparse.Namespace, settings: Settings, *_: Any) -> int
 
     pipeline = _pipeline(settings)
     print(calibrate(pipeline, args.suites, args.max_false_abstain))
+    return 0
+
+
+def _cmd_tune_adapter(args: argparse.Namespace, settings: Settings, *_: Any) -> int:
+    import numpy as np
+    from tqdm import tqdm
+
+    from qa.adapter import BUNDLED_ADAPTER, save_adapter
+    from qa.tune import examples, loss, train
+
+    # What is learned must not depend on an adapter already in place (nor on its file).
+    pipeline = _pipeline(settings.replace(query_adapter="off"))
+    with tqdm(desc="questions", unit=" questions", leave=False, disable=args.quiet) as bar:
+
+        def advance(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        data = examples(pipeline, args.suites, advance)
+    if not data:
+        raise ConfigError(
+            "no answerable question in these suites has both an answering sentence and another "
+            "one among its retrieved passages; give suites with `all_of` phrases"
+        )
+    adapter = train(data, pipeline.embedder.name, [p.stem for p in args.suites])
+    out = args.out or BUNDLED_ADAPTER
+    save_adapter(adapter, out)
+    before = loss(np.eye(len(adapter.matrix)), data)
+    after = loss(adapter.matrix, data)
+    print(f"learned from {len(data)} questions; loss {before:.4f} -> {after:.4f}; wrote {out}")
     return 0
 
 

@@ -74,6 +74,14 @@ class Settings:
     # closer to the question: "An abdominoperineal resection removes …" says which surgery only
     # after "Surgery can be done … if chemoradiation was used …".
     sentence_context_weight: float = 0.35
+    # The sentence's own cosine is also read against the question's vector as the query adapter
+    # maps it (qa/adapter.py): (1 - query_adapter_weight) * cos(question, sentence)
+    # + query_adapter_weight * cos(adapted question, sentence). query_adapter is "bundled"
+    # (qa/query_adapter.npz, learned from the development suites with `qa tune-adapter`; for
+    # the bundled model only), "off", or the path of an adapter file. Only the ranking of
+    # sentences changes: retrieval and the abstention evidence read the question's own vector.
+    query_adapter: str = "bundled"
+    query_adapter_weight: float = 0.75
     # - sentence_generic_weight * the sentence's mean cosine to the 10 corpus sentences most
     # like it: a sentence that restates what many others say is rarely the answer
     # (qa/genericness.py).
@@ -181,6 +189,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "answer_max_sentences": (1, 20),
     "sentence_generic_weight": (0.0, 10.0),
     "sentence_context_weight": (0.0, 1.0),
+    "query_adapter_weight": (0.0, 1.0),
     "sentence_max_gap": (0.0, 10.0),
     "continuation_gap": (0.0, 10.0),
     "dedup_cosine": (0.0, 1.0),
@@ -226,7 +235,7 @@ def _check_ranges(s: Settings) -> None:
         raise ConfigError(
             f"setting encoder (QA_ENCODER) must be one of {', '.join(ENCODERS)}, got {s.encoder!r}"
         )
-    for name in ("model", "emergency_number", "crisis_line"):
+    for name in ("model", "emergency_number", "crisis_line", "query_adapter"):
         if not str(getattr(s, name)).strip():
             raise ConfigError(f"setting {name} (QA_{name.upper()}) must not be empty")
 

@@ -8,6 +8,9 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
+from qa.adapter import QueryAdapter, load_adapter, resolve
 from qa.answer import compose
 from qa.build import staleness
 from qa.config import Settings
@@ -33,7 +36,7 @@ from qa.safety import (
 )
 from qa.spelling import mend_slips
 from qa.store import IndexData, fix_command, load_index
-from qa.types import Answer, Status
+from qa.types import Answer, Hit, Status
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +48,7 @@ class Pipeline:
     index: IndexData
     terms: Terms
     vocabulary: Vocabulary
+    adapter: QueryAdapter | None = None
 
     @classmethod
     def load(
@@ -60,7 +64,13 @@ class Pipeline:
                 f"Rebuild it with `{fix_command(settings.index_dir, settings.sources_dir)}`"
             )
         vocabulary = Vocabulary.of(d.text for d in index.documents.values())
-        return cls(settings, embedder, index, Terms(), vocabulary)
+        path = (
+            resolve(settings.query_adapter, embedder.name)
+            if settings.query_adapter_weight > 0
+            else None
+        )
+        adapter = None if path is None else load_adapter(path, embedder.name, embedder.dim)
+        return cls(settings, embedder, index, Terms(), vocabulary, adapter)
 
     def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
         """Answer `question`; `history` holds the user's earlier questions, oldest first, so
@@ -91,15 +101,7 @@ class Pipeline:
         if fixed is not None:
             return fixed
         mended, slips = mend()
-        query = context()
-        # The encoder reads qa.encoder_query's text: no asker's relatives, and the documents' words
-        # for lay phrases, abbreviations and drug brands in brackets. BM25 gets the lay phrases'
-        # words through Terms.query and matches abbreviations and brands as typed.
-        query_vector = self.embedder.encode(
-            [encoder_query(query, self.index.acronyms, self.embedder)]
-        )[0]
-        query_terms = self.terms.query(query)
-        hits = retrieve(self.index, query_vector, query_terms, self.settings)
+        query_vector, query_terms, hits = self._search(context())
         personal = verdict.flag is Flag.PERSONAL
         foreign = foreign_names(mended, self.vocabulary, self.embedder.is_whole_word)
         answer = compose(
@@ -119,6 +121,7 @@ class Pipeline:
                 else ""
             ),
             previous=earlier(),
+            ranking_vector=None if self.adapter is None else self.adapter.apply(query_vector),
         )
         answer = dataclasses.replace(
             answer, question=q, read_as=", ".join(f"{a} -> {b}" for a, b in slips.items())
@@ -130,6 +133,26 @@ class Pipeline:
             answer,
             text=f"{PERSONAL_NOTICE} {answer.text}" if answered else PERSONAL_NO_INFO,
             reason=verdict.rule if answered else f"{verdict.rule}; {answer.reason}",
+        )
+
+    def search(self, question: str) -> tuple[np.ndarray, Sequence[Hit]]:
+        """The question's vector and its retrieved passages, read as `ask` reads a first
+        question that no safety rule stops (what `qa tune-adapter` learns from)."""
+        query_vector, _, hits = self._search(self._read(question)[0])
+        return query_vector, hits
+
+    def _search(self, query: str) -> tuple[np.ndarray, list[str], Sequence[Hit]]:
+        # The encoder reads qa.encoder_query's text: no asker's relatives, and the documents' words
+        # for lay phrases, abbreviations and drug brands in brackets. BM25 gets the lay phrases'
+        # words through Terms.query and matches abbreviations and brands as typed.
+        query_vector = self.embedder.encode(
+            [encoder_query(query, self.index.acronyms, self.embedder)]
+        )[0]
+        query_terms = self.terms.query(query)
+        return (
+            query_vector,
+            query_terms,
+            retrieve(self.index, query_vector, query_terms, self.settings),
         )
 
     def _read(self, text: str) -> tuple[str, dict[str, str]]:

@@ -320,6 +320,25 @@ def test_sentences_about_the_other_cancer_score_lower(tmp_path, fake_embedder):
     assert followup(pipeline)["months."] == pytest.approx(followup(plain)["months."] - penalty)
 
 
+def test_what_a_question_asks_for_must_come_from_its_own_cancers_documents(tmp_path, fake_embedder):
+    pipeline = _never_abstaining_pipeline_on(
+        {
+            "rectal.txt": "Rectal cancer outlook\n\nMedian survival with treatment is two years.\n",
+            "anal.txt": "Anal cancer treatment\n\nChemoradiation is the main treatment.\n",
+        },
+        tmp_path,
+        fake_embedder,
+        quote_all=True,
+    )
+    rectal = pipeline.ask("what is the survival with treatment for rectal cancer?")
+    assert rectal.status is Status.ANSWERED and "two years" in rectal.text
+    # The rectal figure is still quoted for the anal question (score lowered, not excluded),
+    # but it does not answer it.
+    anal = pipeline.ask("what is the survival with treatment for anal cancer?")
+    assert anal.status is Status.ABSTAINED
+    assert "survival" in anal.reason
+
+
 def test_a_sentence_scores_at_least_the_one_before_it_less_the_continuation_gap(
     tmp_path, fake_embedder
 ):
