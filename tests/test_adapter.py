@@ -168,7 +168,9 @@ def test_a_pipeline_with_a_missing_adapter_file_does_not_load(built, fake_embedd
         Pipeline.load(built.replace(query_adapter=str(tmp_path / "none.npz")), fake_embedder)
 
 
-def test_tune_adapter_learns_from_a_suite_and_writes_the_file(built, tmp_path, monkeypatch, capsys):
+@pytest.fixture
+def fake_cli_pipeline(built: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`qa` commands load the pipeline over the fake-built index with the fake embedder."""
     from qa import cli
 
     monkeypatch.setattr(
@@ -176,6 +178,9 @@ def test_tune_adapter_learns_from_a_suite_and_writes_the_file(built, tmp_path, m
         "_pipeline",
         lambda s, rebuild=False: Pipeline.load(s.replace(**_paths(built)), FakeEmbedder()),
     )
+
+
+def test_tune_adapter_learns_from_a_suite_and_writes_the_file(fake_cli_pipeline, tmp_path, capsys):
     suite = tmp_path / "dev.yaml"
     suite.write_text(
         "suite: dev\nquestions:\n"
@@ -192,15 +197,8 @@ def test_tune_adapter_learns_from_a_suite_and_writes_the_file(built, tmp_path, m
 
 
 def test_tune_adapter_without_usable_questions_says_what_to_give(
-    built, tmp_path, monkeypatch, capsys
+    fake_cli_pipeline, tmp_path, capsys
 ):
-    from qa import cli
-
-    monkeypatch.setattr(
-        cli,
-        "_pipeline",
-        lambda s, rebuild=False: Pipeline.load(s.replace(**_paths(built)), FakeEmbedder()),
-    )
     suite = tmp_path / "dev.yaml"
     suite.write_text(
         "suite: dev\nquestions:\n  - id: none\n    question: can I bring my dog?\n    expect: {abstain: true}\n"
