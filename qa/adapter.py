@@ -6,8 +6,8 @@ what a patient's wording ("how long will I be in hospital?") tells apart less we
 is trained to rank the sentences holding a suite's expected phrases above the other sentences
 of the same retrieved passages. It is learned from the identity, but not kept near it: the
 bundled one maps a development question's vector to one at a mean cosine of 0.68 from it, so
-the ranking blends it with the question's own cosine
-(Settings.query_adapter_weight) and nothing else reads it.
+the ranking blends it with the question's own cosine (Settings.query_adapter_weight) and
+nothing else reads it.
 """
 
 from __future__ import annotations
