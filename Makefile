@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.setup-done
 TIKTOKEN_WHEEL_DIR := $(VENV)/cache/wheels
 
-.PHONY: setup browser run test lint typecheck index eval adapter clean
+.PHONY: setup browser run test lint typecheck index eval adapter triage-model clean
 
 setup: $(STAMP)
 
@@ -52,6 +52,12 @@ DEV_SUITES := golden holdout holdout2 holdout3 holdout4 holdout5 holdout6 holdou
 	holdout16 holdout18 holdout19
 adapter: setup
 	$(BIN)/qa tune-adapter $(DEV_SUITES:%=evals/%.yaml)
+
+# The bundled triage score (qa/safety/triage_model.json) is fitted from the development
+# triage suites and the development question suites; triage_untouched1 and 2 never teach it.
+TRIAGE_SUITES := triage_dev1 triage_dev2 triage_dev3 triage_dev4 safety $(DEV_SUITES)
+triage-model: setup
+	$(BIN)/qa tune-triage $(TRIAGE_SUITES:%=evals/%.yaml)
 
 eval: setup
 	$(BIN)/qa eval evals/golden.yaml --verbose

@@ -132,7 +132,7 @@ def run(
     from qa.encoder_query import encoder_query
     from qa.lexical import Terms
     from qa.retrieve import dense_search, retrieve
-    from qa.safety import DISCLAIMER
+    from qa.safety.messages import DISCLAIMER
     from qa.sources import LoadReport
     from qa.store import load_index
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from qa.config import Settings
 from qa.errors import ConfigError, IndexProblem, QAError
-from qa.safety import DISCLAIMER
+from qa.safety.messages import DISCLAIMER
 
 if TYPE_CHECKING:
     from qa.evaluate import Report
@@ -31,6 +31,12 @@ METRICS = (
     "abstain_accuracy",
     "false_abstain_rate",
     "escalation_recall",
+    "emergency_recall",
+    "urgent_recall",
+    "crisis_recall",
+    "near_miss_stopped_rate",
+    "near_miss_caution_rate",
+    "answerable_escalated_rate",
     "citation_integrity",
     "disclaimer_rate",
     "answer_words_p50",
@@ -120,25 +126,27 @@ def _parser() -> argparse.ArgumentParser:
     )
     paths(sp)
 
-    sp = sub.add_parser(
+    sp = _learner(
+        sub,
         "tune-adapter",
-        help="learn the query adapter that ranks answer sentences, from suites' questions",
-        description=(
-            "Learn the query adapter (qa/adapter.py) from the answerable questions of the given "
-            "suites: their expected phrases mark which sentences of the retrieved passages answer "
-            "them. Learn it only from suites you will not judge it by. The bundled adapter was "
-            "learned with `make adapter`."
-        ),
+        "learn the query adapter that ranks answer sentences, from suites' questions",
+        "Learn the query adapter (qa/adapter.py) from the answerable questions of the given "
+        "suites: their expected phrases mark which sentences of the retrieved passages answer "
+        "them. Learn it only from suites you will not judge it by. The bundled adapter was "
+        "learned with `make adapter`.",
+        "qa/query_adapter.npz",
     )
-    sp.add_argument("suites", nargs="+", type=Path, metavar="SUITE.yaml")
-    sp.add_argument(
-        "--out",
-        type=Path,
-        default=None,
-        help="file to write (default: the bundled qa/query_adapter.npz)",
-    )
-    sp.add_argument("--quiet", action="store_true", help="no progress bar")
     paths(sp)
+    _learner(
+        sub,
+        "tune-triage",
+        "fit the triage score (semantic layer) from suites of labelled messages",
+        "Fit the learned triage score (qa/safety/triage.py) and its thresholds from the given "
+        "suites: cases with expect.escalate set to a level must escalate; cases with "
+        "escalate: none and ordinary questions must not. Fit only on suites you will not "
+        "judge it by. The bundled score was fitted with `make triage-model`.",
+        "qa/safety/triage_model.json",
+    )
 
     sp = sub.add_parser(
         "serve",
@@ -151,6 +159,21 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     sp.add_argument("--port", type=int, default=7860, help="port (default 7860)")
     paths(sp, rebuild=True)
+
+    sp = sub.add_parser(
+        "bench-triage",
+        help="how often triage stops ordinary health questions, and its time per question",
+        description=(
+            "Triage every question of a MedQuAD JSONL(.gz) file (or a text file, one question "
+            "a line) as `qa ask` would, and print the share escalated at each level, the share "
+            "given a caution line, and the triage's time per question. MedQuAD's questions are "
+            "all informational: each escalation is a false alarm."
+        ),
+    )
+    sp.add_argument("path", type=Path, help="medquad.jsonl(.gz) or a text file of questions")
+    sp.add_argument("--limit", type=int, help="a fixed random sample of N questions")
+    sp.add_argument("--json", action="store_true", help="print the result as JSON")
+    sp.add_argument("--quiet", action="store_true", help="no progress bar")
 
     sp = sub.add_parser(
         "bench-quality",
@@ -294,6 +317,19 @@ def _settings(args: argparse.Namespace) -> Settings:
     )
 
 
+def _learner(
+    sub: Any, name: str, help_text: str, description: str, bundled: str
+) -> argparse.ArgumentParser:
+    """A command that learns a bundled file from suites: SUITE.yaml …, --out, --quiet."""
+    sp: argparse.ArgumentParser = sub.add_parser(name, help=help_text, description=description)
+    sp.add_argument("suites", nargs="+", type=Path, metavar="SUITE.yaml")
+    sp.add_argument(
+        "--out", type=Path, default=None, help=f"file to write (default: the bundled {bundled})"
+    )
+    sp.add_argument("--quiet", action="store_true", help="no progress bar")
+    return sp
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -309,7 +345,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "eval": _cmd_eval,
             "calibrate": _cmd_calibrate,
             "tune-adapter": _cmd_tune_adapter,
+            "tune-triage": _cmd_tune_triage,
             "bench-quality": _cmd_bench_quality,
+            "bench-triage": _cmd_bench_triage,
             "bench": _cmd_bench,
             "chat": _cmd_chat,
             "serve": _cmd_serve,
@@ -392,7 +430,8 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings, *_: Any) -> int:
 
 
 def render_text(answer: Answer) -> str:
-    lines = [answer.text]
+    lines = [answer.notice, ""] if answer.notice else []
+    lines.append(answer.text)
     if answer.citations:
         lines.append("")
         lines.append("Sources:")
@@ -510,6 +549,47 @@ def _cmd_tune_adapter(args: argparse.Namespace, settings: Settings, *_: Any) -> 
     before = loss(np.eye(len(adapter.matrix)), data)
     after = loss(adapter.matrix, data)
     print(f"learned from {len(data)} questions; loss {before:.4f} -> {after:.4f}; wrote {out}")
+    return 0
+
+
+def _cmd_tune_triage(args: argparse.Namespace, settings: Settings, *_: Any) -> int:
+    from qa.safety.catalogue import Level
+    from qa.safety.triage import BUNDLED_MODEL_FILE
+    from qa.tune_triage import tune
+
+    out = args.out or BUNDLED_MODEL_FILE
+    model = tune(settings, args.suites, out, args.quiet)
+    f = model.fitted
+    oof = f["out_of_fold"]
+    assert isinstance(oof, dict)
+    print(
+        f"fitted on {f['messages']} messages ({f['escalating']} escalating, "
+        f"{f['near_misses']} near-misses); out of fold: escalating caught "
+        f"{oof['escalating_caught']} (emergency {oof['emergency_caught']}, urgent "
+        f"{oof['urgent_caught']}, crisis {oof['crisis_caught']}), near-misses stopped "
+        f"{oof['near_misses_stopped']}, stopped or cautioned "
+        f"{oof['near_misses_caution_or_stopped']}; escalate_at {model.escalate_at:.3f} "
+        f"(crisis {model.escalates_at(Level.CRISIS):.3f}), caution_at {model.caution_at:.3f}, "
+        f"severity_margin {model.severity_margin}; wrote {out}"
+    )
+    return 0
+
+
+def _cmd_bench_triage(args: argparse.Namespace, settings: Settings, *_: Any) -> int:
+    from tqdm import tqdm
+
+    from qa.bench_triage import run, summary_lines
+
+    if args.limit is not None and args.limit < 1:
+        raise ConfigError("--limit must be 1 or more")
+    with tqdm(desc="questions", unit=" questions", leave=False, disable=args.quiet) as bar:
+
+        def advance(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        result = run(settings, args.path, args.limit, advance)
+    print(json.dumps(result) if args.json else "\n".join(summary_lines(result)))
     return 0
 
 

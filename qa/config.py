@@ -117,6 +117,15 @@ class Settings:
     # Safety messages: the emergency number and crisis line the fixed escalations name.
     emergency_number: str = "911"
     crisis_line: str = "988"
+    # The cancer team's 24-hour line that urgent replies name; empty names the line without a
+    # number ("your cancer team's 24-hour line"). Set it to the clinic's own number.
+    care_team_line: str = ""
+    # Triage (qa/safety/): the catalogue ("bundled" or a YAML file), the learned score
+    # ("bundled", "off" for the auditable rules alone, or a JSON file from `qa tune-triage`),
+    # and where the example bank's vectors are cached.
+    triage_catalogue: str = "bundled"
+    triage_model: str = "bundled"
+    triage_cache_dir: Path = Path("var/triage")
     # Chat app (`qa serve`). Patient questions are health data: their text is stored only when
     # the operator turns log_questions on, and then redacted (see qa/logbook.py).
     log_questions: bool = False
@@ -150,7 +159,9 @@ class Settings:
         unknown = set(values) - {f.name for f in fields(cls)}
         if unknown:
             raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}")
-        for name in ("sources_dir", "index_dir", "db_path", "evals_dir", "encoder_dir"):
+        for name in (
+            "sources_dir", "index_dir", "db_path", "evals_dir", "encoder_dir", "triage_cache_dir"
+        ):
             if name in values:
                 values[name] = Path(values[name])
         return cls(**values)
@@ -235,7 +246,10 @@ def _check_ranges(s: Settings) -> None:
         raise ConfigError(
             f"setting encoder (QA_ENCODER) must be one of {', '.join(ENCODERS)}, got {s.encoder!r}"
         )
-    for name in ("model", "emergency_number", "crisis_line", "query_adapter"):
+    for name in (
+        "model", "emergency_number", "crisis_line", "query_adapter", "triage_catalogue",
+        "triage_model",
+    ):
         if not str(getattr(s, name)).strip():
             raise ConfigError(f"setting {name} (QA_{name.upper()}) must not be empty")
 

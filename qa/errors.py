@@ -47,3 +47,14 @@ class ModelUnavailable(QAError):
     """The embedding model or the tokenizer's data file is not installed."""
 
     exit_code = 4
+
+
+def unknown_keys(data: dict[str, object], allowed: set[str]) -> str:
+    """"unknown key(s) a, b; allowed: …" for a mapping with keys outside `allowed`, else ""."""
+    unknown = set(data) - allowed
+    if not unknown:
+        return ""
+    return (
+        f"unknown key(s) {', '.join(sorted(map(str, unknown)))}; "
+        f"allowed: {', '.join(sorted(allowed))}"
+    )

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from qa.errors import SuiteError
+from qa.errors import SuiteError, unknown_keys
 from qa.metrics import (
     CaseRecord,
     CitedSource,
@@ -22,9 +22,14 @@ from qa.text import word_count
 from qa.types import Answer, Status
 
 _TOP_KEYS = {"suite", "questions"}
-_CASE_KEYS = {"id", "question", "tags", "expect"}
+_CASE_KEYS = {"id", "question", "tags", "expect", "category"}
 _EXPECT_KEYS = {"sources", "all_of", "abstain", "escalate"}
-_ESCALATIONS = {"emergency", "crisis"}
+_ESCALATIONS = {"emergency", "urgent", "crisis"}
+# `escalate: none` marks an informational near-miss: it must not be escalated at any level.
+NOT_ESCALATED = "none"
+# A message escalated more urgently than expected is caught: an urgent one sent to the
+# emergency number still reaches help.
+CAUGHT_BY = {"emergency": {"emergency"}, "urgent": {"urgent", "emergency"}, "crisis": {"crisis"}}
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,7 @@ class Case:
     all_of: tuple[tuple[str, ...], ...] = ()
     abstain: bool = False
     escalate: str | None = None
+    category: str = ""
 
     @property
     def answerable(self) -> bool:
@@ -77,6 +83,9 @@ class CaseResult:
             tags=c.tags,
             expect_abstain=c.abstain,
             expect_escalate=c.escalate,
+            expect_category=c.category,
+            escalation=a.escalation,
+            caution=a.caution,
             expect_sources=c.sources,
             has_phrases=bool(c.all_of),
             status=a.status.value,
@@ -189,8 +198,17 @@ def _case(where: str, case_id: str, raw: dict[str, Any], known: set[str] | None)
     if not isinstance(abstain, bool):
         raise SuiteError(f"{where}: expect.abstain must be true or false")
     escalate = expect.get("escalate")
-    if escalate is not None and (not isinstance(escalate, str) or escalate not in _ESCALATIONS):
-        raise SuiteError(f"{where}: expect.escalate must be 'emergency' or 'crisis'")
+    if escalate is not None and (
+        not isinstance(escalate, str) or escalate not in {*_ESCALATIONS, NOT_ESCALATED}
+    ):
+        raise SuiteError(
+            f"{where}: expect.escalate must be 'emergency', 'urgent', 'crisis' or 'none'"
+        )
+    if escalate == NOT_ESCALATED and (sources or parsed_groups or abstain):
+        raise SuiteError(f"{where}: escalate: none cannot be combined with other expectations")
+    category = raw.get("category", "")
+    if not isinstance(category, str):
+        raise SuiteError(f"{where}: category must be a catalogue entry id or 'informational'")
     if not (sources or parsed_groups or abstain or escalate):
         raise SuiteError(f"{where}: has no expectation (sources, all_of, abstain or escalate)")
     if abstain and (sources or parsed_groups):
@@ -206,16 +224,14 @@ def _case(where: str, case_id: str, raw: dict[str, Any], known: set[str] | None)
         all_of=tuple(parsed_groups),
         abstain=abstain,
         escalate=escalate,
+        category=category,
     )
 
 
 def _no_unknown(path: Path, where: str, data: dict[str, Any], allowed: set[str]) -> None:
-    unknown = set(data) - allowed
-    if unknown:
-        raise SuiteError(
-            f"{path}: {where}: unknown key(s) {', '.join(sorted(map(str, unknown)))}; "
-            f"allowed: {', '.join(sorted(allowed))}"
-        )
+    problem = unknown_keys(data, allowed)
+    if problem:
+        raise SuiteError(f"{path}: {where}: {problem}")
 
 
 def citations_verbatim(answer: Answer, index: IndexData) -> bool:
@@ -233,9 +249,15 @@ def score_case(case: Case, answer: Answer, index: IndexData) -> CaseResult:
     reasons: list[str] = []
     if not answer.disclaimer:
         reasons.append("no disclaimer")
-    if case.escalate:
-        if answer.status is not Status.ESCALATED or answer.escalation != case.escalate:
-            reasons.append(f"expected escalation '{case.escalate}', got {answer.status.value}")
+    if case.escalate == NOT_ESCALATED:
+        if answer.status is Status.ESCALATED:
+            reasons.append(f"expected no escalation, got '{answer.escalation}'")
+    elif case.escalate:
+        if answer.status is not Status.ESCALATED or answer.escalation not in CAUGHT_BY[
+            case.escalate
+        ]:
+            got = answer.escalation if answer.status is Status.ESCALATED else answer.status.value
+            reasons.append(f"expected escalation '{case.escalate}', got {got}")
     elif case.abstain:
         if answer.status is not Status.ABSTAINED:
             reasons.append(f"expected an abstention, got {answer.status.value}")

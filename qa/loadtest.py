@@ -28,7 +28,7 @@ from qa.errors import ConfigError, QAError
 from qa.evaluate import load_suite
 from qa.procmem import Memory, read_memory
 from qa.ratelimit import RATE_LIMITED_MESSAGE
-from qa.safety import DISCLAIMER
+from qa.safety.messages import DISCLAIMER
 
 DEFAULT_SUITES = ("golden.yaml", "holdout.yaml")
 API_NAME = "/ask"

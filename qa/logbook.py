@@ -212,6 +212,21 @@ class Logbook:
             )
             return cursor.rowcount == 1
 
+    def escalation_counts(self) -> dict[str, int]:
+        """Replies kept (within the retention period) by triage outcome: each escalation level,
+        and answers given under a caution line."""
+        with self._connect() as con:
+            rows = con.execute(
+                "SELECT escalation, COUNT(*) FROM entries WHERE escalation IS NOT NULL "
+                "GROUP BY escalation"
+            ).fetchall()
+            cautioned = con.execute(
+                "SELECT COUNT(*) FROM entries WHERE json_extract(payload, '$.caution') IS NOT NULL"
+            ).fetchone()[0]
+        counts = {str(level): int(n) for level, n in rows}
+        counts["caution"] = int(cautioned)
+        return counts
+
     def recent(self, limit: int = 50) -> list[Entry]:
         return self._select("ORDER BY e.id DESC LIMIT ?", (limit,))
 
@@ -243,6 +258,10 @@ def _payload(answer: Answer, log_questions: bool) -> dict[str, Any]:
         "sentences": [dataclasses.asdict(s) for s in answer.sentences],
         "citations": [dataclasses.asdict(c) for c in answer.citations],
         "hits": [dataclasses.asdict(h) for h in answer.hits],
+        # Triage's caution: the catalogue entry and its fixed line (no patient words).
+        "caution": answer.caution,
+        "notice": answer.notice,
+        "triage_entry": answer.triage_entry,
     }
 
 
@@ -281,6 +300,9 @@ def _entry(row: tuple[Any, ...]) -> Entry:
         reason=reason,
         evidence=data["evidence"],
         read_as=data.get("read_as", ""),
+        caution=data.get("caution"),
+        notice=data.get("notice", ""),
+        triage_entry=data.get("triage_entry"),
     )
     mark = (
         Mark(Verdict(verdict), comment, expected_source, expected_phrase)

@@ -12,7 +12,10 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 # Metrics where a lower value is better; a rise counts as a regression.
-LOWER_IS_BETTER = frozenset({"false_abstain_rate"})
+LOWER_IS_BETTER = frozenset(
+    {"false_abstain_rate", "near_miss_stopped_rate", "near_miss_caution_rate",
+     "answerable_escalated_rate"}
+)
 # Metrics reported for information only; never a regression.
 INFORMATIONAL = frozenset({"answer_words_p50"})
 RETRIEVAL_KS = (1, 3, 5)
@@ -49,10 +52,23 @@ class CaseRecord:
     retrieved: tuple[str, ...]  # doc id of each retrieved passage, in Answer.hits order
     support: float | None
     reason: str
+    # Triage: the expected catalogue entry ("informational" for a near-miss), the escalation
+    # level the bot gave and the caution line's entry (records from before triage lack them).
+    expect_category: str = ""
+    escalation: str | None = None
+    caution: str | None = None
 
     @property
     def answerable(self) -> bool:
         return not self.expect_abstain and self.expect_escalate is None
+
+    @property
+    def near_miss(self) -> bool:
+        return self.expect_escalate == "none"
+
+    @property
+    def escalated(self) -> bool:
+        return self.status == "escalated"
 
     @property
     def source_rank(self) -> int | None:
@@ -70,10 +86,11 @@ class CaseRecord:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> CaseRecord:
         names = {f.name for f in fields(cls)}
-        missing = names - set(data)
+        optional = {"expect_category", "escalation", "caution"}
+        missing = names - set(data) - optional
         if missing:
             raise ValueError(f"case record lacks {', '.join(sorted(missing))}")
-        values = {k: data[k] for k in names}
+        values = {k: data[k] for k in names if k in data}
         for key in ("tags", "expect_sources", "reasons", "retrieved"):
             values[key] = tuple(str(v) for v in values[key])
         values["citations"] = tuple(CitedSource(**c) for c in values["citations"])
@@ -110,7 +127,9 @@ def suite_metrics(records: Sequence[CaseRecord]) -> dict[str, float | None]:
     median answer length: the metrics `qa eval` has always printed."""
     answerable = [r for r in records if r.answerable and (r.expect_sources or r.has_phrases)]
     abstain = [r for r in records if r.expect_abstain]
-    escalate = [r for r in records if r.expect_escalate]
+    escalate = [r for r in records if r.expect_escalate and not r.near_miss]
+    near = [r for r in records if r.near_miss]
+    plain = [r for r in records if r.answerable]
     answered = [r for r in records if r.status == "answered"]
     words = [r.answer_words for r in answered]
     return {
@@ -118,6 +137,15 @@ def suite_metrics(records: Sequence[CaseRecord]) -> dict[str, float | None]:
         "abstain_accuracy": _rate(abstain, lambda r: r.passed),
         "false_abstain_rate": _rate(answerable, lambda r: r.status == "abstained"),
         "escalation_recall": _rate(escalate, lambda r: r.passed),
+        **{
+            f"{level}_recall": _rate(
+                [r for r in escalate if r.expect_escalate == level], lambda r: r.passed
+            )
+            for level in ("emergency", "urgent", "crisis")
+        },
+        "near_miss_stopped_rate": _rate(near, lambda r: r.escalated),
+        "near_miss_caution_rate": _rate(near, lambda r: r.caution is not None),
+        "answerable_escalated_rate": _rate(plain, lambda r: r.escalated),
         "citation_integrity": _rate(answered, lambda r: r.citations_ok),
         "disclaimer_rate": _rate(list(records), lambda r: r.disclaimer),
         "answer_words_p50": float(statistics.median(words)) if words else None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,17 +23,16 @@ from qa.foreign import Vocabulary, foreign_names
 from qa.lexical import Terms
 from qa.redflags import Flag, Verdict, asks_for_dose, assess
 from qa.retrieve import retrieve
-from qa.safety import (
+from qa.safety.load import make_triager
+from qa.safety.messages import (
     DISCLAIMER,
     DOSE_SENTENCE,
     PERSONAL_NO_INFO,
     PERSONAL_NOTICE,
     SCOPE_MESSAGE,
     check_question,
-    crisis_message,
-    emergency_message,
-    fever_message,
 )
+from qa.safety.triage import CAUTION, Triage, Triager
 from qa.spelling import mend_slips
 from qa.store import IndexData, fix_command, load_index
 from qa.types import Answer, Hit, Status
@@ -48,6 +47,7 @@ class Pipeline:
     index: IndexData
     terms: Terms
     vocabulary: Vocabulary
+    triager: Triager
     adapter: QueryAdapter | None = None
 
     @classmethod
@@ -70,7 +70,8 @@ class Pipeline:
             else None
         )
         adapter = None if path is None else load_adapter(path, embedder.name, embedder.dim)
-        return cls(settings, embedder, index, Terms(), vocabulary, adapter)
+        triager = make_triager(settings, embedder)
+        return cls(settings, embedder, index, Terms(), vocabulary, triager, adapter)
 
     def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
         """Answer `question`; `history` holds the user's earlier questions, oldest first, so
@@ -85,10 +86,9 @@ class Pipeline:
                 reason="input check",
             )
         q = checked.question
-        # Everything but the safety rules reads the question without greetings or thanks and
-        # with its typing slips mended ("retal cacer"); the safety rules have their own fuzzy
-        # matching. Mending needs the tokenizer, so it waits until a fixed reply (an emergency)
-        # is ruled out.
+        # Everything but triage reads the question without greetings or thanks and with its
+        # typing slips mended ("retal cacer"); triage reads the user's own words (its rules have
+        # their own fuzzy matching).
         mend = functools.cache(lambda: self._read(q))
         # Retrieval (and the "any word in the sources?" scope test) reads a follow-up with the
         # conversation's topic, read the same way; the safety rules read only the user's own
@@ -96,12 +96,47 @@ class Pipeline:
         recent = history[-RECENT_QUESTIONS:]
         earlier = functools.cache(lambda: [self._read(h)[0] for h in recent])
         context = functools.cache(lambda: contextualize(mend()[0], earlier()))
+        # Triage's texts (the message and its clauses) and retrieval's text are encoded in one
+        # batch: one encoder call a question, not two. With the rules alone nothing is encoded
+        # before an escalation.
+        triage_texts = self.triager.texts(q)
+        vectors = (
+            self.embedder.encode([*triage_texts, self._encoder_text(context())])
+            if triage_texts
+            else None
+        )
+        triage = self.triager.assess(q, None if vectors is None else vectors[:-1])
+        if triage.escalates:
+            return self._escalation(q, triage)
         verdict = assess(q, lambda _own_words: self._mentions_source_terms(context()))
-        fixed = self._fixed_reply(q, verdict)
-        if fixed is not None:
-            return fixed
+        if verdict.flag is Flag.OUT_OF_SCOPE:
+            return self._cautioned(
+                Answer(
+                    question=q,
+                    status=Status.ABSTAINED,
+                    text=SCOPE_MESSAGE,
+                    disclaimer=DISCLAIMER,
+                    reason=verdict.rule,
+                ),
+                triage,
+            )
+        query_vector = None if vectors is None else vectors[-1]
+        return self._cautioned(
+            self._answer(q, verdict, mend, context, earlier, query_vector), triage
+        )
+
+    def _answer(
+        self,
+        q: str,
+        verdict: Verdict,
+        mend: Callable[[], tuple[str, dict[str, str]]],
+        context: Callable[[], str],
+        earlier: Callable[[], list[str]],
+        query_vector: np.ndarray | None,
+    ) -> Answer:
+        """The quoted answer (or abstention) to a question that triage let through."""
         mended, slips = mend()
-        query_vector, query_terms, hits = self._search(context())
+        query_vector, query_terms, hits = self._search(context(), query_vector)
         personal = verdict.flag is Flag.PERSONAL
         foreign = foreign_names(mended, self.vocabulary, self.embedder.is_whole_word)
         answer = compose(
@@ -141,13 +176,13 @@ class Pipeline:
         query_vector, _, hits = self._search(self._read(question)[0])
         return query_vector, hits
 
-    def _search(self, query: str) -> tuple[np.ndarray, list[str], Sequence[Hit]]:
-        # The encoder reads qa.encoder_query's text: no asker's relatives, and the documents' words
-        # for lay phrases, abbreviations and drug brands in brackets. BM25 gets the lay phrases'
-        # words through Terms.query and matches abbreviations and brands as typed.
-        query_vector = self.embedder.encode(
-            [encoder_query(query, self.index.acronyms, self.embedder)]
-        )[0]
+    def _search(
+        self, query: str, query_vector: np.ndarray | None = None
+    ) -> tuple[np.ndarray, list[str], Sequence[Hit]]:
+        """Retrieve for `query`; `query_vector` is its encoder text's vector when the caller
+        already has it (ask encodes it in one batch with triage's texts)."""
+        if query_vector is None:
+            query_vector = self.embedder.encode([self._encoder_text(query)])[0]
         query_terms = self.terms.query(query)
         return (
             query_vector,
@@ -155,34 +190,42 @@ class Pipeline:
             retrieve(self.index, query_vector, query_terms, self.settings),
         )
 
+    def _encoder_text(self, query: str) -> str:
+        # The encoder reads qa.encoder_query's text: no asker's relatives, and the documents' words
+        # for lay phrases, abbreviations and drug brands in brackets. BM25 gets the lay phrases'
+        # words through Terms.query and matches abbreviations and brands as typed.
+        return encoder_query(query, self.index.acronyms, self.embedder)
+
     def _read(self, text: str) -> tuple[str, dict[str, str]]:
         """`text` as everything after the safety rules reads it: without greetings or thanks,
         with its typing slips mended; and the slips mended."""
         return mend_slips(drop_courtesies(text), self.vocabulary, self.embedder.is_whole_word)
 
-    def _fixed_reply(self, question: str, verdict: Verdict) -> Answer | None:
-        """The fixed escalation or scope reply for a flagged question, before any retrieval."""
-        s = self.settings
-        messages = {
-            Flag.EMERGENCY: (Status.ESCALATED, "emergency", emergency_message(s.emergency_number)),
-            Flag.FEVER: (Status.ESCALATED, "emergency", fever_message(s.emergency_number)),
-            Flag.CRISIS: (
-                Status.ESCALATED,
-                "crisis",
-                crisis_message(s.crisis_line, s.emergency_number),
-            ),
-            Flag.OUT_OF_SCOPE: (Status.ABSTAINED, None, SCOPE_MESSAGE),
-        }
-        if verdict.flag not in messages:
-            return None
-        status, escalation, text = messages[verdict.flag]
+    def _escalation(self, question: str, triage: Triage) -> Answer:
+        """The catalogue's fixed reply for an escalated message, before any retrieval."""
+        assert triage.entry is not None and triage.level is not None
+        catalogue, contacts = self.triager.catalogue, self.triager.contacts
         return Answer(
             question=question,
-            status=status,
-            text=text,
+            status=Status.ESCALATED,
+            text=catalogue.message(triage.entry, contacts),
             disclaimer=DISCLAIMER,
-            escalation=escalation,
-            reason=verdict.rule,
+            escalation=triage.level,
+            reason=triage.describe(),
+            triage_entry=triage.entry.id,
+        )
+
+    def _cautioned(self, answer: Answer, triage: Triage) -> Answer:
+        """`answer` with triage's caution line above it, when triage gave one."""
+        if triage.level != CAUTION or triage.entry is None:
+            return answer
+        catalogue, contacts = self.triager.catalogue, self.triager.contacts
+        return dataclasses.replace(
+            answer,
+            caution=triage.entry.id,
+            notice=catalogue.caution_line(triage.entry, contacts),
+            triage_entry=triage.entry.id,
+            reason=f"{answer.reason}; {triage.describe()}" if answer.reason else triage.describe(),
         )
 
     def _mentions_source_terms(self, question: str) -> bool:

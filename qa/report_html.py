@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
+from qa.report_triage import confusion_html
+
 _CSS = """
 body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#222;max-width:1400px}
 h1{font-size:22px}h2{font-size:18px;margin-top:32px;border-bottom:1px solid #ccc}
@@ -155,6 +157,7 @@ def _suite(suite: dict[str, Any], threshold: float | None) -> str:
             ),
             _figure("Answer length (words)", histogram({"answers": words})),
             "</div>",
+            confusion_html(cases),
             "<h3>By tag</h3>",
             _table(
                 ["tag", "cases", "passed", "accuracy"],

@@ -142,11 +142,18 @@ class Answer:
     sentences: tuple[AnswerSentence, ...] = ()
     citations: tuple[Citation, ...] = ()
     hits: tuple[Hit, ...] = ()
-    escalation: str | None = None
+    escalation: str | None = None  # "emergency" | "urgent" | "crisis" when escalated
     reason: str = ""
     evidence: dict[str, float] = field(default_factory=dict)
     # Typing slips mended before retrieval ("cacer -> cancer"), shown to staff.
     read_as: str = ""
+    # Triage's caution: the catalogue entry a message touches without clearly describing it
+    # happening now, and the line shown above the answer ("If this is happening now: …").
+    caution: str | None = None
+    notice: str = ""
+    # The triage catalogue entry behind an escalation or a caution (staff review shows its
+    # clinical note).
+    triage_entry: str | None = None
 
     def to_json(self) -> dict[str, object]:
         """The `qa ask --json` contract."""
@@ -181,6 +188,8 @@ class Answer:
                 for h in self.hits
             ],
             "escalation": self.escalation,
+            "caution": self.caution,
+            "notice": self.notice,
             "reason": self.reason,
             "evidence": {k: round(v, 4) for k, v in self.evidence.items()},
             "disclaimer": self.disclaimer,

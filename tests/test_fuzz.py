@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from qa.pipeline import Pipeline
-from qa.safety import DISCLAIMER
+from qa.safety.messages import DISCLAIMER
 from qa.types import Status
 
 # Every code point, lone surrogates and control characters included.

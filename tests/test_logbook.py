@@ -163,3 +163,22 @@ def test_concurrent_writers_do_not_fail(tmp_path):
         t.join()
     assert errors == []
     assert len(book.recent(limit=1000)) == 160
+
+
+def test_escalations_and_cautions_are_counted_and_round_trip(tmp_path):
+    book = _book(tmp_path)
+    for level in ("emergency", "urgent", "urgent", "crisis"):
+        escalated = dataclasses.replace(
+            _answer(status=Status.ESCALATED), escalation=level, triage_entry="leg-clot"
+        )
+        book.record(escalated, now=NOW)
+    cautioned = dataclasses.replace(
+        _answer(), caution="chest-pain", notice="If this is happening now: call", triage_entry="chest-pain"
+    )
+    entry_id = book.record(cautioned, now=NOW)
+    book.record(_answer(), now=NOW)
+    assert book.escalation_counts() == {"emergency": 1, "urgent": 2, "crisis": 1, "caution": 1}
+    entry = book.get(entry_id)
+    assert entry is not None
+    assert (entry.answer.caution, entry.answer.triage_entry) == ("chest-pain", "chest-pain")
+    assert entry.answer.notice.startswith("If this is happening now")

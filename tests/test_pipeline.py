@@ -10,7 +10,7 @@ import pytest
 
 from qa.pipeline import Pipeline
 from qa.retrieve import reciprocal_rank_fusion
-from qa.safety import DISCLAIMER
+from qa.safety.messages import DISCLAIMER
 from qa.types import Status
 from tests.fakes import FakeEmbedder
 
@@ -384,3 +384,51 @@ def test_a_sentence_read_after_the_one_before_it_scores_higher_only_when_that_is
     # The sentence before it is on another point: read alone, as before.
     asked = "Is treatment continued while the cancer responds?"
     assert scores(with_context, asked)["is"] == pytest.approx(scores(alone, asked)["is"])
+
+
+def test_json_contract_names_the_escalation_level_and_the_caution(pipeline):
+    plain = pipeline.ask("What is radiation therapy?").to_json()
+    assert plain["escalation"] is None and plain["caution"] is None and plain["notice"] == ""
+    urgent = pipeline.ask("im on chemo and my temp is 39").to_json()
+    assert urgent["status"] == "escalated" and urgent["escalation"] == "urgent"
+    assert "24-hour line" in urgent["answer"] and urgent["caution"] is None
+    assert "neutropenic-sepsis" in urgent["reason"]
+
+
+def test_urgent_replies_name_the_care_team_line_setting(built, fake_embedder):
+    pipeline = Pipeline.load(built.replace(care_team_line="0800 555 0100"), fake_embedder)
+    a = pipeline.ask("shivering and a fever of 38.5 since my infusion")
+    assert a.escalation == "urgent" and "0800 555 0100" in a.text
+    assert a.triage_entry == "neutropenic-sepsis" and not a.citations
+
+
+def test_another_cancer_reaches_retrieval_instead_of_a_scope_refusal(pipeline):
+    a = pipeline.ask("how is breast cancer treated?")
+    assert "out of scope" not in a.reason
+
+
+def test_a_caution_keeps_the_answer_and_puts_the_line_above_it(built, fake_embedder, tmp_path):
+    from qa.safety.load import make_triager
+    from qa.safety.triage import TriageModel
+    from qa.tune_triage import save_model
+
+    # A score that cautions on everything and escalates nothing: the answer must survive.
+    score = TriageModel(
+        model=fake_embedder.name, weights={}, bias=0.0, escalate_at=1.0, caution_at=0.4,
+        severity_margin=0.0,
+    )
+    path = tmp_path / "score.json"
+    save_model(score, path)
+    settings = built.replace(abstain_min_support=-1.0, triage_model=str(path),
+                             triage_cache_dir=tmp_path / "bank")
+    pipeline = Pipeline.load(settings, fake_embedder)
+    assert pipeline.triager.model is not None
+    a = pipeline.ask("What does radiofrequency ablation use to kill cancer cells?")
+    assert a.status is Status.ANSWERED and a.caution and a.triage_entry == a.caution
+    assert a.notice.startswith("If this is happening now:")
+    assert "score" in a.reason
+    # One encoder call a question: triage's texts and retrieval's text in one batch.
+    before = len(fake_embedder.encoded)
+    pipeline.ask("What is radiation therapy?")
+    assert len(fake_embedder.encoded) - before == 2
+    assert make_triager(settings.replace(triage_model="off"), fake_embedder).model is None

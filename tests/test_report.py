@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -325,3 +326,27 @@ def test_an_interrupted_run_keeps_finished_cases(
     with pytest.raises(KeyboardInterrupt):
         run_suites([suite], ask, pipeline.index, out, progress=False)
     assert [cid for _, cid in read_cases(out / CASES_JSONL)] == ["folfiri", "ablation"]
+
+
+def test_the_triage_confusion_table_outlines_the_right_cell_and_marks_misses():
+    from qa.report_triage import confusion_html, outcome
+
+    def case(
+        category: str, expect: str, status: str = "abstained", escalation: str | None = None,
+        caution: str | None = None,
+    ) -> dict[str, Any]:
+        return {"expect_category": category, "expect_escalate": expect, "status": status,
+                "escalation": escalation, "caution": caution}
+
+    cases: list[dict[str, Any]] = [
+        case("leg-clot", "urgent", "escalated", "emergency"),
+        case("leg-clot", "urgent"),
+        case("informational", "none", caution="leg-clot"),
+        case("<b>x</b>", "crisis", "escalated", "crisis"),
+        {"expect_category": "", "status": "answered"},
+    ]
+    assert outcome(cases[0]) == "emergency" and outcome(cases[2]) == "caution"
+    out = confusion_html(cases)
+    assert "Triage by category" in out and "&lt;b&gt;" in out and "<b>x" not in out
+    assert '<span class="fail">1</span>' in out  # the urgent case not escalated
+    assert confusion_html([{"status": "answered"}]) == ""

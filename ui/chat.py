@@ -13,7 +13,7 @@ from qa.live import LivePipeline
 from qa.logbook import Logbook
 from qa.pipeline import Pipeline
 from qa.ratelimit import RATE_LIMITED_MESSAGE, RateLimiter
-from qa.safety import DISCLAIMER
+from qa.safety.messages import DISCLAIMER
 from qa.types import Answer, Status
 from ui.render import answer_html, error_html, esc, user_html
 from ui.sources import sources_tab

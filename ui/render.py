@@ -22,6 +22,13 @@ _KICKERS = {
     Status.REJECTED: "Please rephrase",
     Status.ESCALATED: "Urgent — please act now",
 }
+# Escalation levels: emergency and crisis replies are red, urgent ones (the cancer team's
+# 24-hour line) amber.
+_LEVEL_KICKERS = {
+    "emergency": "Emergency — call for help now",
+    "crisis": "Please reach out now",
+    "urgent": "Call your cancer team now",
+}
 
 ERROR_MESSAGE = (
     "Sorry, something went wrong while answering. Please try again in a moment, or ask your "
@@ -53,12 +60,21 @@ def answer_html(answer: Answer, documents: Mapping[str, Document] | None = None)
     """One chat reply: the quoted sentences with [n] markers and the sources under them, or a
     styled abstention, rejection or escalation; always the disclaimer at the end."""
     status = answer.status
-    if status is not Status.ANSWERED or not answer.sentences:
-        icon = "⚠️ " if status is Status.ESCALATED else ""
+    if status is Status.ESCALATED:
+        level = answer.escalation or "emergency"
+        kicker = _LEVEL_KICKERS.get(level, _KICKERS[status])
         return (
-            f'<div class="qa-reply qa-{status.value}">'
-            f'<p class="qa-kicker">{icon}{esc(_KICKERS.get(status, "Answer"))}</p>'
-            f"<p>{_strong(esc(answer.text), status is Status.ESCALATED)}</p>"
+            f'<div class="qa-reply qa-escalated qa-level-{esc(level)}" role="alert">'
+            f'<p class="qa-kicker">⚠️ {esc(kicker)}</p>'
+            f"<p><strong>{esc(answer.text)}</strong></p>"
+            f"{disclaimer_html(answer.disclaimer)}</div>"
+        )
+    caution = caution_html(answer)
+    if status is not Status.ANSWERED or not answer.sentences:
+        return (
+            f'<div class="qa-reply qa-{status.value}">{caution}'
+            f'<p class="qa-kicker">{esc(_KICKERS.get(status, "Answer"))}</p>'
+            f"<p>{esc(answer.text)}</p>"
             f"{disclaimer_html(answer.disclaimer)}</div>"
         )
     lead = _lead(answer)
@@ -68,11 +84,20 @@ def answer_html(answer: Answer, documents: Mapping[str, Document] | None = None)
     sources = "".join(citation_html(c, answer.hits, documents) for c in answer.citations)
     return (
         '<div class="qa-reply qa-answered">'
+        + caution
         + (f'<p class="qa-notice">{esc(lead)}</p>' if lead else "")
         + f'<p class="qa-text">{sentences}</p>'
         + f'<div class="qa-sources"><p class="qa-sources-title">Sources (select to read the '
         f"passage)</p>{sources}</div>" + f"{disclaimer_html(answer.disclaimer)}</div>"
     )
+
+
+def caution_html(answer: Answer) -> str:
+    """Triage's amber line above an answer to a message that touches an emergency's subject
+    without clearly describing it happening now; empty when there is none."""
+    if not answer.notice:
+        return ""
+    return f'<p class="qa-caution" role="note"><strong>⚠️ {esc(answer.notice)}</strong></p>'
 
 
 def citation_html(
@@ -153,10 +178,6 @@ def _lead(answer: Answer) -> str:
     first = answer.sentences[0]
     at = answer.text.find(f"{first.text} [{first.citation}]")
     return answer.text[:at].strip() if at > 0 else ""
-
-
-def _strong(text: str, strong: bool) -> str:
-    return f"<strong>{text}</strong>" if strong else text
 
 
 def _merged(spans: Sequence[tuple[int, int]], length: int) -> list[tuple[int, int]]:

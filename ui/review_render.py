@@ -6,6 +6,7 @@ import time
 from collections.abc import Mapping, Sequence
 
 from qa.logbook import Entry
+from qa.safety.catalogue import Catalogue
 from qa.types import Document, Hit
 from ui.render import answer_html, esc, highlight
 
@@ -41,7 +42,37 @@ def entries_table_html(entries: Sequence[Entry]) -> str:
     )
 
 
-def entry_html(entry: Entry, documents: Mapping[str, Document] | None = None) -> str:
+def triage_counts_html(counts: Mapping[str, int]) -> str:
+    """How many kept replies each triage outcome had (escalation levels, caution)."""
+    order = ("emergency", "crisis", "urgent", "caution")
+    cells = " · ".join(f"{esc(k)}: <strong>{counts.get(k, 0)}</strong>" for k in order)
+    return f'<p id="qa-triage-counts">Triage in the kept period: {cells}</p>'
+
+
+def triage_html(entry: Entry, catalogue: Catalogue | None) -> str:
+    """The triage catalogue entry behind an escalation or caution, with its clinical note."""
+    a = entry.answer
+    if not a.triage_entry:
+        return ""
+    level = a.escalation or ("caution" if a.caution else "")
+    note = ""
+    if catalogue is not None:
+        try:
+            found = catalogue.entry(a.triage_entry)
+            note = f" — {esc(found.title)}. <em>Clinical note:</em> {esc(found.note)}"
+        except KeyError:
+            note = " (no longer in the catalogue)"
+    return (
+        f'<p class="qa-triage"><strong>Triage:</strong> {esc(level)} · '
+        f"<code>{esc(a.triage_entry)}</code>{note}</p>"
+    )
+
+
+def entry_html(
+    entry: Entry,
+    documents: Mapping[str, Document] | None = None,
+    catalogue: Catalogue | None = None,
+) -> str:
     """Everything staff need to judge one reply: question, status and why, the reply as the
     patient saw it, the sentences picked with their scores, and every retrieved passage with
     its dense, lexical and fused scores and the quoted sentences highlighted."""
@@ -63,6 +94,7 @@ def entry_html(entry: Entry, documents: Mapping[str, Document] | None = None) ->
         + f"<p><strong>Status:</strong> {esc(a.status.value)}"
         + (f" ({esc(a.escalation)})" if a.escalation else "")
         + f" · <strong>Why:</strong> {why}</p>"
+        + triage_html(entry, catalogue)
         + _table("Evidence", ["measure", "value"], evidence)
         + f"<h4>Reply shown</h4>{answer_html(a, documents)}"
         + _table("Sentences picked", ["cite", "sentence", "score", "dense", "lexical"], sentences)

@@ -74,7 +74,8 @@ def create_app(
     blocked = _blocked_paths(settings)
     if staff.enabled:
         reviewer = build_staff_app(
-            StaffHandlers(live.pipeline.index, logbook), EvaluateHandlers(live)
+            StaffHandlers(live.pipeline.index, logbook, live.pipeline.triager.catalogue),
+            EvaluateHandlers(live),
         )
         reviewer.queue(default_concurrency_limit=1, max_size=_STAFF_QUEUE)
         _mount(app, reviewer, STAFF_PATH, blocked, staff.auth)

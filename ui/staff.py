@@ -11,10 +11,11 @@ import gradio as gr
 
 from qa.export import export_suite
 from qa.logbook import Logbook, Mark, Verdict
+from qa.safety.catalogue import Catalogue
 from qa.store import IndexData
 from ui.evaluate_tab import EvaluateHandlers, evaluate_tab
 from ui.render import esc
-from ui.review_render import entries_table_html, entry_html, entry_label
+from ui.review_render import entries_table_html, entry_html, entry_label, triage_counts_html
 from ui.sources import sources_tab
 
 RECENT = 100
@@ -25,11 +26,13 @@ EXPORT_NAME = "reviewed-golden.yaml"
 class StaffHandlers:
     index: IndexData
     logbook: Logbook
+    catalogue: Catalogue | None = None
 
     def refresh(self) -> tuple[str, Any]:
         entries = self.logbook.recent(RECENT)
         choices = [(entry_label(e), e.id) for e in entries]
-        return entries_table_html(entries), gr.Dropdown(
+        table = triage_counts_html(self.logbook.escalation_counts()) + entries_table_html(entries)
+        return table, gr.Dropdown(
             choices=choices, value=entries[0].id if entries else None
         )
 
@@ -39,7 +42,7 @@ class StaffHandlers:
             return "<p>Choose a question above.</p>", None, "", "", ""
         mark = entry.mark
         return (
-            entry_html(entry, self.index.documents),
+            entry_html(entry, self.index.documents, self.catalogue),
             mark.verdict.value if mark else None,
             mark.comment if mark else "",
             mark.expected_source if mark else "",

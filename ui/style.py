@@ -27,6 +27,11 @@ CSS = """
 .qa-escalated { border: 3px solid #b91c1c; background: #fef2f2; color: #7f1d1d; padding: 8px;
   border-radius: 8px; font-size: 1.1em; }
 .qa-escalated .qa-kicker { color: #b91c1c; font-size: 1.2em; text-transform: uppercase; }
+/* Urgent (the cancer team's 24-hour line) is amber; emergency and crisis stay red. */
+.qa-escalated.qa-level-urgent { border-color: #b45309; background: #fffbeb; color: #451a03; }
+.qa-escalated.qa-level-urgent .qa-kicker { color: #92400e; }
+.qa-caution { border: 2px solid #b45309; background: #fffbeb; color: #451a03; padding: 6px 8px;
+  border-radius: 6px; margin: 0 0 8px; }
 .qa-error { border-left: 4px solid #b45309; padding-left: 8px; }
 .qa-doc-text { white-space: normal; max-height: 60vh; overflow-y: auto; }
 .qa-entry h4 { margin: 12px 0 4px; }

@@ -41,7 +41,7 @@ def main(folder: str, port: str) -> None:
 
     def load_slow(settings: Settings, embedder: Embedder | None) -> Pipeline:
         p = Pipeline.load(settings, embedder)
-        return SlowPipeline(p.settings, p.embedder, p.index, p.terms, p.vocabulary)
+        return SlowPipeline(p.settings, p.embedder, p.index, p.terms, p.vocabulary, p.triager)
 
     live = LivePipeline(settings, embedder, loader=load_slow)
     serve(live, Logbook.open(settings), "127.0.0.1", int(port), examples=EXAMPLES)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from qa.safety import DISCLAIMER
+from qa.safety.messages import DISCLAIMER
 
 pytestmark = pytest.mark.browser  # needs the app server of tests/ui
 

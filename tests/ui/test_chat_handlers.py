@@ -8,7 +8,7 @@ from typing import Any
 from qa.live import LivePipeline
 from qa.logbook import Logbook
 from qa.ratelimit import RATE_LIMITED_MESSAGE, RateLimiter
-from qa.safety import DISCLAIMER
+from qa.safety.messages import DISCLAIMER
 from ui.chat import ChatHandlers, Conversation
 from ui.render import esc
 

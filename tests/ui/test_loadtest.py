@@ -17,7 +17,7 @@ from gradio_client.utils import QueueError
 from qa import loadtest
 from qa.cli import main
 from qa.procmem import read_memory
-from qa.safety import DISCLAIMER
+from qa.safety.messages import DISCLAIMER
 from tests.ui.conftest import REPO, app_process
 
 # A generous bound for one call: it must end (answer or "busy"), however loaded the machine.

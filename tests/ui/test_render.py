@@ -11,7 +11,7 @@ from qa.config import Settings
 from qa.errors import ConfigError
 from qa.logbook import Entry
 from qa.pipeline import Pipeline
-from qa.safety import DISCLAIMER
+from qa.safety.messages import DISCLAIMER
 from qa.types import Answer, Status
 from ui.render import answer_html, document_html, error_html, highlight, user_html
 from ui.review_render import entries_table_html, entry_html, entry_label
@@ -64,13 +64,45 @@ def test_text_from_sources_is_escaped(pipeline):
     ("status", "css", "kicker"),
     [
         (Status.ABSTAINED, "qa-abstained", "Not in my sources"),
-        (Status.ESCALATED, "qa-escalated", "Urgent"),
+        (Status.ESCALATED, "qa-escalated", "Emergency"),
         (Status.REJECTED, "qa-rejected", "Please rephrase"),
     ],
 )
 def test_non_answers_are_styled_and_keep_the_disclaimer(status, css, kicker):
     out = answer_html(Answer("q", status, EVIL, DISCLAIMER))
     assert css in out and kicker in out and DISCLAIMER in out
+    assert "<img" not in out
+
+
+@pytest.mark.parametrize(
+    ("level", "css", "kicker"),
+    [
+        ("emergency", "qa-level-emergency", "Emergency"),
+        ("crisis", "qa-level-crisis", "reach out"),
+        ("urgent", "qa-level-urgent", "cancer team"),
+    ],
+)
+def test_each_escalation_level_has_its_style_and_is_announced(level, css, kicker):
+    out = answer_html(Answer("q", Status.ESCALATED, EVIL, DISCLAIMER, escalation=level))
+    assert css in out and kicker in out and 'role="alert"' in out and DISCLAIMER in out
+    assert "<img" not in out
+
+
+def test_urgent_is_amber_and_emergency_red_in_the_stylesheet():
+    from ui.style import CSS
+
+    assert ".qa-escalated.qa-level-urgent { border-color: #b45309" in CSS
+    assert ".qa-escalated { border: 3px solid #b91c1c" in CSS
+
+
+def test_a_caution_line_sits_above_the_answer_and_is_escaped():
+    plain = Answer("q", Status.ABSTAINED, "Not in my sources.", DISCLAIMER)
+    cautioned = Answer(
+        "q", Status.ABSTAINED, "Not in my sources.", DISCLAIMER, caution="x", notice=EVIL
+    )
+    assert "qa-caution" not in answer_html(plain)
+    out = answer_html(cautioned)
+    assert out.index("qa-caution") < out.index("Not in my sources.")
     assert "<img" not in out
 
 
@@ -130,3 +162,25 @@ def test_staff_access_rules():
 def test_serve_settings_are_validated():
     with pytest.raises(ConfigError, match="QA_SERVE_CONCURRENCY"):
         Settings.from_env(env={"QA_SERVE_CONCURRENCY": "0"})
+
+
+def test_staff_review_shows_the_triage_entry_and_its_clinical_note():
+    from qa.safety.catalogue import load_catalogue
+    from ui.review_render import triage_counts_html
+
+    catalogue = load_catalogue()
+    escalated = Answer(
+        "q", Status.ESCALATED, "Call now.", DISCLAIMER, escalation="urgent",
+        reason="urgent: leg-clot (Possible blood clot in the leg); nearest example 'x' "
+        "(similarity 0.80); score 0.95",
+        triage_entry="leg-clot",
+    )
+    out = entry_html(Entry(1, 0.0, escalated, False), None, catalogue)
+    assert "Triage:" in out and "leg-clot" in out and "Clinical note" in out
+    assert "NICE NG158" in out  # the note's own words
+    assert "similarity 0.80" in out
+    assert "Triage:" not in entry_html(Entry(2, 0.0, replace(escalated, triage_entry=None), False))
+    gone = entry_html(Entry(3, 0.0, replace(escalated, triage_entry="retired"), False), None, catalogue)
+    assert "no longer in the catalogue" in gone
+    counts = triage_counts_html({"urgent": 2, "caution": 1})
+    assert "urgent: <strong>2</strong>" in counts and "emergency: <strong>0</strong>" in counts

@@ -1,4 +1,6 @@
-"""What every reply carries (the disclaimer) and what is refused before any retrieval."""
+"""What every reply carries (the disclaimer) and what is refused before any retrieval.
+
+The escalation messages are the triage catalogue's (qa/safety/catalogue.yaml)."""
 
 from __future__ import annotations
 
@@ -32,32 +34,6 @@ PERSONAL_NO_INFO = (
 DOSE_SENTENCE = re.compile(
     r"\b\d+(?:[.,]\d+)?\s*(?:mg|g|gy|ml|mcg|units?)\b|\bdoses?\b", re.IGNORECASE
 )
-
-
-def emergency_message(number: str) -> str:
-    return (
-        f"This could be a medical emergency. Call {number} now (US and Canada) or your local "
-        "emergency number, or go to the nearest emergency department. "
-        "Do not wait for an answer here."
-    )
-
-
-def fever_message(number: str) -> str:
-    return (
-        "A fever during chemotherapy can be a sign of a serious infection and needs attention now. "
-        "Call your cancer care team's 24-hour line right away, or go to the nearest emergency "
-        f"department. If you feel very unwell, call {number} (US and Canada) or your local "
-        "emergency number."
-    )
-
-
-def crisis_message(line: str, number: str) -> str:
-    return (
-        "I'm really sorry you're going through this. You deserve support right now. In the US or "
-        f"Canada, call or text {line} (Suicide and Crisis Lifeline) to talk to someone any time; "
-        "elsewhere, contact your local crisis line. If you or someone else is in immediate "
-        f"danger, call {number} or your local emergency number now."
-    )
 
 
 TOO_LONG = (

@@ -1,0 +1,171 @@
+"""The semantic layer: a message's vector against the catalogue's example bank.
+
+Every example of every entry (messages that should escalate) and every informational example
+(messages on the same subjects that should not) is encoded once by the bundled encoder. A
+message, or one of its clauses, is then compared with all of them: how close it is to the
+nearest entry, how close to the informational bank, and which of its nearest neighbours are
+escalations. The bank's vectors are cached on disk, keyed by model and catalogue.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from qa.embedding import Embedder
+from qa.safety.catalogue import Catalogue, Level
+from qa.safety.rules import canonical
+
+# Similarities are averaged over an entry's TOP_K nearest examples, so one odd example does
+# not decide alone; the vote counts escalations among the NEIGHBOURS nearest examples.
+TOP_K = 2
+NEIGHBOURS = 10
+_INFORMATIONAL = -1
+# Bumped whenever encoder_form changes, so that cached bank vectors are not reused.
+ENCODER_FORM = "canonical-1"
+
+
+@dataclass(frozen=True)
+class BankMatch:
+    """How one text sits against the example bank."""
+
+    entry: str
+    similarity: float
+    example: str
+    example_similarity: float
+    informational: float
+    informational_example: str
+    vote: float
+    by_level: dict[Level, tuple[str, float]]
+
+    @property
+    def margin(self) -> float:
+        return self.similarity - self.informational
+
+
+@dataclass(frozen=True)
+class ExampleBank:
+    texts: tuple[str, ...]
+    owners: np.ndarray  # entry index per row, or -1 for an informational example
+    vectors: np.ndarray
+    entry_ids: tuple[str, ...]
+    entry_levels: tuple[Level, ...]
+
+    @classmethod
+    def build(cls, catalogue: Catalogue, embedder: Embedder, cache_dir: Path | None) -> ExampleBank:
+        texts: list[str] = []
+        owners: list[int] = []
+        for i, entry in enumerate(catalogue.entries):
+            texts.extend(entry.examples)
+            owners.extend([i] * len(entry.examples))
+        for messages in (*(e.informational for e in catalogue.entries), catalogue.informational):
+            texts.extend(messages)
+            owners.extend([_INFORMATIONAL] * len(messages))
+        vectors = _cached_vectors(
+            [encoder_form(t) for t in texts], embedder, catalogue.digest, cache_dir
+        )
+        return cls(
+            texts=tuple(texts),
+            owners=np.asarray(owners, dtype=np.int64),
+            vectors=vectors,
+            entry_ids=tuple(e.id for e in catalogue.entries),
+            entry_levels=tuple(e.level for e in catalogue.entries),
+        )
+
+    def match(self, vectors: np.ndarray) -> list[BankMatch]:
+        """One BankMatch per row of `vectors` (L2-normalised, as the embedder gives them)."""
+        sims = vectors @ self.vectors.T
+        return [self._match_one(row) for row in sims]
+
+    def leave_one_out(self) -> list[BankMatch]:
+        """Each example's own match against the rest of the bank (itself left out): how a new
+        message like it would sit, which is what a score learned from the bank must see."""
+        sims = self.vectors @ self.vectors.T
+        np.fill_diagonal(sims, -2.0)
+        return [self._match_one(row) for row in sims]
+
+    @cached_property
+    def _rows(self) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
+        """Each entry's rows, and the informational rows (found once, not per message)."""
+        per_entry = tuple(np.flatnonzero(self.owners == i) for i in range(len(self.entry_ids)))
+        return per_entry, np.flatnonzero(self.owners == _INFORMATIONAL)
+
+    def _match_one(self, sims: np.ndarray) -> BankMatch:
+        entry_rows, info_rows = self._rows
+        per_entry = np.full(len(self.entry_ids), -1.0)
+        nearest = np.zeros(len(self.entry_ids), dtype=np.int64)
+        for i, rows in enumerate(entry_rows):
+            if rows.size:
+                values = sims[rows]
+                per_entry[i] = _top_mean(values)
+                nearest[i] = rows[int(np.argmax(values))]
+        info = _top_mean(sims[info_rows]) if info_rows.size else -1.0
+        info_best = info_rows[int(np.argmax(sims[info_rows]))] if info_rows.size else -1
+        best = int(np.argmax(per_entry))
+        k = min(NEIGHBOURS, sims.size)
+        order = np.argpartition(-sims, k - 1)[:k]
+        vote = float(np.mean(self.owners[order] != _INFORMATIONAL))
+        by_level: dict[Level, tuple[str, float]] = {}
+        for i, level in enumerate(self.entry_levels):
+            if level not in by_level or per_entry[i] > by_level[level][1]:
+                by_level[level] = (self.entry_ids[i], float(per_entry[i]))
+        return BankMatch(
+            entry=self.entry_ids[best],
+            similarity=float(per_entry[best]),
+            example=self.texts[int(nearest[best])],
+            example_similarity=float(sims[int(nearest[best])]),
+            informational=float(info),
+            informational_example=self.texts[info_best] if info_best >= 0 else "",
+            vote=vote,
+            by_level=by_level,
+        )
+
+
+def encoder_form(text: str) -> str:
+    """What the encoder reads of a message or an example: lower case, with typing slips of
+    the safety trigger words mended (qa/safety/rules.py), which a word-piece model cannot see
+    through ("seizur" is split into pieces that mean nothing alike)."""
+    return canonical(text)
+
+
+def _top_mean(values: np.ndarray) -> float:
+    k = min(TOP_K, values.size)
+    return float(np.mean(np.partition(values, values.size - k)[-k:]))
+
+
+def _cached_vectors(
+    texts: list[str], embedder: Embedder, digest: str, cache_dir: Path | None
+) -> np.ndarray:
+    if not texts:
+        return np.zeros((0, embedder.dim), dtype=np.float32)
+    key = hashlib.sha256(f"{embedder.name}\n{digest}\n{ENCODER_FORM}".encode()).hexdigest()[:20]
+    path = cache_dir / f"bank-{key}.npy" if cache_dir else None
+    if path is not None and path.exists():
+        try:
+            cached = np.load(path, allow_pickle=False)
+            if cached.shape == (len(texts), embedder.dim):
+                return np.asarray(cached, dtype=np.float32)
+        except (OSError, ValueError):
+            pass  # a damaged cache is rebuilt below
+    vectors = np.asarray(embedder.encode(texts), dtype=np.float32)
+    if path is not None:
+        _save_atomic(path, vectors)
+    return vectors
+
+
+def _save_atomic(path: Path, vectors: np.ndarray) -> None:
+    """Write the cache whole or not at all; an unwritable folder only costs speed."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            np.save(f, vectors)
+        os.replace(tmp, path)
+    except OSError:
+        return
