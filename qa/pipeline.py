@@ -100,11 +100,14 @@ class Pipeline:
         # batch: one encoder call a question, not two. With the rules alone nothing is encoded
         # before an escalation.
         triage_texts = self.triager.texts(q)
-        vectors = (
-            self.embedder.encode([*triage_texts, self._encoder_text(context())])
-            if triage_texts
-            else None
-        )
+        vectors = None
+        if triage_texts:
+            query_text = self._encoder_text(context())
+            # A plain first question often reads the same to both: one encoder pass then.
+            shared = query_text == triage_texts[0]
+            vectors = self.embedder.encode([*triage_texts, *([] if shared else [query_text])])
+            if shared:
+                vectors = np.vstack([vectors, vectors[:1]])
         triage = self.triager.assess(q, None if vectors is None else vectors[:-1])
         if triage.escalates:
             return self._escalation(q, triage)

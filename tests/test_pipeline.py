@@ -427,8 +427,12 @@ def test_a_caution_keeps_the_answer_and_puts_the_line_above_it(built, fake_embed
     assert a.status is Status.ANSWERED and a.caution and a.triage_entry == a.caution
     assert a.notice.startswith("If this is happening now:")
     assert "score" in a.reason
-    # One encoder call a question: triage's texts and retrieval's text in one batch.
+    # Triage's text and retrieval's text go in one batch, and a question that reads the same
+    # to both is encoded once.
     before = len(fake_embedder.encoded)
     pipeline.ask("What is radiation therapy?")
+    assert fake_embedder.encoded[before:] == ["What is radiation therapy?"]
+    before = len(fake_embedder.encoded)
+    pipeline.ask("hi, what is radiation therapy? thanks")
     assert len(fake_embedder.encoded) - before == 2
     assert make_triager(settings.replace(triage_model="off"), fake_embedder).model is None

@@ -150,3 +150,13 @@ def test_typo_correction_does_not_depend_on_the_hash_seed():
         for seed in ("1", "2", "3", "4", "5")
     }
     assert len(outputs) == 1
+
+
+def test_mend_triggers_keeps_the_text_and_mends_only_trigger_typos():
+    from qa.safety.rules import mend_triggers
+
+    assert mend_triggers("Wife just had a seizur, first time ever.") == (
+        "Wife just had a seizure, first time ever."
+    )
+    assert mend_triggers("What is radiation therapy?") == "What is radiation therapy?"
+    assert mend_triggers("İstanbul bleding") == canonical("İstanbul bleding")  # no offsets

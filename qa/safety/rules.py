@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from qa.courtesy import drop_courtesies
 
@@ -293,6 +293,22 @@ def match(message: str) -> RuleHit | None:
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'\-]*|[^\sa-z0-9]")
 
 
+def mend_triggers(text: str) -> str:
+    """`text` as written, with each word within one typo of a trigger word replaced by it
+    ("my wife had a seizur" -> "my wife had a seizure"); case, spacing and punctuation kept."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a rare character whose lower case is longer: no offsets
+        return canonical(text)
+    out, pos = [], 0
+    for match in _TOKEN.finditer(lowered.replace("’", "'")):
+        fixed = _correct(match.group(0))
+        if fixed != match.group(0):
+            out += [text[pos : match.start()], fixed]
+            pos = match.end()
+    return "".join([*out, text[pos:]])
+
+
+@lru_cache(maxsize=4096)
 def canonical(question: str) -> str:
     """Lower-case text with words within one typo of a trigger word replaced by that word."""
     lowered = question.lower().replace("’", "'")

@@ -90,9 +90,21 @@ def test_escalation_is_prominent(new_page):
     reply = ask(page, "I have crushing chest pain right now")
     assert "qa-escalated" in reply.get_attribute("class")
     assert "911" in reply.inner_text()
-    assert "URGENT" in reply.locator(".qa-kicker").inner_text().upper()
+    assert "EMERGENCY" in reply.locator(".qa-kicker").inner_text().upper()
+    assert reply.get_attribute("role") == "alert"
     border = reply.evaluate("e => parseFloat(getComputedStyle(e).borderTopWidth)")
     assert border >= 3
+    assert reply.evaluate("e => getComputedStyle(e).borderTopColor") == "rgb(185, 28, 28)"
+    assert DISCLAIMER_BIT in reply.locator(".qa-disclaimer").inner_text()
+
+
+def test_urgent_is_amber_and_names_the_care_team_line(new_page):
+    page = new_page()
+    reply = ask(page, "im on chemo and my temp is 39")
+    assert "qa-level-urgent" in reply.get_attribute("class")
+    assert "24-hour line" in reply.inner_text()
+    assert "CANCER TEAM" in reply.locator(".qa-kicker").inner_text().upper()
+    assert reply.evaluate("e => getComputedStyle(e).borderTopColor") == "rgb(180, 83, 9)"
     assert DISCLAIMER_BIT in reply.locator(".qa-disclaimer").inner_text()
 
 
