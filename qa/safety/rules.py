@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from pathlib import Path
 
 from qa.courtesy import drop_courtesies
 
@@ -39,122 +40,8 @@ SELF_HARM_ENTRY = "self-harm"
 FEVER_ENTRY = "neutropenic-sepsis"
 
 
-# Canonical trigger words; a typo within one edit of these (longer words only) maps to them.
-_VOCABULARY = [
-    "chest",
-    "pain",
-    "pains",
-    "pressure",
-    "tightness",
-    "tight",
-    "heart",
-    "attack",
-    "breathe",
-    "breathing",
-    "breath",
-    "breathless",
-    "shortness",
-    "gasping",
-    "choking",
-    "suffocating",
-    "bleeding",
-    "bleed",
-    "bled",
-    "blood",
-    "bloody",
-    "hemorrhage",
-    "haemorrhage",
-    "heavily",
-    "heavy",
-    "uncontrolled",
-    "soaking",
-    "pouring",
-    "gushing",
-    "clots",
-    "faint",
-    "fainted",
-    "fainting",
-    "unconscious",
-    "unresponsive",
-    "collapsed",
-    "collapse",
-    "seizure",
-    "seizures",
-    "seizing",
-    "convulsing",
-    "convulsion",
-    "convulsions",
-    "stroke",
-    "slurred",
-    "slurring",
-    "drooping",
-    "droopy",
-    "numbness",
-    "swelling",
-    "swollen",
-    "throat",
-    "tongue",
-    "anaphylaxis",
-    "anaphylactic",
-    "allergic",
-    "reaction",
-    "overdose",
-    "overdosed",
-    "pills",
-    "tablets",
-    "vomiting",
-    "vomit",
-    "throwing",
-    "abdominal",
-    "stomach",
-    "belly",
-    "severe",
-    "terrible",
-    "unbearable",
-    "excruciating",
-    "stool",
-    "poop",
-    "pooped",
-    "bowel",
-    "gas",
-    "fever",
-    "feverish",
-    "temperature",
-    "chills",
-    "shivering",
-    "chemo",
-    "chemotherapy",
-    "infusion",
-    "suicide",
-    "suicidal",
-    "myself",
-    "himself",
-    "herself",
-    "themselves",
-    "kill",
-    "killing",
-    "die",
-    "dying",
-    "dead",
-    "alive",
-    "living",
-    "harm",
-    "cutting",
-    "hurting",
-    "overdosing",
-    "hopeless",
-    "worthless",
-    "cant",
-    "passed",
-    "ending",
-    "swallowed",
-    "clutching",
-    "crushing",
-    "squeezing",
-    "cramping",
-    "unbearable",
-    "nothing",
-]
+TRIGGER_WORDS = Path(__file__).with_name("trigger_words.txt")
+
 
 _NEGATION = r"(?:no|not|never|without|denies|deny|don't|dont|do not|doesn't|doesnt|isn't|isnt|aren't|haven't|havent|hasn't|hasnt|didn't|didnt|wasn't|wasnt|nor|free of)"
 # A negation cue this many words or fewer before a trigger cancels it ("no real chest pain").
@@ -316,7 +203,7 @@ def canonical(question: str) -> str:
 
 
 def _correct(token: str) -> str:
-    if not token[0].isalpha() or token in _vocabulary():
+    if not token[0].isalpha() or token in _vocabulary_set():
         return token
     index = _deletes_index()
     # A fixed order, not a set's: the same typo must name the same rule on every run.
@@ -346,15 +233,22 @@ def _deletes(word: str) -> set[str]:
 
 
 @cache
-def _vocabulary() -> frozenset[str]:
-    return frozenset(_VOCABULARY)
+def _vocabulary() -> tuple[str, ...]:
+    """The trigger words, in file order (a fixed order: the same typo names the same word)."""
+    lines = TRIGGER_WORDS.read_text(encoding="utf-8").splitlines()
+    return tuple(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
+
+@cache
+def _vocabulary_set() -> frozenset[str]:
+    return frozenset(_vocabulary())
 
 
 @cache
 def _deletes_index() -> dict[str, tuple[str, ...]]:
     """Symmetric-delete index: every word and its one-letter deletions -> vocabulary words."""
     index: dict[str, list[str]] = {}
-    for word in _VOCABULARY:
+    for word in _vocabulary():
         for variant in {word, *_deletes(word)}:
             index.setdefault(variant, []).append(word)
     return {k: tuple(v) for k, v in index.items()}
