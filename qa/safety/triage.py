@@ -263,15 +263,15 @@ class Triager:
         )
 
     def _entry(self, m: BankMatch) -> Entry:
-        """The best entry, or the next more pressing one if it fits within severity_margin."""
+        """The best entry, or the one level more pressing if it fits within severity_margin
+        (one step only: an urgent message never reaches the crisis line on a near tie)."""
         assert self.model is not None
-        chosen = self.catalogue.entry(m.entry)
-        while (above := OUTRANKS.get(chosen.level)) is not None:
-            entry_id, sim = m.by_level.get(above, ("", -1.0))
-            if not entry_id or sim < m.similarity - self.model.severity_margin:
-                break
-            chosen = self.catalogue.entry(entry_id)
-        return chosen
+        best = self.catalogue.entry(m.entry)
+        above = OUTRANKS.get(best.level)
+        entry_id, sim = m.by_level.get(above, ("", -1.0)) if above else ("", -1.0)
+        if entry_id and sim >= m.similarity - self.model.severity_margin:
+            return self.catalogue.entry(entry_id)
+        return best
 
 
 def _pieces_text(message: str) -> list[str]:
