@@ -242,3 +242,11 @@ def test_fit_learns_thresholds_in_order_from_labelled_suites(bank, tmp_path):
     out_of_fold = fitted.fitted["out_of_fold"]
     assert isinstance(out_of_fold, dict) and out_of_fold["near_misses_stopped"] <= 0.1
     assert fitted.caution_at <= fitted.escalates_at(Level.CRISIS) <= fitted.escalate_at
+
+
+def test_an_unwritable_cache_folder_only_costs_speed(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    bank = ExampleBank.build(load_catalogue(), FakeEmbedder(), blocker / "cache")
+    assert bank.vectors.shape[0] == len(bank.texts)
+    assert not list(tmp_path.glob("**/*.tmp"))

@@ -183,8 +183,11 @@ def _save_atomic(path: Path, vectors: np.ndarray) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    except OSError:
+        return
+    try:
         with os.fdopen(fd, "wb") as f:
             np.save(f, vectors)
         os.replace(tmp, path)
     except OSError:
-        return
+        Path(tmp).unlink(missing_ok=True)
