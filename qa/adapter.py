@@ -12,9 +12,8 @@ nothing else reads it.
 
 from __future__ import annotations
 
+import io
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +21,7 @@ import numpy as np
 
 from qa.config import BUNDLED_MODEL
 from qa.errors import ConfigError
+from qa.files import write_atomic
 
 BUNDLED_ADAPTER = Path(__file__).with_name("query_adapter.npz")
 # Settings.query_adapter values.
@@ -81,14 +81,7 @@ def load_adapter(path: Path, model: str, dim: int) -> QueryAdapter:
 def save_adapter(adapter: QueryAdapter, path: Path) -> None:
     """Write atomically: a reader sees the old file or the new one, never half of one."""
     meta = json.dumps({"model": adapter.model, "trained_on": list(adapter.trained_on)})
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".npz")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, matrix=adapter.matrix.astype(np.float32), meta=np.array(meta))
-        # mkstemp makes the file private; the adapter is read by whoever serves.
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    buffer = io.BytesIO()
+    np.savez(buffer, matrix=adapter.matrix.astype(np.float32), meta=np.array(meta))
+    # Readable by everyone: the adapter is read by whoever serves.
+    write_atomic(path, buffer.getvalue())

@@ -13,7 +13,8 @@ import logging
 import os
 import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -330,6 +331,20 @@ def _learner(
     return sp
 
 
+@contextmanager
+def _progress(unit: str, quiet: bool) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar, as the `progress(done, total)` callback the long commands take."""
+    from tqdm import tqdm
+
+    with tqdm(desc=unit, unit=f" {unit}", leave=False, disable=quiet) as bar:
+
+        def advance(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        yield advance
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -524,19 +539,13 @@ def _cmd_calibrate(args: argparse.Namespace, settings: Settings, *_: Any) -> int
 
 def _cmd_tune_adapter(args: argparse.Namespace, settings: Settings, *_: Any) -> int:
     import numpy as np
-    from tqdm import tqdm
 
     from qa.adapter import BUNDLED_ADAPTER, save_adapter
     from qa.tune import examples, loss, train
 
     # What is learned must not depend on an adapter already in place (nor on its file).
     pipeline = _pipeline(settings.replace(query_adapter="off"))
-    with tqdm(desc="questions", unit=" questions", leave=False, disable=args.quiet) as bar:
-
-        def advance(done: int, total: int) -> None:
-            bar.total = total
-            bar.update(done - bar.n)
-
+    with _progress("questions", args.quiet) as advance:
         data = examples(pipeline, args.suites, advance)
     if not data:
         raise ConfigError(
@@ -558,7 +567,8 @@ def _cmd_tune_triage(args: argparse.Namespace, settings: Settings, *_: Any) -> i
     from qa.tune_triage import tune
 
     out = args.out or BUNDLED_MODEL_FILE
-    model = tune(settings, args.suites, out, args.quiet)
+    with _progress("messages", args.quiet) as advance:
+        model = tune(settings, args.suites, out, advance)
     f = model.fitted
     oof = f["out_of_fold"]
     assert isinstance(oof, dict)
@@ -576,18 +586,12 @@ def _cmd_tune_triage(args: argparse.Namespace, settings: Settings, *_: Any) -> i
 
 
 def _cmd_bench_triage(args: argparse.Namespace, settings: Settings, *_: Any) -> int:
-    from tqdm import tqdm
 
     from qa.bench_triage import run, summary_lines
 
     if args.limit is not None and args.limit < 1:
         raise ConfigError("--limit must be 1 or more")
-    with tqdm(desc="questions", unit=" questions", leave=False, disable=args.quiet) as bar:
-
-        def advance(done: int, total: int) -> None:
-            bar.total = total
-            bar.update(done - bar.n)
-
+    with _progress("questions", args.quiet) as advance:
         result = run(settings, args.path, args.limit, advance)
     print(json.dumps(result) if args.json else "\n".join(summary_lines(result)))
     return 0

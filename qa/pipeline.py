@@ -100,15 +100,15 @@ class Pipeline:
         # batch: one encoder call a question, not two. With the rules alone nothing is encoded
         # before an escalation.
         triage_texts = self.triager.texts(q)
-        vectors = None
+        triage_vectors = query_vector = None
         if triage_texts:
             query_text = self._encoder_text(context())
             # A plain first question often reads the same to both: one encoder pass then.
             shared = query_text == triage_texts[0]
             vectors = self.embedder.encode([*triage_texts, *([] if shared else [query_text])])
-            if shared:
-                vectors = np.vstack([vectors, vectors[:1]])
-        triage = self.triager.assess(q, None if vectors is None else vectors[:-1])
+            triage_vectors = vectors[: len(triage_texts)]
+            query_vector = vectors[0] if shared else vectors[-1]
+        triage = self.triager.assess(q, triage_vectors)
         if triage.escalates:
             return self._escalation(q, triage)
         verdict = assess(q, lambda _own_words: self._mentions_source_terms(context()))
@@ -123,7 +123,6 @@ class Pipeline:
                 ),
                 triage,
             )
-        query_vector = None if vectors is None else vectors[-1]
         return self._cautioned(
             self._answer(q, verdict, mend, context, earlier, query_vector), triage
         )

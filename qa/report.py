@@ -21,6 +21,7 @@ from typing import IO, Any
 from qa import __version__
 from qa.config import Settings
 from qa.evaluate import CaseResult, Report, Suite, run_suite
+from qa.files import write_atomic
 from qa.metrics import CaseRecord
 from qa.store import IndexData
 from qa.types import Answer
@@ -116,12 +117,7 @@ def write_report(folder: Path, data: dict[str, Any]) -> tuple[Path, Path]:
 
 
 def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    with tmp.open("w", encoding="utf-8") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    write_atomic(path, text.encode("utf-8"))
 
 
 def load_baseline(path: Path) -> dict[str, Any]:

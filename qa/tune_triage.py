@@ -25,8 +25,6 @@ Each budget sits below its target (5 %, 1 %, 20 %) to leave room for new authors
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -37,6 +35,7 @@ from qa.config import Settings
 from qa.embedding import make_embedder
 from qa.errors import ConfigError
 from qa.evaluate import CAUGHT_BY, NOT_ESCALATED, load_suite
+from qa.files import write_atomic
 from qa.safety.catalogue import Level
 from qa.safety.context import Framing, framing
 from qa.safety.load import make_triager
@@ -69,7 +68,8 @@ class Labelled:
 def labelled(
     triager: Triager, suite_paths: Sequence[Path], progress: Callable[[int, int], None] | None
 ) -> list[Labelled]:
-    cases = [(load_suite(p).name, c) for p in suite_paths for c in load_suite(p).cases]
+    suites = [load_suite(p) for p in suite_paths]
+    cases = [(suite.name, case) for suite in suites for case in suite.cases]
     out = []
     for done, (suite, case) in enumerate(cases, 1):
         level = case.escalate if case.escalate not in (None, NOT_ESCALATED) else None
@@ -207,17 +207,17 @@ def _message_score(triager: Triager, model: TriageModel, item: Labelled) -> tupl
 
 
 def _threshold(scores: Sequence[float], budget: float, of: int | None = None) -> float:
-    """The lowest threshold t (a midpoint between scores) with |{s >= t}| <= budget * n."""
+    """The lowest threshold t (a midpoint between scores) with |{s >= t}| <= budget * n,
+    n being `of` (the set the budget is a share of) or len(scores)."""
     n = of if of is not None else len(scores)
     allowed = int(np.floor(budget * n))
     ranked = sorted(scores, reverse=True)
     if allowed >= len(ranked):
         return 0.0
-    # Scores above index `allowed` may pass; the next one must not.
-    above = ranked[allowed - 1] if allowed > 0 else 1.0
-    return float((above + ranked[allowed]) / 2) if allowed > 0 else float(
-        min(1.0, ranked[0] + 1e-6)
-    )
+    if allowed == 0:
+        return float(min(1.0, ranked[0] + 1e-6))
+    # The `allowed` highest scores pass; the next one must not.
+    return float((ranked[allowed - 1] + ranked[allowed]) / 2)
 
 
 def _severity_margin(triager: Triager, model: TriageModel, data: Sequence[Labelled]) -> float:
@@ -273,22 +273,18 @@ def _summary(
 
 
 def tune(
-    settings: Settings, suite_paths: Sequence[Path], out: Path, quiet: bool = False
+    settings: Settings,
+    suite_paths: Sequence[Path],
+    out: Path,
+    progress: Callable[[int, int], None] | None = None,
 ) -> TriageModel:
-    """Fit the score for the configured encoder and catalogue from `suite_paths`; write `out`."""
-    from tqdm import tqdm
-
+    """Fit the score for the configured encoder and catalogue from `suite_paths`; write `out`.
+    `progress(done, total)` is called as the messages are matched."""
     embedder = make_embedder(settings)
     triager = make_triager(settings.replace(triage_model="off"), embedder)
     bank = ExampleBank.build(triager.catalogue, embedder, settings.triage_cache_dir)
     triager = replace(triager, embedder=embedder, bank=bank)
-    with tqdm(desc="messages", unit=" messages", leave=False, disable=quiet) as bar:
-
-        def advance(done: int, total: int) -> None:
-            bar.total = total
-            bar.update(done - bar.n)
-
-        data = labelled(triager, suite_paths, advance)
+    data = labelled(triager, suite_paths, progress)
     if not any(item.level for item in data) or all(item.level for item in data):
         raise ConfigError(
             "qa tune-triage needs suites with both escalating cases (expect.escalate: a level) "
@@ -301,10 +297,4 @@ def tune(
 
 def save_model(model: TriageModel, path: Path) -> None:
     """Write the score file whole or not at all, readable by everyone (it is no secret)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(model.to_json(), f, indent=2)
-        f.write("\n")
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
+    write_atomic(path, (json.dumps(model.to_json(), indent=2) + "\n").encode("utf-8"))

@@ -341,8 +341,7 @@ def test_the_bundled_triage_score_is_what_make_triage_model_fits(real_settings, 
     suites = bundled.fitted["suites"]
     assert isinstance(suites, list)
     refit = tune(
-        real_settings, [REPO / "evals" / f"{name}.yaml" for name in suites], tmp_path / "m.json",
-        quiet=True,
+        real_settings, [REPO / "evals" / f"{name}.yaml" for name in suites], tmp_path / "m.json"
     )
     a = np.array([*bundled.weights.values(), *bundled.vector_weights])
     b = np.array([*refit.weights.values(), *refit.vector_weights])

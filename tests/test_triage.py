@@ -137,18 +137,30 @@ def test_without_a_learned_score_any_rule_escalates_alone():
     assert rules_only.texts("I have chest pain") == []
 
 
-def test_a_more_pressing_entry_wins_a_near_tie(bank):
+def test_a_more_pressing_entry_wins_a_near_tie_one_level_up_only(bank):
+    from qa.safety.semantic import BankMatch
+
     catalogue = load_catalogue()
-    message = catalogue.entry("severe-vomiting").examples[0]
-    vectors = FakeEmbedder().encode([message])
-    match = bank.match(vectors)[0]
-    urgent_best = catalogue.entry(match.entry).level.value == "urgent"
-    wide = Triager(catalogue, Contacts(), FakeEmbedder(), bank, model(severity_margin=1.0))
-    chosen = wide._entry(match)
-    if urgent_best:
-        assert chosen.level.value in {"emergency", "crisis"}
-    narrow = Triager(catalogue, Contacts(), FakeEmbedder(), bank, model(severity_margin=0.0))
-    assert narrow._entry(match).id == match.entry
+
+    def tie(best: str, sims: dict[Level, tuple[str, float]]) -> BankMatch:
+        return BankMatch(best, 0.80, "", 0.8, 0.3, 1.0, sims)
+
+    urgent_best = tie("severe-vomiting", {
+        Level.URGENT: ("severe-vomiting", 0.80),
+        Level.EMERGENCY: ("major-bleeding", 0.78),
+        Level.CRISIS: ("suicide-plan", 0.79),
+    })
+    wide = Triager(catalogue, Contacts(), FakeEmbedder(), bank, model(severity_margin=0.05))
+    narrow = Triager(catalogue, Contacts(), FakeEmbedder(), bank, model(severity_margin=0.01))
+    assert wide._entry(urgent_best).id == "major-bleeding"  # never on to the crisis line
+    assert narrow._entry(urgent_best).id == "severe-vomiting"
+    emergency_best = tie("overdose", {
+        Level.URGENT: ("severe-vomiting", 0.70),
+        Level.EMERGENCY: ("overdose", 0.80),
+        Level.CRISIS: ("suicide-plan", 0.77),
+    })
+    assert wide._entry(emergency_best).id == "suicide-plan"
+    assert narrow._entry(emergency_best).id == "overdose"
 
 
 # ---------------------------------------------------------------- the score file

@@ -101,9 +101,9 @@ def _write(tmp_path: Path, text: str) -> Path:
 GOOD_LEVELS = """
 version: 1
 levels:
-  emergency: {title: "E", message: "call {emergency_number}"}
-  urgent: {title: "U", message: "call {care_team_line}"}
-  crisis: {title: "C", message: "call {crisis_line}"}
+  emergency: {message: "call {emergency_number}"}
+  urgent: {message: "call {care_team_line}"}
+  crisis: {message: "call {crisis_line}"}
 caution: "If this is happening now: {advice}"
 """
 
@@ -155,7 +155,7 @@ def test_unreadable_or_malformed_catalogues_are_refused(tmp_path):
     with pytest.raises(ConfigError, match="not valid YAML"):
         load_catalogue(_write(tmp_path, "levels: [unclosed"))
     with pytest.raises(ConfigError, match="'levels' must define exactly"):
-        load_catalogue(_write(tmp_path, "levels: {emergency: {title: a, message: b}}\n"))
+        load_catalogue(_write(tmp_path, "levels: {emergency: {message: b}}\n"))
 
 
 def test_a_minimal_valid_catalogue_loads(tmp_path):

@@ -72,15 +72,9 @@ class Entry:
 
 
 @dataclass(frozen=True)
-class LevelText:
-    title: str
-    message: str
-
-
-@dataclass(frozen=True)
 class Catalogue:
     version: int
-    levels: dict[Level, LevelText]
+    levels: dict[Level, str]  # each level's fixed message
     caution: str
     entries: tuple[Entry, ...]
     digest: str
@@ -95,10 +89,7 @@ class Catalogue:
         raise KeyError(entry_id)
 
     def message(self, entry: Entry, contacts: Contacts) -> str:
-        return contacts.fill(self.levels[entry.level].message)
-
-    def title(self, entry: Entry, contacts: Contacts) -> str:
-        return contacts.fill(self.levels[entry.level].title)
+        return contacts.fill(self.levels[entry.level])
 
     def caution_line(self, entry: Entry, contacts: Contacts) -> str:
         return contacts.fill(self.caution, advice=contacts.fill(entry.advice))
@@ -123,11 +114,9 @@ def load_catalogue(path: Path = BUNDLED_CATALOGUE) -> Catalogue:
     levels = {}
     for name, value in levels_raw.items():
         if not isinstance(value, dict):
-            raise ConfigError(f"{where}: levels.{name} must have a title and a message")
-        levels[Level(name)] = LevelText(
-            _text(f"{where}: levels.{name}", value, "title"),
-            _text(f"{where}: levels.{name}", value, "message"),
-        )
+            raise ConfigError(f"{where}: levels.{name} must have a message")
+        _known_keys(f"{where}: levels.{name}", value, {"message"})
+        levels[Level(name)] = _text(f"{where}: levels.{name}", value, "message")
     caution = data.get("caution")
     if not isinstance(caution, str) or "{advice}" not in caution:
         raise ConfigError(f"{where}: 'caution' must be text containing {{advice}}")
@@ -139,7 +128,7 @@ def load_catalogue(path: Path = BUNDLED_CATALOGUE) -> Catalogue:
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
         raise ConfigError(f"{where}: duplicate entry id(s) {', '.join(dupes)}")
-    for text in [caution, *(t for lv in levels.values() for t in (lv.title, lv.message))]:
+    for text in [caution, *levels.values()]:
         _placeholders(where, text)
     return Catalogue(
         version=int(data.get("version", 1)),

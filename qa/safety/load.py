@@ -6,6 +6,7 @@ from pathlib import Path
 
 from qa.config import Settings
 from qa.embedding import Embedder
+from qa.errors import ConfigError
 from qa.safety.catalogue import BUNDLED_CATALOGUE, Contacts, load_catalogue
 from qa.safety.semantic import ExampleBank
 from qa.safety.triage import BUNDLED_MODEL_FILE, TriageModel, Triager
@@ -36,8 +37,6 @@ def make_triager(settings: Settings, embedder: Embedder | None) -> Triager:
     model = None if model_path is None or embedder is None else TriageModel.load(model_path)
     if model is not None and embedder is not None and model.model != embedder.name:
         if settings.triage_model != BUNDLED:
-            from qa.errors import ConfigError
-
             raise ConfigError(
                 f"setting triage_model (QA_TRIAGE_MODEL): {model_path} was fitted for "
                 f"{model.model!r}, not {embedder.name!r}; refit it with `qa tune-triage` or "

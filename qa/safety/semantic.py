@@ -9,9 +9,9 @@ escalations. The bank's vectors are cached on disk, keyed by model and catalogue
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import os
-import tempfile
+import io
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -21,6 +21,7 @@ import numpy as np
 from threadpoolctl import ThreadpoolController
 
 from qa.embedding import Embedder
+from qa.files import write_atomic
 from qa.safety.catalogue import Catalogue, Level
 from qa.safety.rules import mend_triggers
 
@@ -42,7 +43,6 @@ class BankMatch:
     example: str
     example_similarity: float
     informational: float
-    informational_example: str
     vote: float
     by_level: dict[Level, tuple[str, float]]
 
@@ -120,7 +120,6 @@ class ExampleBank:
         nearest_rows = grid[np.arange(len(grid)), values.argmax(axis=1)]
         per_entry, info = means[:-1], float(means[-1])
         nearest = nearest_rows[:-1]
-        info_best = int(nearest_rows[-1]) if sizes[-1] else -1
         best = int(np.argmax(per_entry))
         k = min(NEIGHBOURS, sims.size)
         order = np.argpartition(-sims, k - 1)[:k]
@@ -135,7 +134,6 @@ class ExampleBank:
             example=self.texts[int(nearest[best])],
             example_similarity=float(sims[int(nearest[best])]),
             informational=float(info),
-            informational_example=self.texts[info_best] if info_best >= 0 else "",
             vote=vote,
             by_level=by_level,
         )
@@ -180,14 +178,7 @@ def _cached_vectors(
 
 def _save_atomic(path: Path, vectors: np.ndarray) -> None:
     """Write the cache whole or not at all; an unwritable folder only costs speed."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.save(f, vectors)
-        os.replace(tmp, path)
-    except OSError:
-        Path(tmp).unlink(missing_ok=True)
+    buffer = io.BytesIO()
+    np.save(buffer, vectors)
+    with contextlib.suppress(OSError):
+        write_atomic(path, buffer.getvalue())

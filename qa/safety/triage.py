@@ -36,18 +36,17 @@ import numpy as np
 from qa.embedding import Embedder
 from qa.errors import ConfigError
 from qa.safety.catalogue import OUTRANKS, Catalogue, Contacts, Entry, Level
+from qa.safety.context import CLASSES as CUE_CLASSES
 from qa.safety.context import Framing, clauses, framing
 from qa.safety.rules import RuleHit
 from qa.safety.rules import match as match_rule
 from qa.safety.semantic import BankMatch, ExampleBank, encoder_form
 
 BUNDLED_MODEL_FILE = Path(__file__).with_name("triage_model.json")
-CUES = ("asks_about", "hypothetical", "historical", "negated", "reassured", "present",
-        "reporting")
 LEVEL_SIMILARITY = tuple(f"{level.value}_similarity" for level in Level)
 FEATURES = (
     "similarity", "informational", "margin", "vote", *LEVEL_SIMILARITY, "rule", "question",
-    *CUES, "whole",
+    *CUE_CLASSES, "whole",
 )
 CAUTION = "caution"
 # Framing that says a message is not reporting something happening now (context.yaml).
@@ -178,7 +177,7 @@ def features(piece: Piece, message_framing: Framing) -> dict[str, float]:
         "question": float(piece.framing.question),
         "whole": float(piece.whole),
     }
-    for cue in CUES:
+    for cue in CUE_CLASSES:
         own = piece.framing.has(cue)
         # "Not an emergency, just planning ahead: …" frames every clause after it.
         inherited = cue == "reassured" and message_framing.has(cue)
