@@ -92,6 +92,8 @@ def test_an_example_of_an_entry_escalates_at_its_level(triager):
     result = triager.assess(leg)
     assert result.escalates and result.level == "urgent" and result.entry.id == "leg-clot"
     assert "nearest example" in result.describe() and "score" in result.describe()
+    # An example of the bank is its own nearest example, at similarity 1.
+    assert result.example == leg and result.similarity == pytest.approx(1.0, abs=1e-5)
 
 
 def test_an_informational_example_does_not_escalate(triager):

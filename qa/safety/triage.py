@@ -230,7 +230,8 @@ class Triager:
         if hit is not None and rule_now and triage.level == CAUTION:
             entry = self.catalogue.entry(hit.entry)
             return dataclasses.replace(
-                triage, level=entry.level.value, entry=entry, rule=hit.describe, example=""
+                triage, level=entry.level.value, entry=entry, rule=hit.describe, example="",
+                similarity=0.0,
             )
         return triage
 
@@ -251,13 +252,16 @@ class Triager:
             level = CAUTION
         else:
             return Triage(None, score=score)
+        # The nearest example is shown only when it belongs to the chosen entry; its similarity
+        # is that example's own, as staff review labels it.
+        shown = entry.id == best.match.entry
         return Triage(
             level,
             entry,
             rule=best.rule.describe if best.rule is not None else "",
             clause=best.text,
-            example=best.match.example if entry.id == best.match.entry else "",
-            similarity=best.match.by_level[entry.level][1],
+            example=best.match.example if shown else "",
+            similarity=best.match.example_similarity if shown else 0.0,
             score=score,
         )
 
