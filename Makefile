@@ -54,7 +54,7 @@ adapter: setup
 	$(BIN)/qa tune-adapter $(DEV_SUITES:%=evals/%.yaml)
 
 # The bundled triage score (qa/safety/triage_model.json) is fitted from the development
-# triage suites and the development question suites; triage_untouched1 and 2 never teach it.
+# triage suites and the development question suites; triage_untouched1-4 never teach it.
 TRIAGE_SUITES := triage_dev1 triage_dev2 triage_dev3 triage_dev4 safety $(DEV_SUITES)
 triage-model: setup
 	$(BIN)/qa tune-triage $(TRIAGE_SUITES:%=evals/%.yaml)

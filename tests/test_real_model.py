@@ -294,12 +294,14 @@ def test_whole_words_agree_with_running_the_tokenizer(real_pipeline):
     assert not real_pipeline.embedder.is_whole_word("keytruda")
 
 
-# Triage on the six suites written by authors who saw only the catalogue's descriptions: the
+# Triage on the eight suites written by authors who saw only the catalogue's descriptions: the
 # figures measured when this was written, less one case, so that a regression fails the build.
-# triage_untouched1 and 2 are never read case by case nor used to fit anything (docs/safety.md).
+# triage_untouched1-4 are never read case by case nor used to fit anything (docs/safety.md).
 TRIAGE_GATES = {
     "triage_untouched1": (0.87, 0.0889),
     "triage_untouched2": (0.89, 0.0444),
+    "triage_untouched3": (0.93, 0.1556),
+    "triage_untouched4": (0.89, 0.0222),
     "triage_dev1": (0.95, 0.0222),
     "triage_dev2": (0.94, 0.0667),
     "triage_dev3": (0.93, 0.0444),
