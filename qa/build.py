@@ -41,8 +41,9 @@ log = logging.getLogger(__name__)
 # Bump when cleaning, chunking or the stored layout changes what an index holds.
 # 2: lexical terms use American spellings; a short sentence ending in a reference marker is no
 # longer read as a heading. 3: a trailing number after "stage", "phase" … is no reference marker.
-# 4: British "-ise"/"-isation" spellings are made American too.
-PIPELINE_VERSION = 4
+# 4: British "-ise"/"-isation" spellings are made American too. 5: a general furniture pattern
+# takes sentences from prose, never the whole block; documents record what cleaning removed.
+PIPELINE_VERSION = 5
 # Progress bars only for loops long enough to be worth one.
 _BAR_MIN = 200
 T = TypeVar("T")
@@ -59,6 +60,8 @@ class BuildReport:
     reused: int
     seconds: float
     problems: tuple[str, ...]
+    # Documents whose cleaning removed a large share of their text (LoadReport.warnings).
+    warnings: tuple[str, ...] = ()
 
 
 def corpus_hash(sources_dir: Path) -> str:
@@ -126,6 +129,8 @@ def build_documents(
     started = time.perf_counter() if started is None else started
     for problem in loaded.problems:
         say(f"warning: {problem}")
+    for warning in loaded.warnings:
+        say(f"warning: {warning}")
     if not loaded.documents:
         raise SourceError(
             f"nothing to index in {settings.sources_dir}: {'; '.join(loaded.problems)}"
@@ -215,6 +220,7 @@ def build_documents(
         reused=reused,
         seconds=time.perf_counter() - started,
         problems=loaded.problems,
+        warnings=loaded.warnings,
     )
 
 

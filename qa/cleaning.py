@@ -2,6 +2,11 @@
 
 Everything here is a general rule about web pages (banners, promos, widgets, reference lists);
 furniture that only one site uses is listed in `sources/catalog.toml` (`furniture = [...]`).
+
+A general pattern is a guess about pages nobody here has read, so it never takes prose with it:
+it removes a whole block only when the block is not prose, and from a prose block only the
+sentences it matches (see `_without_furniture`). A catalog pattern is a curator's statement about
+one document's blocks and removes the whole block it matches.
 """
 
 from __future__ import annotations
@@ -14,7 +19,8 @@ from qa.types import BlockKind, RawBlock
 
 _I = re.IGNORECASE
 
-# Whole blocks that are page furniture, never medical content.
+# Page furniture, never medical content: a block (or, inside prose, a sentence) that one of
+# these matches goes.
 FURNITURE_BLOCKS: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p, _I)
     for p in (
@@ -74,15 +80,26 @@ _SENTENCE_THEN_MARKER = re.compile(r"[.!?]\s\d{1,2}$")
 _TRAILING_STYLE_MIN_BLOCKS = 3
 # A paragraph that ends a dropped section: real prose, not a title or a citation line.
 _CONTENT_MIN_WORDS = 10
+# What is left of a block once a general furniture pattern's sentences are out is prose, and
+# stays, when it holds at least this many full sentences (terminal punctuation and at least
+# `_SENTENCE_MIN_WORDS` words). Two, because real banners and widgets are one line of site talk
+# around their furniture ("Which best describes you? Your choice helps us use language …",
+# "… masks are OPTIONAL. However, we ask that … wear a mask. Thank you!"), while a paragraph
+# of content that carries a "Click here" line still says something after it goes ("How is
+# this condition inherited? It is inherited in an X-linked fashion."). One full sentence
+# beside a furniture sentence is read as that furniture's own wording.
+_PROSE_MIN_SENTENCES = 2
+_SENTENCE_MIN_WORDS = 3  # "Thank you!" and "Yes." are not sentences of content
+_FULL_STOP = re.compile(r"[.!?][\"'”’)\]]*$")
 
 
 def clean_blocks(blocks: Sequence[RawBlock], extra_furniture: Iterable[str] = ()) -> list[RawBlock]:
     """Return the blocks that are medical content, with reference markers removed."""
     extra = tuple(re.compile(p, _I) for p in extra_furniture)
     kept = [
-        b
-        for b in (RawBlock(b.kind, squash_spaces(b.text), b.level) for b in blocks)
-        if b.text and not _is_furniture(b.text, extra)
+        RawBlock(b.kind, text, b.level)
+        for b in blocks
+        if (text := _without_furniture(squash_spaces(b.text), extra))
     ]
     kept = _drop_furniture_sections(kept)
     trailing_style = (
@@ -98,11 +115,43 @@ def clean_blocks(blocks: Sequence[RawBlock], extra_furniture: Iterable[str] = ()
     return cleaned
 
 
-def _is_furniture(text: str, extra: tuple[re.Pattern[str], ...]) -> bool:
-    return (
-        any(p.search(text) for p in FURNITURE_BLOCKS + extra)
-        or REFERENCE_ENTRY.match(text) is not None
-    )
+def removed_share(raw: Sequence[RawBlock], cleaned: Sequence[RawBlock]) -> float:
+    """Share of the raw blocks' text that cleaning removed: 1 - kept / raw, counted in
+    non-space characters (squashing spaces removes nothing); 0.0 for no text at all."""
+    before = sum(_visible_chars(b.text) for b in raw)
+    after = sum(_visible_chars(b.text) for b in cleaned)
+    return max(0.0, 1.0 - after / before) if before else 0.0
+
+
+def _visible_chars(text: str) -> int:
+    return sum(1 for ch in text if not ch.isspace())
+
+
+def _without_furniture(text: str, extra: tuple[re.Pattern[str], ...]) -> str:
+    """The block's text without its furniture; "" when the whole block is furniture.
+
+    The catalog's patterns and the shape of a bibliography entry take the whole block. A
+    general pattern that matches the block takes the sentences it matches; the rest stays
+    when it is prose (`_is_prose`) and goes with them when it is not. A block the pattern
+    matches only across sentences keeps every sentence, so it stays exactly when it is prose.
+    """
+    if not text or REFERENCE_ENTRY.match(text) or any(p.search(text) for p in extra):
+        return ""
+    if not any(p.search(text) for p in FURNITURE_BLOCKS):
+        return text
+    # "….[1] Next" is no sentence end until its marker goes (markers go later anyway).
+    text = _strip_inline_markers(text)
+    rest = [
+        text[s:e]
+        for s, e in sentence_spans(text)
+        if not any(p.search(text[s:e]) for p in FURNITURE_BLOCKS)
+    ]
+    return " ".join(rest) if _is_prose(rest) else ""
+
+
+def _is_prose(sentences: Sequence[str]) -> bool:
+    full = [s for s in sentences if _FULL_STOP.search(s) and word_count(s) >= _SENTENCE_MIN_WORDS]
+    return len(full) >= _PROSE_MIN_SENTENCES
 
 
 def _is_content(block: RawBlock) -> bool:
@@ -141,11 +190,15 @@ def _drop_furniture_sections(blocks: list[RawBlock]) -> list[RawBlock]:
 
 
 def _strip_markers(text: str, trailing_style: bool) -> str:
-    text = _BRACKET_MARKERS.sub("", text)
-    text = _GLUED_MARKER.sub("", text)
+    text = _strip_inline_markers(text)
     if trailing_style:
         text = _TRAILING_MARKER.sub("", text)
     return squash_spaces(text)
+
+
+def _strip_inline_markers(text: str) -> str:
+    """Remove "[1]" and "….1" markers: unlike " 1" markers they need no look at the others."""
+    return squash_spaces(_GLUED_MARKER.sub("", _BRACKET_MARKERS.sub("", text)))
 
 
 def _drop_furniture_sentences(text: str) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from qa.cleaning import clean_blocks
+from qa.cleaning import clean_blocks, removed_share
 from qa.errors import SourceError
 from qa.sources import LoadReport, assemble, load_sources, text_blocks
 from qa.text import normalise
@@ -108,12 +108,15 @@ def answer_document(
 ) -> Document | None:
     """One answer as a cleaned Document, read like a plain-text source file; None when
     cleaning leaves no text."""
-    blocks = clean_blocks(text_blocks(normalise(_INLINE_ITEM.sub("\n- ", answer))))
+    raw = text_blocks(normalise(_INLINE_ITEM.sub("\n- ", answer)))
+    blocks = clean_blocks(raw)
     if not any(b.kind is not BlockKind.HEADING for b in blocks):
         return None
     text, spans = assemble(blocks)
     meta = DocumentMeta(id=doc_id, title=title, publisher=publisher, audience=Audience.PATIENTS)
-    return Document(meta=meta, text=text, path=path, blocks=spans)
+    return Document(
+        meta=meta, text=text, path=path, blocks=spans, removed_share=removed_share(raw, blocks)
+    )
 
 
 def edit_one(corpus: Corpus, workdir: Path) -> tuple[LoadReport, Path, str]:

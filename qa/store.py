@@ -369,6 +369,7 @@ def _document_json(d: Document) -> dict[str, Any]:
         "path": d.path,
         "text": d.text,
         "blocks": [[b.kind.value, b.start, b.end, b.level] for b in d.blocks],
+        "removed_share": d.removed_share,
     }
 
 
@@ -381,7 +382,13 @@ def _document_from_json(d: dict[str, Any]) -> Document:
         dates=d["dates"],
     )
     blocks = tuple(Block(BlockKind(k), s, e, lvl) for k, s, e, lvl in d["blocks"])
-    return Document(meta=meta, text=d["text"], path=d["path"], blocks=blocks)
+    return Document(
+        meta=meta,
+        text=d["text"],
+        path=d["path"],
+        blocks=blocks,
+        removed_share=d.get("removed_share"),
+    )
 
 
 def _checksums(folder: Path) -> dict[str, str]:

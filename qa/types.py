@@ -63,6 +63,9 @@ class Document:
     text: str
     path: str
     blocks: tuple[Block, ...]
+    # Share of the source's text (non-space characters, 0..1) that cleaning removed as furniture;
+    # None when not measured (documents made in memory, or read back from an index).
+    removed_share: float | None = None
 
     @property
     def id(self) -> str:

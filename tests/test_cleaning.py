@@ -267,6 +267,18 @@ def test_a_paragraph_of_only_furniture_sentences_disappears() -> None:
     assert texts(out) == [CONTENT, "Lots of info here; find out more about surgery."]
 
 
+def test_block_and_sentence_furniture_both_leave_the_prose_of_a_paragraph() -> None:
+    # "click here" is a block pattern, "For more information, go to" a sentence pattern: in a
+    # paragraph of prose each takes only its own sentence.
+    text = (
+        "Genetic testing is available for this condition. Results take a few weeks. "
+        "To view the laboratories, click here. For more information, go to the genetics page."
+    )
+    assert texts(clean_blocks([P(text)])) == [
+        "Genetic testing is available for this condition. Results take a few weeks."
+    ]
+
+
 def test_sentences_that_only_look_similar_are_kept() -> None:
     text = (
         "For more people than ever, surgery is possible. "

@@ -10,6 +10,7 @@ import pytest
 from qa.errors import SourceError
 from qa.html_text import html_blocks
 from qa.sources import (
+    CLEANING_WARN_SHARE,
     assemble,
     load_document,
     load_sources,
@@ -283,6 +284,7 @@ def test_file_with_nothing_left_after_cleaning_is_a_problem(tiny_sources: Path) 
     report = load_sources(tiny_sources)
     assert len(report.documents) == 3
     assert len(report.problems) == 1 and "empty.txt" in report.problems[0]
+    assert "site furniture" in report.problems[0]  # it had text: cleaning took all of it
 
 
 def test_bad_file_name_is_a_problem(tiny_sources: Path) -> None:
@@ -453,6 +455,15 @@ def test_real_corpus_loads_all_five_documents(real_docs: dict[str, Document]) ->
 def test_real_corpus_has_no_furniture(real_docs: dict[str, Document], furniture: str) -> None:
     for doc in real_docs.values():
         assert furniture.lower() not in doc.text.lower(), (doc.id, furniture)
+
+
+def test_real_corpus_cleaning_shares_are_measured_and_under_the_warning() -> None:
+    report = load_sources(REAL_SOURCES)
+    assert report.warnings == ()
+    for doc in report.documents:
+        assert doc.removed_share is not None
+        # Every page loses some furniture; none loses over half (the most, ccs anal, ~41 %).
+        assert 0.0 < doc.removed_share < CLEANING_WARN_SHARE, (doc.id, doc.removed_share)
 
 
 def test_real_corpus_has_no_reference_markers(real_docs: dict[str, Document]) -> None:

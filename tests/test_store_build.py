@@ -150,3 +150,9 @@ def test_editing_one_document_embeds_only_that_documents_text(built):
     assert all("diarrhoea" in text for text in embedder.encoded)
     contexts = sum(bool(s.context_key) for s in data.sentences)
     assert report.reused == len(data.chunks) + len(data.sentences) + contexts - report.embedded
+
+
+def test_what_cleaning_removed_is_kept_in_the_index(built):
+    data = load_index(built.index_dir)
+    shares = [d.removed_share for d in data.documents.values()]
+    assert all(s is not None and 0.0 <= s < 1.0 for s in shares)

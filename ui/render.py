@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping, Sequence
 
+from qa.sources import CLEANING_WARN_SHARE
 from qa.types import Answer, Citation, Document, Hit, Status
 
 PROFESSIONALS_LABEL = "written for healthcare professionals"
@@ -145,18 +146,35 @@ def highlight(text: str, spans: Sequence[tuple[int, int]]) -> str:
     return "".join(out)
 
 
-def sources_table_html(documents: Sequence[Document], chunk_counts: Mapping[str, int]) -> str:
+def sources_table_html(
+    documents: Sequence[Document], chunk_counts: Mapping[str, int], staff: bool = False
+) -> str:
+    """The documents' table; for staff, with the share of each source that cleaning removed,
+    flagged above the share the build warns at."""
     rows = "".join(
         f"<tr><td>{esc(d.meta.title)}</td><td>{esc(d.meta.publisher)}</td>"
         f"<td>{esc(d.meta.audience.value)}</td><td>{esc(d.meta.dates or 'not stated')}</td>"
-        f"<td>{chunk_counts.get(d.id, 0)}</td></tr>"
+        f"<td>{chunk_counts.get(d.id, 0)}</td>{_cleaning_cell(d) if staff else ''}</tr>"
         for d in documents
     )
+    extra = "<th>Removed by cleaning</th>" if staff else ""
     return (
         '<div class="qa-table-wrap"><table class="qa-table"><thead><tr><th>Title</th>'
-        "<th>Publisher</th><th>Written for</th><th>Dates</th><th>Passages</th></tr></thead>"
-        f"<tbody>{rows}</tbody></table></div>"
+        "<th>Publisher</th><th>Written for</th><th>Dates</th><th>Passages</th>"
+        f"{extra}</tr></thead><tbody>{rows}</tbody></table></div>"
     )
+
+
+def _cleaning_cell(doc: Document) -> str:
+    share = doc.removed_share
+    if share is None:
+        return "<td>not measured</td>"
+    if share > CLEANING_WARN_SHARE:
+        return (
+            f'<td class="qa-cleaning-warning"><strong>{share:.0%}: check it</strong> (over '
+            f"{CLEANING_WARN_SHARE:.0%}: content may have gone as furniture)</td>"
+        )
+    return f"<td>{share:.0%}</td>"
 
 
 def document_html(doc: Document) -> str:

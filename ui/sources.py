@@ -10,11 +10,12 @@ from qa.store import IndexData
 from ui.render import document_html, esc, sources_table_html
 
 
-def sources_tab(index: IndexData) -> None:
-    """Add the view's components to the Blocks being built."""
+def sources_tab(index: IndexData, staff: bool = False) -> None:
+    """Add the view's components to the Blocks being built; staff also see how much of each
+    source cleaning removed."""
     documents = sorted(index.documents.values(), key=lambda d: d.meta.title.lower())
     counts = Counter(c.doc_id for c in index.chunks)
-    gr.HTML(sources_table_html(documents, counts), elem_id="qa-sources-table")
+    gr.HTML(sources_table_html(documents, counts, staff), elem_id="qa-sources-table")
     picker = gr.Dropdown(
         choices=[(d.meta.title, d.id) for d in documents],
         value=None,

@@ -90,7 +90,7 @@ def build_staff_app(handlers: StaffHandlers, evaluate: EvaluateHandlers | None =
                 with gr.Tab("Evaluate", id="evaluate"):
                     evaluate_tab(evaluate, app.load)
             with gr.Tab("Sources", id="sources"):
-                sources_tab(handlers.index)
+                sources_tab(handlers.index, staff=True)
     return app
 
 

@@ -184,3 +184,15 @@ def test_staff_review_shows_the_triage_entry_and_its_clinical_note():
     assert "no longer in the catalogue" in gone
     counts = triage_counts_html({"urgent": 2, "caution": 1})
     assert "urgent: <strong>2</strong>" in counts and "emergency: <strong>0</strong>" in counts
+
+
+def test_staff_see_what_cleaning_removed_and_a_flag_above_the_warning_share(pipeline):
+    from ui.render import sources_table_html
+
+    docs = list(pipeline.index.documents.values())[:3]
+    docs = [replace(docs[0], removed_share=0.12), replace(docs[1], removed_share=0.8),
+            replace(docs[2], removed_share=None)]
+    staff = sources_table_html(docs, {}, staff=True)
+    assert "Removed by cleaning" in staff and "12%" in staff and "not measured" in staff
+    assert 'class="qa-cleaning-warning"' in staff and "80%: check it" in staff
+    assert "Removed by cleaning" not in sources_table_html(docs, {})
