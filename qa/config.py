@@ -139,6 +139,15 @@ class Settings:
     # and limit at the proxy instead).
     chat_rate_per_minute: int = 30
     chat_rate_burst: int = 10
+    # The web server's guard (ui/guard.py; README, "Behind a reverse proxy"): the largest
+    # request body (a 2,000-character question is under 10 kB as Gradio sends it); the host
+    # names it answers to (comma-separated; empty: this machine's names on a loopback address,
+    # any name otherwise); the proxies whose X-Forwarded-For it believes (comma-separated
+    # addresses or networks; empty: none); failed staff logins allowed per client per 15 min.
+    max_request_bytes: int = 65_536
+    allowed_hosts: str = ""
+    trusted_proxies: str = ""
+    login_attempts: int = 5
     # The staff app's Evaluate tab runs the *.yaml suites of this folder and writes its reports
     # under <evals_dir>/reports/.
     evals_dir: Path = Path("evals")
@@ -212,6 +221,8 @@ _RANGES: dict[str, tuple[float, float]] = {
     "serve_queue_size": (1, 100_000),
     "chat_rate_per_minute": (0, 100_000),
     "chat_rate_burst": (1, 100_000),
+    "max_request_bytes": (1024, 1_073_741_824),
+    "login_attempts": (1, 10_000),
     "ann_threshold": (0, 1_000_000_000),
     "hnsw_m": (4, 128),
     "hnsw_ef_construction": (8, 4096),

@@ -58,3 +58,40 @@ class RateLimiter:
             by_age = sorted(self._buckets, key=lambda k: self._buckets[k][1])
             for key in by_age[: len(by_age) // 2]:
                 del self._buckets[key]
+
+
+class FailureThrottle:
+    """Allows `attempts` failures per client within `window` seconds; then the client is
+    refused until its oldest failure leaves the window (login guessing). Thread-safe."""
+
+    def __init__(
+        self, attempts: int, window: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._attempts = attempts
+        self._window = window
+        self._clock = clock
+        self._failures: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def wait(self, client: str) -> float:
+        """Seconds until `client` may try again; 0 when it may now."""
+        now = self._clock()
+        with self._lock:
+            recent = [t for t in self._failures.get(client, []) if now - t < self._window]
+            self._failures[client] = recent
+            if len(recent) < self._attempts:
+                return 0.0
+            return self._window - (now - recent[0])
+
+    def failed(self, client: str) -> None:
+        now = self._clock()
+        with self._lock:
+            if len(self._failures) > _MAX_CLIENTS:
+                self._failures = {
+                    k: v for k, v in self._failures.items() if v and now - v[-1] < self._window
+                }
+            self._failures.setdefault(client, []).append(now)
+
+    def succeeded(self, client: str) -> None:
+        with self._lock:
+            self._failures.pop(client, None)

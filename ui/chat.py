@@ -12,8 +12,7 @@ import gradio as gr
 from qa.live import LivePipeline
 from qa.logbook import Logbook
 from qa.pipeline import Pipeline
-from qa.ratelimit import RATE_LIMITED_MESSAGE, RateLimiter
-from qa.safety.messages import DISCLAIMER
+from qa.safety.messages import DISCLAIMER, TOO_LONG
 from qa.types import Answer, Status
 from ui.render import answer_html, error_html, esc, user_html
 from ui.sources import sources_tab
@@ -29,6 +28,11 @@ DEFAULT_EXAMPLES = (
 )
 # Earlier questions kept per conversation: enough for follow-ups, bounded for long sessions.
 _KEPT_QUESTIONS = 10
+# Gradio keeps a session's conversation in server memory for an hour and sends it back with
+# every reply: the oldest turns go beyond this many (a long consultation is 20-30 questions).
+MAX_TURNS = 50
+# A question over the length limit is shown back cut to this many characters, never whole.
+_ECHO_CHARS = 200
 _PLACEHOLDER = (
     "Ask about recurrent or metastatic rectal or anal cancer. Answers are quoted from trusted "
     "documents, with their sources."
@@ -46,15 +50,19 @@ class Conversation:
     questions: tuple[str, ...] = ()
     entries: tuple[int | None, ...] = ()
 
-    def add(self, question: str, reply_html: str, entry: int | None) -> Conversation:
+    def add(
+        self, question: str, reply_html: str, entry: int | None, follow_up: bool = True
+    ) -> Conversation:
+        """The conversation with one more turn; `follow_up=False` for a question that was not
+        asked (refused before answering), which later questions cannot follow on from."""
         return Conversation(
             messages=(
                 *self.messages,
                 {"role": "user", "content": user_html(question)},
                 {"role": "assistant", "content": reply_html},
-            ),
-            questions=(*self.questions, question)[-_KEPT_QUESTIONS:],
-            entries=(*self.entries, None, entry),
+            )[-2 * MAX_TURNS:],
+            questions=(*self.questions, *([question] if follow_up else []))[-_KEPT_QUESTIONS:],
+            entries=(*self.entries, None, entry)[-2 * MAX_TURNS:],
         )
 
     def entry_at(self, index: int) -> int | None:
@@ -68,7 +76,6 @@ class ChatHandlers:
     live: LivePipeline
     logbook: Logbook
     examples: Sequence[str] = field(default=DEFAULT_EXAMPLES)
-    limiter: RateLimiter = field(default_factory=lambda: RateLimiter(0, 1))
 
     @property
     def pipeline(self) -> Pipeline:
@@ -79,11 +86,15 @@ class ChatHandlers:
     ) -> tuple[str, list[Message], Conversation]:
         if not message or not message.strip():
             return "", list(conv.messages), conv
-        client = request.client.host if request is not None and request.client else ""
-        if not self.limiter.allow(client):
-            busy = Answer(message, Status.REJECTED, RATE_LIMITED_MESSAGE, DISCLAIMER)
-            conv = conv.add(message, answer_html(busy), None)
-            return message, list(conv.messages), conv  # the question stays in the box
+        # The rate limit is applied before the queue (ui/guard.py). The browser enforces the
+        # length limit too, but a script need not: an over-long question is answered with
+        # the limit, shown back cut short, and never stored whole in the session.
+        limit = self.pipeline.settings.max_question_chars
+        if len(message) > limit:
+            text = TOO_LONG.format(n=len(message), limit=limit)
+            refused = Answer(message[:_ECHO_CHARS], Status.REJECTED, text, DISCLAIMER)
+            conv = conv.add(message[:_ECHO_CHARS] + "…", answer_html(refused), None, False)
+            return message[:limit], list(conv.messages), conv
         # One pipeline for the question and its rendering: a rebuild swapped in meanwhile
         # must not change the documents the citations point into.
         pipeline = self.live.current()

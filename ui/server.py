@@ -7,7 +7,6 @@ patients never meet a login, and the patient app's API has no staff endpoints at
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import sys
 from collections.abc import Mapping, Sequence
@@ -20,15 +19,19 @@ from qa.config import Settings
 from qa.errors import ConfigError
 from qa.live import LivePipeline
 from qa.logbook import Logbook
-from qa.ratelimit import RateLimiter
+from qa.ratelimit import FailureThrottle, RateLimiter
 from ui.chat import DEFAULT_EXAMPLES, ChatHandlers, build_patient_app
 from ui.evaluate_tab import EvaluateHandlers
+from ui.guard import Guard, Mount
+from ui.policy import RoutePolicy, host_policy, is_loopback, public_api_names, trusted_proxies
 from ui.staff import StaffHandlers, build_staff_app
 from ui.style import CSS
 
 STAFF_PATH = "/staff"
 # Staff review is one person at a time; a small queue is plenty.
 _STAFF_QUEUE = 16
+# Failed staff logins are counted per client over this window (QA_LOGIN_ATTEMPTS per window).
+_LOGIN_WINDOW_SECONDS = 900.0
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,7 @@ def staff_access(env: Mapping[str, str], host: str) -> StaffAccess:
         raise ConfigError("set both QA_STAFF_USER and QA_STAFF_PASSWORD, or neither")
     if user:
         return StaffAccess(True, (user, password), "login required")
-    if _is_loopback(host):
+    if is_loopback(host):
         return StaffAccess(True, None, "no login set; reachable from this machine only")
     # Without a login, question logs must not be reachable from the network.
     return StaffAccess(
@@ -60,11 +63,11 @@ def create_app(
     logbook: Logbook,
     staff: StaffAccess,
     examples: Sequence[str] = DEFAULT_EXAMPLES,
+    bind_host: str = "127.0.0.1",
 ) -> FastAPI:
     settings = live.pipeline.settings
-    limiter = RateLimiter(settings.chat_rate_per_minute, settings.chat_rate_burst)
     patient = build_patient_app(
-        ChatHandlers(live, logbook, tuple(examples), limiter), settings.max_question_chars
+        ChatHandlers(live, logbook, tuple(examples)), settings.max_question_chars
     )
     # A bounded queue: when it is full, Gradio tells the user it is busy instead of hanging.
     patient.queue(
@@ -72,6 +75,13 @@ def create_app(
     )
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     blocked = _blocked_paths(settings)
+    mounts = [
+        Mount(
+            "",
+            RoutePolicy(_public_api(patient), serves_files=False),
+            questions=RateLimiter(settings.chat_rate_per_minute, settings.chat_rate_burst),
+        )
+    ]
     if staff.enabled:
         reviewer = build_staff_app(
             StaffHandlers(live.pipeline.index, logbook, live.pipeline.triager.catalogue),
@@ -79,9 +89,30 @@ def create_app(
         )
         reviewer.queue(default_concurrency_limit=1, max_size=_STAFF_QUEUE)
         _mount(app, reviewer, STAFF_PATH, blocked, staff.auth)
+        mounts.append(
+            Mount(
+                STAFF_PATH,
+                RoutePolicy(_public_api(reviewer), serves_files=True),
+                loopback_only=staff.auth is None,
+                logins=FailureThrottle(settings.login_attempts, _LOGIN_WINDOW_SECONDS)
+                if staff.auth
+                else None,
+            )
+        )
     # Mounted last: "/" would otherwise catch /staff requests.
     _mount(app, patient, "/", blocked, None)
+    app.add_middleware(
+        Guard,
+        mounts=mounts,
+        hosts=host_policy(settings, bind_host),
+        proxies=trusted_proxies(settings),
+        max_body_bytes=settings.max_request_bytes,
+    )
     return app
+
+
+def _public_api(blocks: gr.Blocks) -> frozenset[str]:
+    return public_api_names(blocks.get_config_file()["dependencies"])
 
 
 def _mount(
@@ -117,15 +148,6 @@ def _blocked_paths(settings: Settings) -> list[str]:
     ]
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def serve(
     live: LivePipeline,
     logbook: Logbook,
@@ -140,7 +162,7 @@ def serve(
     # Read by Gradio when it would send usage data or check for updates: never, here.
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
     staff = staff_access(os.environ if env is None else env, host)
-    app = create_app(live, logbook, staff, examples)
+    app = create_app(live, logbook, staff, examples, bind_host=host)
     base = f"http://{host}:{port}"
     print(f"chat: {base}/", file=sys.stderr)
     print(
@@ -154,4 +176,8 @@ def serve(
         f"{'kept, redacted' if logbook.log_questions else 'not kept'})",
         file=sys.stderr,
     )
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    # The client address is the socket's peer; the guard alone reads forwarded headers, and
+    # only from QA_TRUSTED_PROXIES.
+    uvicorn.run(
+        app, host=host, port=port, log_level="warning", proxy_headers=False, server_header=False
+    )

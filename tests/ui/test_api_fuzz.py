@@ -52,8 +52,19 @@ def test_any_text_gets_a_reply_with_the_disclaimer(client, question):
         assert "<img src=x" not in reply
 
 
-@pytest.mark.parametrize("size", [100_000, 1_000_000])
-def test_huge_questions_get_a_polite_rejection(client, size):
-    reply = reply_of(client, "chemotherapy " * (size // 13))
+def test_a_question_over_the_length_limit_gets_a_polite_rejection_and_is_not_kept_whole(client):
+    question = "chemotherapy " * 400  # 5,200 characters: over the 2,000 limit, a small body
+    box, messages, *_ = client.predict(question, api_name="/ask")
+    reply = str(messages[-1]["content"])
     assert "too long" in reply
     assert html.escape(DISCLAIMER) in reply or DISCLAIMER in reply
+    assert len(str(messages[-2]["content"])) < 1000  # the echo is cut short
+    assert len(box) <= 2000  # the box keeps what fits, to edit
+
+
+@pytest.mark.parametrize("size", [100_000, 1_000_000])
+def test_huge_bodies_are_refused_before_the_app(client, size):
+    import httpx
+
+    with pytest.raises(httpx.HTTPStatusError, match="413"):
+        client.predict("chemotherapy " * (size // 13), api_name="/ask")

@@ -1,38 +1,39 @@
-"""The chat handler without a browser: per-client rate limiting and the live index."""
+"""The chat handler without a browser: what a session keeps stays bounded."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-from typing import Any
-
 from qa.live import LivePipeline
 from qa.logbook import Logbook
-from qa.ratelimit import RATE_LIMITED_MESSAGE, RateLimiter
 from qa.safety.messages import DISCLAIMER
-from ui.chat import ChatHandlers, Conversation
+from ui.chat import MAX_TURNS, ChatHandlers, Conversation
 from ui.render import esc
 
 
-def request(host: str) -> Any:
-    """What the handler reads of a gr.Request: the client's address."""
-    return SimpleNamespace(client=SimpleNamespace(host=host))
-
-
-def test_a_client_over_its_limit_is_told_to_wait_and_others_are_not(built, fake_embedder):
+def handlers_for(built, fake_embedder) -> ChatHandlers:
     settings = built.replace(abstain_min_support=-1.0, db_path=built.index_dir.parent / "q.db")
-    handlers = ChatHandlers(
-        LivePipeline(settings, fake_embedder),
-        Logbook.open(settings),
-        limiter=RateLimiter(per_minute=1, burst=2),
-    )
-    conv = Conversation()
-    question = "What is FOLFIRI used for?"
-    for _ in range(2):
-        box, messages, conv = handlers.respond(question, conv, request("10.0.0.1"))
-        assert box == "" and "FOLFIRI" in messages[-1]["content"]
-    box, messages, conv = handlers.respond(question, conv, request("10.0.0.1"))
-    assert box == question  # kept, so the patient can send it again later
-    assert esc(RATE_LIMITED_MESSAGE) in messages[-1]["content"]
+    return ChatHandlers(LivePipeline(settings, fake_embedder), Logbook.open(settings))
+
+
+def test_an_over_long_question_is_refused_and_never_kept_whole(built, fake_embedder):
+    handlers = handlers_for(built, fake_embedder)
+    limit = handlers.pipeline.settings.max_question_chars
+    question = "what is FOLFIRI " * 10_000  # 160,000 characters, as a script could send
+    box, messages, conv = handlers.respond(question, Conversation())
+    assert "too long" in messages[-1]["content"]
     assert esc(DISCLAIMER) in messages[-1]["content"]
-    _, messages, _ = handlers.respond(question, Conversation(), request("10.0.0.2"))
-    assert esc(RATE_LIMITED_MESSAGE) not in messages[-1]["content"]
+    assert len(box) == limit  # what fits stays in the box, to edit
+    kept = sum(len(m["content"]) for m in conv.messages) + sum(map(len, conv.questions))
+    assert kept < 5_000
+    assert conv.questions == ()  # not asked, so nothing to follow on from
+
+
+def test_a_long_conversation_keeps_only_its_latest_turns(built, fake_embedder):
+    handlers = handlers_for(built, fake_embedder)
+    conv = Conversation()
+    for n in range(MAX_TURNS + 7):
+        _, messages, conv = handlers.respond(f"What is FOLFIRI used for? ({n})", conv)
+    assert len(messages) == len(conv.messages) == len(conv.entries) == 2 * MAX_TURNS
+    assert f"({MAX_TURNS + 6})" in messages[-2]["content"]
+    assert "(6)" not in messages[0]["content"] and "(7)" in messages[0]["content"]
+    # Votes still point at the right log entry after old turns were dropped.
+    assert conv.entry_at(len(conv.entries) - 1) is not None
