@@ -351,7 +351,8 @@ def unanswered_part(question: str, texts: Sequence[str]) -> str:
 
 def _unanswered(question: str, asking: str, texts: Sequence[str]) -> str:
     """unanswered_part for a question asking one thing; `asking` is its asking sentence, where
-    a topic must be named ("My dad can't eat much. Should he stop chemo?" is about stopping)."""
+    a topic must be named ("My dad can't eat much. Should he stop chemo?" is about stopping).
+    Words taken from the question are quoted, so the logbook can leave them out."""
     topic = missing_topic(asking, texts)
     if topic is not None:
         return f"the question asks about {topic} and no sentence found speaks of it"
@@ -361,14 +362,14 @@ def _unanswered(question: str, asking: str, texts: Sequence[str]) -> str:
         return f"the question asks for {asked} and no sentence found gives one"
     years = missing_span(question, texts)
     if years is not None:
-        return f"the question asks about survival at {years} years and no sentence found gives it"
+        return f"the question asks about survival at '{years}' years and no sentence found gives it"
     place = missing_place(question, texts)
     if place is not None:
-        return f"the question asks which hospital and no sentence found names {place}"
+        return f"the question asks which hospital and no sentence found names '{place}'"
     drug = missing_drug_effect(question, texts)
     if drug is not None:
-        return f"the question asks what {drug} causes and no sentence found says it"
+        return f"the question asks what '{drug}' causes and no sentence found says it"
     drug = missing_drug(asking, texts)
     if drug is not None:
-        return f"the question asks about {drug} and no sentence found names it"
+        return f"the question asks about '{drug}' and no sentence found names it"
     return ""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import re
 import sqlite3
 import time
@@ -26,6 +27,8 @@ from qa.text import normalise, squash_spaces
 from qa.types import Answer, AnswerSentence, Chunk, Citation, Hit, Span, Status
 
 _DAY = 86_400.0
+_PRIVATE = 0o600
+_JOURNALS = ("-wal", "-shm", "-journal")
 # Longest text kept per field; the chat refuses longer questions anyway.
 _MAX_LOGGED_CHARS = 2000
 
@@ -97,6 +100,20 @@ def clean_for_log(text: str) -> str:
     return squash_spaces(normalise(text[:_MAX_LOGGED_CHARS]).replace("\n", " "))
 
 
+# A span a reason quotes in straight quotes ('kowalczyk', "…"): words the reason took from the
+# question (the unknown names, a rule's matched words), by the convention every reason follows;
+# text of the catalogue's own is quoted in curly quotes (“…”) and kept.
+_QUOTED = re.compile(r"(?<!\w)'.+?'(?!\w)|\".+?\"")
+
+
+def reason_for_log(reason: str, log_questions: bool) -> str:
+    """The reason as the logbook keeps it: with question logging off, without the words it
+    quotes from the question; with it on, redacted as the question is."""
+    if log_questions:
+        return redact(reason)
+    return clean_for_log(_QUOTED.sub("'…'", reason))
+
+
 def redact(text: str) -> str:
     """`text` cleaned for the log with e-mail addresses, record numbers, dates (of birth),
     phone numbers and other long numbers replaced by a label."""
@@ -145,9 +162,15 @@ class Logbook:
         """Create the database if needed (WAL mode), and delete rows past the retention period."""
         book = cls(settings.db_path, settings.log_questions, settings.log_retention_days)
         book.path.parent.mkdir(parents=True, exist_ok=True)
+        # Created readable by its owner only; SQLite gives the -wal and -shm files the same
+        # mode. A logbook made world-readable by an older version is made private again.
+        os.close(os.open(book.path, os.O_CREAT | os.O_WRONLY, _PRIVATE))
         with book._connect() as con:
             con.execute("PRAGMA journal_mode=WAL")
             con.executescript(_SCHEMA)
+        for path in (book.path, *(book.path.with_name(book.path.name + s) for s in _JOURNALS)):
+            if path.exists():
+                os.chmod(path, _PRIVATE)
         book.purge(now)
         return book
 
@@ -178,7 +201,7 @@ class Logbook:
                     question,
                     answer.status.value,
                     answer.escalation,
-                    clean_for_log(answer.reason),
+                    reason_for_log(answer.reason, self.log_questions),
                     answer.text,
                     json.dumps(_payload(answer, self.log_questions), ensure_ascii=False),
                 ),

@@ -351,3 +351,20 @@ def test_the_bundled_triage_score_is_what_make_triage_model_fits(real_settings, 
     assert drift < 1e-3, f"relative drift {drift:.2e}: run `make triage-model`"
     assert abs(refit.escalate_at - bundled.escalate_at) < 0.01
     assert abs(refit.caution_at - bundled.caution_at) < 0.01
+
+
+@pytest.mark.parametrize("log_questions", [False, True])
+def test_the_logbook_keeps_no_patient_name_or_number_from_real_answers(
+    real_pipeline, real_settings, tmp_path, log_questions
+):
+    """With the real model, unknown names reach the reasons ("the question names …"): none
+    may reach the logbook with logging off, and no number with it on (tests/test_logbook_privacy)."""
+    from qa.logbook import Logbook
+    from tests.test_logbook_privacy import SECRETS, leaked_words
+
+    book = Logbook.open(
+        real_settings.replace(db_path=tmp_path / "q.db", log_questions=log_questions)
+    )
+    leaked = leaked_words(real_pipeline, book)
+    assert not (leaked if not log_questions else [w for w in leaked if w.isdigit()]), leaked
+    assert SECRETS

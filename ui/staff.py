@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import tempfile
+import base64
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -60,18 +59,22 @@ class StaffHandlers:
         message = f"Saved: #{entry_id} marked {verdict}." if saved else "That entry was purged."
         return f'<p id="qa-mark-status">{esc(message)}</p>', self.refresh()[0]
 
-    def export(self) -> tuple[str | None, str]:
+    def export(self) -> str:
+        """The marked cases as a golden-suite YAML download, embedded in the reply itself: no
+        file is written on the server, so none can outlive the retention period or be fetched
+        by another app."""
         result = export_suite(self.logbook.marked())
         notes = "".join(f"<li>#{i}: {esc(why)}</li>" for i, why in result.skipped)
         skipped = f"<p>Skipped:</p><ul>{notes}</ul>" if notes else ""
         if not result.exported:
-            return None, f"<p>No marked case can be exported yet.</p>{skipped}"
-        # A fresh temporary folder per export: Gradio copies the file into its own cache
-        # and serves it only through this (login-protected) app.
-        path = Path(tempfile.mkdtemp(prefix="qa-export-")) / EXPORT_NAME
-        path.write_text(result.yaml_text, encoding="utf-8")
+            return f"<p>No marked case can be exported yet.</p>{skipped}"
+        data = base64.b64encode(result.yaml_text.encode("utf-8")).decode("ascii")
         summary = f"Exported {len(result.exported)} case(s) to {EXPORT_NAME}."
-        return str(path), f'<p id="qa-export-status">{esc(summary)}</p>{skipped}'
+        return (
+            f'<p id="qa-export-status">{esc(summary)} <a id="qa-export-download" '
+            f'download="{EXPORT_NAME}" href="data:application/x-yaml;base64,{data}">'
+            f"Download {EXPORT_NAME}</a></p>{skipped}"
+        )
 
 
 def build_staff_app(handlers: StaffHandlers, evaluate: EvaluateHandlers | None = None) -> gr.Blocks:
@@ -118,7 +121,6 @@ def _review_tab(handlers: StaffHandlers, app: gr.Blocks) -> None:
         save = gr.Button("Save mark", variant="primary", elem_id="qa-save-mark")
     saved = gr.HTML(elem_id="qa-mark-result")
     export = gr.Button("Export marked cases (golden-suite YAML)", elem_id="qa-export")
-    download = gr.File(label="Golden suite", interactive=False, elem_id="qa-export-file")
     exported = gr.HTML(elem_id="qa-export-result")
 
     app.load(handlers.refresh, None, [table, pick], api_visibility="private")
@@ -132,4 +134,4 @@ def _review_tab(handlers: StaffHandlers, app: gr.Blocks) -> None:
         [saved, table],
         api_visibility="private",
     )
-    export.click(handlers.export, None, [download, exported], api_visibility="private")
+    export.click(handlers.export, None, exported, api_visibility="private")

@@ -146,7 +146,8 @@ class Triage:
             return ""
         why = [f"rule {self.rule}"] if self.rule else []
         if self.example:
-            why.append(f"nearest example '{self.example}' (similarity {self.similarity:.2f})")
+            # Curly quotes: the bank's words, not the patient's (the logbook keeps them).
+            why.append(f"nearest example “{self.example}” (similarity {self.similarity:.2f})")
         why.append(f"score {self.score:.2f}")
         return f"{self.level}: {self.entry.id} ({self.entry.title}); {'; '.join(why)}"
 

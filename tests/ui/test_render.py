@@ -9,7 +9,7 @@ import pytest
 
 from qa.config import Settings
 from qa.errors import ConfigError
-from qa.logbook import Entry
+from qa.logbook import Entry, Logbook, Mark, Verdict
 from qa.pipeline import Pipeline
 from qa.safety.messages import DISCLAIMER
 from qa.types import Answer, Status
@@ -196,3 +196,25 @@ def test_staff_see_what_cleaning_removed_and_a_flag_above_the_warning_share(pipe
     assert "Removed by cleaning" in staff and "12%" in staff and "not measured" in staff
     assert 'class="qa-cleaning-warning"' in staff and "80%: check it" in staff
     assert "Removed by cleaning" not in sources_table_html(docs, {})
+
+
+def test_the_staff_export_is_a_download_in_the_page_and_no_file_on_the_server(
+    built, fake_embedder, tmp_path, monkeypatch
+):
+    import base64
+    import re
+    import tempfile
+
+    from qa.pipeline import Pipeline
+    from ui.staff import StaffHandlers
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    pipeline = Pipeline.load(built.replace(abstain_min_support=-1.0), fake_embedder)
+    book = Logbook.open(built.replace(db_path=tmp_path / "q.db", log_questions=True))
+    entry = book.record(pipeline.ask("What does radiofrequency ablation use?"))
+    book.mark(entry, Mark(Verdict.CORRECT, "", "surgery-notes", ""))
+    html = StaffHandlers(pipeline.index, book).export()
+    data = re.search(r'href="data:application/x-yaml;base64,([^"]+)"', html)
+    assert data and "radiofrequency ablation" in base64.b64decode(data.group(1)).decode()
+    assert not list((tmp_path / "tmp").iterdir())  # nothing written to serve

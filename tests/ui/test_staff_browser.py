@@ -52,7 +52,7 @@ def test_mark_and_export_a_reviewed_answer(new_page, tmp_path):
 
     page.locator("#qa-export").click()
     page.locator("#qa-export-status").wait_for()
-    link = page.locator("#qa-export-file a").first
+    link = page.locator("#qa-export-download")
     with page.expect_download() as info:
         link.click()
     path = tmp_path / "reviewed.yaml"
