@@ -32,6 +32,8 @@ STAFF_PATH = "/staff"
 _STAFF_QUEUE = 16
 # Failed staff logins are counted per client over this window (QA_LOGIN_ATTEMPTS per window).
 _LOGIN_WINDOW_SECONDS = 900.0
+_IDLE_POLL_SECONDS = 0.02
+_IDLE_PROGRESS_SECONDS = 0.1
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,7 @@ def create_app(
     patient.queue(
         default_concurrency_limit=settings.serve_concurrency, max_size=settings.serve_queue_size
     )
+    calm_queue(patient)
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     blocked = _blocked_paths(settings)
     mounts = [
@@ -88,6 +91,7 @@ def create_app(
             EvaluateHandlers(live),
         )
         reviewer.queue(default_concurrency_limit=1, max_size=_STAFF_QUEUE)
+        calm_queue(reviewer)
         _mount(app, reviewer, STAFF_PATH, blocked, staff.auth)
         mounts.append(
             Mount(
@@ -109,6 +113,15 @@ def create_app(
         max_body_bytes=settings.max_request_bytes,
     )
     return app
+
+
+def calm_queue(blocks: gr.Blocks) -> None:
+    """Poll an idle Gradio queue every 20 ms instead of every millisecond (and its progress
+    every 100 ms instead of 10): two idle apps kept 8-10 % of a core busy. A question waits at
+    most 20 ms longer to start, against the ~10 ms it takes to answer and the network's own."""
+    queue = blocks._queue
+    queue.sleep_when_free = _IDLE_POLL_SECONDS
+    queue.progress_update_sleep_when_free = _IDLE_PROGRESS_SECONDS
 
 
 def _public_api(blocks: gr.Blocks) -> frozenset[str]:
