@@ -254,6 +254,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PID",
         help="with URL: the server's process id, to report its memory (Linux /proc)",
     )
+    sp.add_argument(
+        "--abuse",
+        action="store_true",
+        help="run the users twice, alone and beside three abusers (oversized bodies, rotated "
+        "X-Forwarded-For, a burst from one address), as behind a reverse proxy with the rate "
+        "limit on; users read each answer for 2 s. Reports both runs' latency (target: p95 "
+        "under abuse within 2x) and what the abusers got. Needs no URL",
+    )
     sp.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     paths(sp)
 
@@ -705,6 +713,8 @@ def _cmd_loadtest(args: argparse.Namespace, settings: Settings, *_: Any) -> int:
     if args.url is not None and (args.index or args.sources):
         raise ConfigError("--index and --sources go with the app the load test starts (no URL)")
     questions = loadtest.load_questions(args.questions_file, settings.evals_dir)
+    if args.abuse:
+        return _abuse_loadtest(args, questions)
 
     def load(url: str, pid: int | None) -> loadtest.LoadResult:
         return loadtest.run(
@@ -723,6 +733,28 @@ def _cmd_loadtest(args: argparse.Namespace, settings: Settings, *_: Any) -> int:
             result = load(app.url, app.pid)
     print(json.dumps(result.to_json(), ensure_ascii=False) if args.json else loadtest.table(result))
     return 0 if result.failures == 0 else 1
+
+
+def _abuse_loadtest(args: argparse.Namespace, questions: list[str]) -> int:
+    from qa import abuse
+    from qa.local_app import local_app
+
+    if args.url is not None:
+        raise ConfigError("--abuse starts its own app (behind a simulated proxy): give no URL")
+    serve_args = [f"--{k}={v}" for k, v in (("index", args.index), ("sources", args.sources)) if v]
+    env = {
+        "QA_TRUSTED_PROXIES": "127.0.0.1",
+        "QA_CHAT_RATE_PER_MINUTE": str(Settings().chat_rate_per_minute),
+    }
+    print("starting `qa serve` behind a simulated proxy …", file=sys.stderr)
+    with local_app(serve_args, env=env) as app:
+        print(f"clean run, then under abuse, against {app.url} (pid {app.pid})", file=sys.stderr)
+        result = abuse.run_abuse(
+            app.url, questions, args.users, args.questions, args.ramp_seconds, args.timeout,
+            app.pid,
+        )
+    print(json.dumps(result.to_json(), ensure_ascii=False) if args.json else abuse.table(result))
+    return 0 if result.ok else 1
 
 
 if __name__ == "__main__":

@@ -27,12 +27,14 @@ from typing import Any
 from qa.errors import ConfigError, QAError
 from qa.evaluate import load_suite
 from qa.procmem import Memory, read_memory
-from qa.ratelimit import RATE_LIMITED_MESSAGE
 from qa.safety.messages import DISCLAIMER
 
 DEFAULT_SUITES = ("golden.yaml", "holdout.yaml")
 API_NAME = "/ask"
 BUSY = "busy"
+# The guard's polite refusal of a client over the rate limit (HTTP 429), counted apart.
+RATE_LIMITED = "rate_limited"
+POLITE = frozenset({BUSY, RATE_LIMITED})
 TIMEOUT = "timeout"
 CONNECT = "connect"
 BAD_REPLY = "bad_reply"
@@ -122,8 +124,6 @@ def classify_reply(result: Any) -> str:
         content = "".join(str(p.get("text", "")) for p in content if isinstance(p, dict))
     if role != "assistant" or not isinstance(content, str) or _DISCLAIMER_HTML not in content:
         return BAD_REPLY
-    if html.escape(RATE_LIMITED_MESSAGE) in content:
-        return "reply:rate-limited"
     match = _REPLY_CLASS.search(content)
     status = match.group(1) if match else "unknown"
     return SERVER_ERROR if status == "error" else f"reply:{status}"
@@ -135,6 +135,9 @@ def _outcome_of(err: BaseException) -> str:
 
     if isinstance(err, QueueError):
         return BUSY
+    response = getattr(err, "response", None)
+    if getattr(response, "status_code", None) == 429:
+        return RATE_LIMITED
     if isinstance(err, FutureTimeout | TimeoutError):
         return TIMEOUT
     if isinstance(err, AppError):
@@ -143,7 +146,7 @@ def _outcome_of(err: BaseException) -> str:
     return TIMEOUT if "Timeout" in name else name
 
 
-def connect(url: str, timeout: float) -> Any:
+def connect(url: str, timeout: float, headers: dict[str, str] | None = None) -> Any:
     """A client with its own session; no telemetry, no file downloads, no console output."""
     # gradio_client sends usage data unless this is "False", whatever its argument says.
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
@@ -155,6 +158,7 @@ def connect(url: str, timeout: float) -> Any:
         download_files=False,
         analytics_enabled=False,
         httpx_kwargs={"timeout": timeout},
+        headers=headers,
     )
 
 
@@ -189,8 +193,8 @@ class LoadResult:
 
     @property
     def failures(self) -> int:
-        """Errors other than "busy"."""
-        return sum(n for kind, n in self.errors.items() if kind != BUSY)
+        """Errors other than the app's polite refusals ("busy", "rate_limited")."""
+        return sum(n for kind, n in self.errors.items() if kind not in POLITE)
 
     def to_json(self) -> dict[str, Any]:
         ms = [s * 1000 for s in self.latencies]
@@ -217,6 +221,7 @@ class LoadResult:
                 for name, p in (("p50", 50), ("p95", 95), ("p99", 99), ("max", 100))
             },
             "busy": self.errors.get(BUSY, 0),
+            "rate_limited": self.errors.get(RATE_LIMITED, 0),
             "error_count": self.failures,
             "errors": dict(sorted(self.errors.items())),
             "error_examples": self.error_examples,
@@ -236,9 +241,11 @@ def run(
     server_pid: int | None = None,
     warmup: int = WARMUP_QUESTIONS,
     client_factory: Callable[[str, float], Any] = connect,
+    think_seconds: float = 0.0,
 ) -> LoadResult:
     """Ramp from 1 to `users` simultaneous users over `ramp_seconds` until `total` questions
-    have been asked (warm-up questions not counted)."""
+    have been asked (warm-up questions not counted); each user waits `think_seconds` between
+    questions (reading the answer)."""
     if warmup:
         _warm_up(client_factory(url, timeout), questions[:warmup], timeout)
     before = read_memory(server_pid) if server_pid else None
@@ -253,7 +260,7 @@ def run(
     threads = [
         threading.Thread(
             target=_user,
-            args=(url, questions, tally, start + n * step, timeout, client_factory),
+            args=(url, questions, tally, start + n * step, timeout, client_factory, think_seconds),
             name=f"loadtest-user-{n}",
             daemon=True,
         )
@@ -302,6 +309,7 @@ def _user(
     start_at: float,
     timeout: float,
     client_factory: Callable[[str, float], Any],
+    think_seconds: float = 0.0,
 ) -> None:
     time.sleep(max(0.0, start_at - time.monotonic()))
     if tally.started >= tally.total:
@@ -317,8 +325,7 @@ def _user(
             began = time.monotonic()
             outcome, detail = ask(client, questions[i % len(questions)], timeout)
             tally.record(time.monotonic() - began, outcome, detail)
-            if outcome == BUSY:
-                time.sleep(BUSY_PAUSE_SECONDS)
+            time.sleep(BUSY_PAUSE_SECONDS if outcome == BUSY else think_seconds)
     finally:
         tally.join(-1)
         client.close()
@@ -350,7 +357,8 @@ def table(result: LoadResult) -> str:
             " / ".join(_ms(lat[k]) for k in ("p50", "p95", "p99")) + f" (max {_ms(lat['max'])})",
         ),
         ("busy (queue full)", str(data["busy"])),
-        ("errors", _counts({k: v for k, v in data["errors"].items() if k != BUSY}) or "0"),
+        ("rate-limited", str(data["rate_limited"])),
+        ("errors", _counts({k: v for k, v in data["errors"].items() if k not in POLITE}) or "0"),
         ("replies", _counts(data["replies"]) or "none"),
     ]
     mem = data["memory"]

@@ -38,17 +38,23 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def local_app(
-    serve_args: Sequence[str] = (), start_timeout: float = START_TIMEOUT_SECONDS
+    serve_args: Sequence[str] = (),
+    start_timeout: float = START_TIMEOUT_SECONDS,
+    env: Mapping[str, str] | None = None,
 ) -> Iterator[LocalApp]:
     """`qa serve --rebuild` (index built first when missing or stale) until the block ends.
 
     Its logbook is a throwaway file, so simulated questions never reach the real staff review,
-    and the per-client rate limit is off: the load comes from one address.
+    and the per-client rate limit is off unless `env` sets it: the load comes from one address.
     """
     with tempfile.TemporaryDirectory(prefix="qa-loadtest-") as tmp:
         port = free_port()
         # Every simulated user comes from 127.0.0.1, one client to the per-address limit.
-        env = {"QA_DB_PATH": str(Path(tmp) / "qa.sqlite3"), "QA_CHAT_RATE_PER_MINUTE": "0"}
+        env = {
+            "QA_DB_PATH": str(Path(tmp) / "qa.sqlite3"),
+            "QA_CHAT_RATE_PER_MINUTE": "0",
+            **(env or {}),
+        }
         command = [sys.executable, "-m", "qa.cli", "serve", "--rebuild"]
         command += ["--host", "127.0.0.1", "--port", str(port), *serve_args]
         with app_process(command, port, Path(tmp) / "server.log", env, start_timeout) as app:

@@ -28,8 +28,10 @@ _FILES = re.compile(r"^/gradio_api/file[=/]")
 # Endpoints called by name: only an app's public API names (and Gradio's own "predict", which
 # the page uses for events that skip the queue) may be called this way.
 _BY_NAME = re.compile(r"^/gradio_api/(?:run|api|call(?:/v2)?)/([^/]+)/?$")
-# Questions enter here: the rate limit is applied before they take a queue slot.
-_QUESTION_ROUTES = re.compile(r"^/gradio_api/(queue/join|call(?:/v2)?/[^/]+|run/[^/]+)/?$")
+# Questions enter the queue here (queued events cannot be run directly: api_open=False), and
+# the rate limit is applied before they take a slot. Events that skip the queue (clearing the
+# chat, opening a source) are cheap and not counted.
+_QUESTION_ROUTES = re.compile(r"^/gradio_api/(queue/join|call(?:/v2)?/[^/]+)/?$")
 LOGIN_ROUTE = re.compile(r"^/login/?$")
 
 

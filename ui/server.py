@@ -72,8 +72,12 @@ def create_app(
         ChatHandlers(live, logbook, tuple(examples)), settings.max_question_chars
     )
     # A bounded queue: when it is full, Gradio tells the user it is busy instead of hanging.
+    # api_open=False: a queued event cannot be run by a direct POST that skips the queue (and
+    # its concurrency limit and the rate limit in front of it).
     patient.queue(
-        default_concurrency_limit=settings.serve_concurrency, max_size=settings.serve_queue_size
+        default_concurrency_limit=settings.serve_concurrency,
+        max_size=settings.serve_queue_size,
+        api_open=False,
     )
     calm_queue(patient)
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
@@ -90,7 +94,7 @@ def create_app(
             StaffHandlers(live.pipeline.index, logbook, live.pipeline.triager.catalogue),
             EvaluateHandlers(live),
         )
-        reviewer.queue(default_concurrency_limit=1, max_size=_STAFF_QUEUE)
+        reviewer.queue(default_concurrency_limit=1, max_size=_STAFF_QUEUE, api_open=False)
         calm_queue(reviewer)
         _mount(app, reviewer, STAFF_PATH, blocked, staff.auth)
         mounts.append(

@@ -61,10 +61,13 @@ def server(server_process: tuple[str, Path, int]) -> tuple[str, Path]:
 
 
 @contextlib.contextmanager
-def app_process(module: str, folder: Path) -> Iterator[tuple[str, int]]:
-    """`python -m MODULE FOLDER PORT` on a free port until the block ends: (base URL, pid)."""
+def app_process(
+    module: str, folder: Path, env: dict[str, str] | None = None
+) -> Iterator[tuple[str, int]]:
+    """`python -m MODULE FOLDER PORT` on a free port until the block ends: (base URL, pid);
+    `env` is added to the app's environment."""
     port = local_app.free_port()
-    env = {"QA_STAFF_USER": STAFF_USER, "QA_STAFF_PASSWORD": STAFF_PASSWORD}
+    env = {"QA_STAFF_USER": STAFF_USER, "QA_STAFF_PASSWORD": STAFF_PASSWORD, **(env or {})}
     command = [sys.executable, "-m", module, str(folder), str(port)]
     try:
         running = local_app.app_process(

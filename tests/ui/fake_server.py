@@ -82,6 +82,14 @@ def prepare(folder: Path) -> Settings:
 
 def main(folder: str, port: str) -> None:
     settings = prepare(Path(folder))
+    # The abuse test runs this app as behind a proxy, with the rate limit on.
+    proxied = Settings.from_env()
+    if proxied.trusted_proxies:
+        settings = settings.replace(
+            trusted_proxies=proxied.trusted_proxies,
+            chat_rate_per_minute=proxied.chat_rate_per_minute,
+            chat_rate_burst=proxied.chat_rate_burst,
+        )
     embedder = FakeEmbedder()
     build_index(settings, embedder)
     live = LivePipeline(settings, embedder)

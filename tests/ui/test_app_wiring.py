@@ -36,3 +36,11 @@ def test_idle_queues_poll_slowly(app):
     blocks = [r.app.get_blocks() for r in app.routes if isinstance(getattr(r, "app", None), App)]
     assert len(blocks) == 2
     assert all(b._queue.sleep_when_free == _IDLE_POLL_SECONDS for b in blocks)
+
+
+def test_a_queued_event_cannot_skip_the_queue_by_a_direct_post(app):
+    client = TestClient(app, base_url="http://127.0.0.1:7860", client=("127.0.0.1", 5000))
+    body = {"data": ["what is FOLFIRI?", None], "fn_index": 0, "session_hash": "abc"}
+    for path in ("/gradio_api/run/predict", "/gradio_api/run/ask"):
+        response = client.post(path, json=body)
+        assert response.status_code == 404, path

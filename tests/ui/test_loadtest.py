@@ -33,6 +33,7 @@ JSON_KEYS = {
     "throughput_qps",
     "latency_ms",
     "busy",
+    "rate_limited",
     "error_count",
     "errors",
     "error_examples",
@@ -179,3 +180,26 @@ def test_an_app_that_fails_to_start_ends_the_load_test_with_its_log(tmp_path, ca
     assert main(["loadtest", "--users", "1", "--questions", "1", *args]) == 1
     err = capsys.readouterr().err
     assert "`qa serve` exited with code" in err and "sources folder" in err
+
+
+def test_abusers_are_refused_while_honest_users_are_answered(tmp_path_factory, monkeypatch):
+    """`qa loadtest --abuse`'s parts against the test app behind a simulated proxy: what each
+    abuser gets and that no honest question fails (the latency ratio is the benchmark's)."""
+    from qa import abuse
+
+    monkeypatch.setattr(abuse, "THINK_SECONDS", 0.3)
+    monkeypatch.setattr(abuse, "OVERSIZED_BYTES", 200_000)
+    env = {"QA_TRUSTED_PROXIES": "127.0.0.1", "QA_CHAT_RATE_PER_MINUTE": "30",
+           "QA_CHAT_RATE_BURST": "5"}
+    with app_process("tests.ui.fake_server", tmp_path_factory.mktemp("proxied"), env) as (
+        base, pid
+    ):
+        result = abuse.run_abuse(base + "/", QUESTIONS, 2, 6, 0.0, CALL_TIMEOUT, pid)
+    assert result.clean.failures == 0 and result.abused.failures == 0
+    assert len(result.abused.latencies) == 6 and not result.abused.errors  # none limited
+    oversized, rotation, burst = (result.abuse[k] for k in abuse.ABUSERS)
+    assert set(oversized) <= {413, 0} and sum(oversized.values()) > 0
+    # Rotation and burst share the abuser's real address: one bucket, mostly refused.
+    answered = rotation.get(200, 0) + burst.get(200, 0)
+    assert answered <= 5 + 2 * result.abused.seconds and rotation.get(429, 0) > answered
+    assert "abuser rotation" in abuse.table(result)
