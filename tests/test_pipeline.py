@@ -207,7 +207,7 @@ def _scores_by_second_word(pipeline: Pipeline, question: str) -> dict[str, float
             "What is the 2-year survival rate with chemotherapy?",
             "two years",
             "What is the 5-year survival rate with chemotherapy?",
-            "survival at 5 years",
+            "survival at '5' years",
         ),
         # "Is it better than …?" needs a sentence that compares, not one that only names it.
         (
@@ -225,7 +225,7 @@ def _scores_by_second_word(pipeline: Pipeline, question: str) -> dict[str, float
             "Which hospital in Illinois offers HAI therapy?",
             "Illinois",
             "Which hospital in Toronto offers HAI therapy?",
-            "names Toronto",
+            "names 'Toronto'",
         ),
         # A question about food needs a sentence that speaks of food, however close the rest.
         (
