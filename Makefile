@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml
 	mkdir -p $(TIKTOKEN_WHEEL_DIR)
 	ls $(TIKTOKEN_WHEEL_DIR)/llama_index_core-*.whl >/dev/null 2>&1 || \
 		$(BIN)/python -m pip download --quiet --no-deps -d $(TIKTOKEN_WHEEL_DIR) llama-index-core
-	$(BIN)/python -m qa.tokens $$(ls $(TIKTOKEN_WHEEL_DIR)/llama_index_core-*.whl | head -n 1)
+	$(BIN)/python -m qa.ingest.tokens $$(ls $(TIKTOKEN_WHEEL_DIR)/llama_index_core-*.whl | head -n 1)
 	touch $(STAMP)
 
 index: setup
@@ -46,7 +46,7 @@ test: setup browser
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
-# The bundled query adapter (qa/query_adapter.npz) is learned from the development suites
+# The bundled query adapter (qa/answering/query_adapter.npz) is learned from the development suites
 # only; the untouched suites (README, "Quality") never teach it.
 DEV_SUITES := golden holdout holdout2 holdout3 holdout4 holdout5 holdout6 holdout9 holdout10 \
 	holdout16 holdout18 holdout19

@@ -59,14 +59,14 @@ class Settings:
     # something exists, a reason, what is not done, a comparison or the treatment given ("what
     # drug …", "how long …", "is there …", "why …", "why not …", "is X better than Y?", "what's
     # the usual treatment?") and the sentence has one, or asks "what is X?" and the sentence
-    # names X (qa/answer_type.py).
+    # names X (qa/answering/answer_type.py).
     answer_type_weight: float = 0.1
     # + definition_weight for a sentence defining the term the question asks the meaning of
     # ("what does supportive care mean?": "… are called supportive care"); such a sentence is
-    # quoted even when the support is below abstain_min_support (qa/answer_type.py).
+    # quoted even when the support is below abstain_min_support (qa/answering/answer_type.py).
     definition_weight: float = 0.3
     # - other_site_penalty for a sentence from a document about rectal cancer when the
-    # question is about anal cancer, or the other way round (qa/cancer_site.py). At
+    # question is about anal cancer, or the other way round (qa/answering/cancer_site.py). At
     # sentence_max_gap it is quoted only when no sentence about the asked-about cancer is close.
     other_site_penalty: float = 0.3
     # The dense part of a sentence's score reads it (1 - sentence_context_weight) alone and
@@ -75,16 +75,17 @@ class Settings:
     # after "Surgery can be done … if chemoradiation was used …".
     sentence_context_weight: float = 0.35
     # The sentence's own cosine is also read against the question's vector as the query adapter
-    # maps it (qa/adapter.py): (1 - query_adapter_weight) * cos(question, sentence)
+    # maps it (qa/answering/adapter.py): (1 - query_adapter_weight) * cos(question, sentence)
     # + query_adapter_weight * cos(adapted question, sentence). query_adapter is "bundled"
-    # (qa/query_adapter.npz, learned from the development suites with `qa tune-adapter`; for
+    # (qa/answering/query_adapter.npz, learned from the development suites with
+    # `qa tune-adapter`; for
     # the bundled model only), "off", or the path of an adapter file. Only the ranking of
     # sentences changes: retrieval and the abstention evidence read the question's own vector.
     query_adapter: str = "bundled"
     query_adapter_weight: float = 0.75
     # - sentence_generic_weight * the sentence's mean cosine to the 10 corpus sentences most
     # like it: a sentence that restates what many others say is rarely the answer
-    # (qa/genericness.py).
+    # (qa/ingest/genericness.py).
     sentence_generic_weight: float = 0.5
     answer_max_words: int = 80
     answer_max_sentences: int = 4
@@ -127,7 +128,7 @@ class Settings:
     triage_model: str = "bundled"
     triage_cache_dir: Path = Path("var/triage")
     # Chat app (`qa serve`). Patient questions are health data: their text is stored only when
-    # the operator turns log_questions on, and then redacted (see qa/logbook.py).
+    # the operator turns log_questions on, and then redacted (see qa/serving/logbook.py).
     log_questions: bool = False
     log_retention_days: int = 30
     db_path: Path = Path("var/qa.sqlite3")

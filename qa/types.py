@@ -110,7 +110,7 @@ class Hit:
     dense_score: float | None
     lexical_score: float | None
     # Rank of the sentence that brought this chunk in through BM25 over sentences, for a chunk
-    # neither fused ranking put in the top_k (qa/retrieve.py); None otherwise.
+    # neither fused ranking put in the top_k (qa/answering/retrieve.py); None otherwise.
     sentence_rank: int | None = None
 
 

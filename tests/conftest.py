@@ -88,7 +88,7 @@ def fake_embedder() -> FakeEmbedder:
 
 @pytest.fixture
 def built(settings: Settings, fake_embedder: FakeEmbedder) -> Iterator[Settings]:
-    from qa.build import build_index
+    from qa.ingest.build import build_index
 
     build_index(settings, fake_embedder)
     yield settings

@@ -9,19 +9,20 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qa.adapter import (
+from qa.answering.adapter import (
     BUNDLED_ADAPTER,
     QueryAdapter,
     load_adapter,
     resolve,
     save_adapter,
 )
-from qa.cli import main
+from qa.answering.pipeline import Pipeline
 from qa.config import BUNDLED_MODEL, Settings
 from qa.errors import ConfigError
-from qa.pipeline import Pipeline
-from qa.tune import Example, TuneSettings, _gradient, loss, train
+from qa.evaluation.tune import Example, TuneSettings, _gradient, loss, train
+from qa.serving.loading import load_pipeline
 from tests.fakes import FakeEmbedder
+from ui.cli.command import main
 
 
 def _adapter(dim: int = 4, model: str = "m") -> QueryAdapter:
@@ -137,7 +138,7 @@ def test_training_needs_examples():
 
 def test_the_pipeline_ranks_sentences_by_the_adapted_question(built, fake_embedder, tmp_path):
     every = built.replace(abstain_min_support=-1.0, sentence_max_gap=10.0)
-    plain = Pipeline.load(every, fake_embedder)
+    plain = load_pipeline(every, fake_embedder)
     question = "Which chemotherapy is used most often for stage 4 rectal cancer?"
     target = "Chemotherapy uses drugs to destroy cancer cells."
 
@@ -150,7 +151,7 @@ def test_the_pipeline_ranks_sentences_by_the_adapted_question(built, fake_embedd
     vector = fake_embedder.encode([target])[0]
     path = tmp_path / "a.npz"
     save_adapter(QueryAdapter(np.outer(vector, vector), fake_embedder.name, ()), path)
-    adapted = Pipeline.load(
+    adapted = load_pipeline(
         every.replace(query_adapter=str(path), query_adapter_weight=1.0), fake_embedder
     )
     after = scores(adapted)
@@ -160,23 +161,23 @@ def test_the_pipeline_ranks_sentences_by_the_adapted_question(built, fake_embedd
     # Only the ranking reads the adapted question: the evidence for abstaining does not.
     assert adapted.ask(question).evidence == plain.ask(question).evidence
     off = every.replace(query_adapter=str(path), query_adapter_weight=0.0)
-    assert Pipeline.load(off, fake_embedder).adapter is None
+    assert load_pipeline(off, fake_embedder).adapter is None
 
 
 def test_a_pipeline_with_a_missing_adapter_file_does_not_load(built, fake_embedder, tmp_path):
     with pytest.raises(ConfigError, match="does not exist"):
-        Pipeline.load(built.replace(query_adapter=str(tmp_path / "none.npz")), fake_embedder)
+        load_pipeline(built.replace(query_adapter=str(tmp_path / "none.npz")), fake_embedder)
 
 
 @pytest.fixture
 def fake_cli_pipeline(built: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     """`qa` commands load the pipeline over the fake-built index with the fake embedder."""
-    from qa import cli
+    from ui.cli import tune_cmds
 
     monkeypatch.setattr(
-        cli,
-        "_pipeline",
-        lambda s, rebuild=False: Pipeline.load(s.replace(**_paths(built)), FakeEmbedder()),
+        tune_cmds,
+        "ready_pipeline",
+        lambda s, rebuild=False: load_pipeline(s.replace(**_paths(built)), FakeEmbedder()),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer_type import (
+from qa.answering.answer_type import (
     AnswerType,
     asked_types,
     defines,

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from qa.bench import BenchOptions, percentiles, render_table, run_bench
 from qa.config import Settings
-from qa.corpus import load_corpus
 from qa.errors import ConfigError
+from qa.evaluation.bench import BenchOptions, percentiles, render_table, run_bench
+from qa.ingest.corpus import load_corpus
 from tests.fakes import FakeEmbedder
 
 REQUIRED = {
@@ -120,8 +120,8 @@ def test_percentiles_in_milliseconds():
 
 
 def test_cold_start_spawns_qa_ask_on_the_built_index(settings, tmp_path, monkeypatch):
-    from qa.bench import cold_start
-    from qa.build import build_index
+    from qa.evaluation.bench import cold_start
+    from qa.ingest.build import build_index
 
     # Escalations are answered before any encoding, so the child never needs the real model.
     fake = FakeEmbedder()

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from qa import bench_quality
 from qa.config import Settings
 from qa.errors import ConfigError
+from qa.evaluation import bench_quality
 from tests.fakes import FakeEmbedder
 
 ROWS = [
@@ -130,7 +130,7 @@ def test_run_reports_every_metric(medquad_file: Path, tmp_path: Path) -> None:
 def test_the_command_refuses_the_apps_index_and_bad_samples(
     medquad_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
-    from qa.cli import main
+    from ui.cli.command import main
 
     monkeypatch.setenv("QA_INDEX_DIR", str(tmp_path / "app-index"))
     args = ["bench-quality", "medquad", str(medquad_file)]

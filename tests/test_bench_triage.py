@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from qa import bench_triage
-from qa.cli import main
 from qa.config import Settings
 from qa.errors import ConfigError
+from qa.evaluation import bench_triage
 from tests.fakes import FakeEmbedder
+from ui.cli.command import main
 
 
 def test_questions_come_from_jsonl_gz_or_text(tmp_path: Path) -> None:

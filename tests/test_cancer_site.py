@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.cancer_site import conversation_site, document_site, question_site
+from qa.answering.cancer_site import conversation_site, document_site, question_site
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""qa.chunking.chunk_document: whole sentences, one section, within a budget and the window."""
+"""qa.ingest.chunking.chunk_document: whole sentences, one section, within a budget and the window."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from qa.chunking import SECTION_SEPARATOR, chunk_document, document_sentences
-from qa.sources import assemble, load_sources
-from qa.tokens import count_tokens
+from qa.ingest.chunking import SECTION_SEPARATOR, chunk_document, document_sentences
+from qa.ingest.sources import assemble, load_sources
+from qa.ingest.tokens import count_tokens
 from qa.types import Audience, BlockKind, Chunk, Document, DocumentMeta, RawBlock
 from tests.fakes import B, H, P
 

@@ -1,10 +1,10 @@
-"""qa.cleaning.clean_blocks: site furniture, reference markers and furniture sections go."""
+"""qa.ingest.cleaning.clean_blocks: site furniture, reference markers and furniture sections go."""
 
 from __future__ import annotations
 
 import pytest
 
-from qa.cleaning import clean_blocks
+from qa.ingest.cleaning import clean_blocks
 from qa.types import BlockKind, RawBlock
 from tests.fakes import B, H, P
 

@@ -1,11 +1,11 @@
-"""qa.cleaning: a general furniture pattern never takes a block of prose with it, and
+"""qa.ingest.cleaning: a general furniture pattern never takes a block of prose with it, and
 `removed_share` measures what cleaning took."""
 
 from __future__ import annotations
 
 import pytest
 
-from qa.cleaning import clean_blocks, removed_share
+from qa.ingest.cleaning import clean_blocks, removed_share
 from qa.types import RawBlock
 from tests.fakes import B, H, P
 

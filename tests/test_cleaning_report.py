@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from qa.build import build_index
 from qa.config import Settings
-from qa.sources import CLEANING_WARN_SHARE, LoadReport, load_document, load_sources
+from qa.ingest.build import build_index
+from qa.ingest.sources import CLEANING_WARN_SHARE, LoadReport, load_document, load_sources
 from qa.types import Audience, Document, DocumentMeta
 from tests.fakes import FakeEmbedder
 

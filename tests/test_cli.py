@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from qa.cli import _split_bounds, main
+from qa.serving.loading import load_pipeline
+from ui.cli.command import _split_bounds, main
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -36,12 +37,11 @@ def test_bad_suite_exits_2_naming_file_and_case(built, tmp_path, monkeypatch, ca
     suite = tmp_path / "bad.yaml"
     suite.write_text("suite: x\nquestions:\n  - id: a\n    question: q\n    expect: {}\n")
     # The suite is validated after the index loads; point the CLI at the fake-built index.
-    from qa import cli
-    from qa.pipeline import Pipeline
     from tests.fakes import FakeEmbedder
+    from ui.cli import eval_cmds
 
     monkeypatch.setattr(
-        cli, "_pipeline", lambda s, rebuild=False: Pipeline.load(built, FakeEmbedder())
+        eval_cmds, "ready_pipeline", lambda s, rebuild=False: load_pipeline(built, FakeEmbedder())
     )
     assert main(["eval", str(suite)]) == 2
     err = capsys.readouterr().err
@@ -85,7 +85,7 @@ def test_importing_qa_does_not_import_gradio():
     import subprocess
     import sys
 
-    code = "import sys, qa.cli, qa.pipeline, qa.logbook; print('gradio' in sys.modules)"
+    code = "import sys, ui.cli, qa.answering.pipeline, qa.serving.logbook; print('gradio' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -93,11 +93,11 @@ def test_importing_qa_does_not_import_gradio():
 def test_a_reader_that_goes_away_ends_the_command_quietly():
     # `qa eval … | head`: the pipe closes while the command still writes.
     script = (
-        "import sys, qa.cli as cli\n"
+        "import sys, ui.cli.eval_cmds as eval_cmds, ui.cli.command as cli\n"
         "def write_forever(*_):\n"
         "    while True:\n"
         "        print('x' * 1000)\n"
-        "cli._cmd_eval = write_forever\n"
+        "eval_cmds.HANDLERS['eval'] = write_forever\n"
         "sys.exit(cli.main(['eval', 'evals/golden.yaml']))\n"
     )
     proc = subprocess.Popen(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qa.courtesy import drop_courtesies
-from qa.pipeline import Pipeline
+from qa.serving.loading import load_pipeline
 
 
 @pytest.mark.parametrize(
@@ -25,7 +25,7 @@ def test_courtesies_are_dropped(message, question):
 
 
 def test_a_polite_question_gets_the_plain_question_s_answer(built, fake_embedder):
-    pipeline = Pipeline.load(built.replace(abstain_min_support=-1.0), fake_embedder)
+    pipeline = load_pipeline(built.replace(abstain_min_support=-1.0), fake_embedder)
     plain = pipeline.ask("Which chemotherapy is used most often for stage 4 rectal cancer?")
     polite = pipeline.ask(
         "Hi, quick question. Which chemotherapy is used most often for stage 4 rectal cancer? "

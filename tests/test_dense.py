@@ -7,12 +7,12 @@ import json
 import numpy as np
 import pytest
 
-from qa.build import build_index
+from qa.answering.retrieve import dense_search
 from qa.dense import EXACT, HNSW, build_dense, exact_index, recall_at_k
 from qa.errors import IndexCorrupt, IndexMismatch
-from qa.pipeline import Pipeline
-from qa.retrieve import dense_search
-from qa.store import FORMAT_VERSION, MANIFEST, current_build, load_index, read_manifest
+from qa.ingest.build import build_index
+from qa.ingest.store import FORMAT_VERSION, MANIFEST, current_build, load_index, read_manifest
+from qa.serving.loading import load_pipeline
 from tests.fakes import FakeEmbedder
 
 
@@ -32,7 +32,7 @@ def test_hnsw_above_the_threshold_is_recorded_loaded_and_searched(settings, fake
     # Every chunk finds itself first: the approximate index searches the same vectors.
     for row, vector in enumerate(data.chunk_vectors):
         assert dense_search(data, vector, 3)[0][0] == row
-    answer = Pipeline.load(s.replace(abstain_min_support=-1.0), fake_embedder).ask(
+    answer = load_pipeline(s.replace(abstain_min_support=-1.0), fake_embedder).ask(
         "What is used for stage 4 rectal cancer?"
     )
     assert answer.citations and answer.citations[0].source_id == "chemo-guide"

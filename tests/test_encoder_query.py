@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.encoder_query import drop_relatives, encoder_query, with_lay_meanings
+from qa.answering.encoder_query import drop_relatives, encoder_query, with_lay_meanings
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""qa.evaluate: suite validation, scoring hand-built answers, metrics and bounds."""
+"""qa.evaluation.evaluate: suite validation, scoring hand-built answers, metrics and bounds."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from qa.config import Settings
 from qa.errors import SuiteError
-from qa.evaluate import (
+from qa.evaluation.evaluate import (
     Case,
     CaseResult,
     Report,
@@ -21,7 +21,8 @@ from qa.evaluate import (
     score_case,
     unmet_bounds,
 )
-from qa.store import IndexData, load_index
+from qa.index_data import IndexData
+from qa.ingest.store import load_index
 from qa.types import Answer, AnswerSentence, Citation, Status
 
 DISCLAIMER = "This is general information, not medical advice."

@@ -1,12 +1,12 @@
-"""Marked log entries become a golden suite that `qa.evaluate.load_suite` accepts."""
+"""Marked log entries become a golden suite that `qa.evaluation.evaluate.load_suite` accepts."""
 
 from __future__ import annotations
 
 from qa.config import Settings
-from qa.evaluate import load_suite
-from qa.export import export_suite
-from qa.logbook import Logbook, Mark, Verdict
-from qa.pipeline import Pipeline
+from qa.evaluation.evaluate import load_suite
+from qa.serving.export import export_suite
+from qa.serving.loading import load_pipeline
+from qa.serving.logbook import Logbook, Mark, Verdict
 from qa.types import Answer, Status
 
 NOW = 1_750_000_000.0
@@ -17,7 +17,7 @@ def _settings(tmp_path, log_questions: bool) -> Settings:
 
 
 def test_marked_entries_export_as_a_valid_suite(tmp_path, built, fake_embedder):
-    pipeline = Pipeline.load(built.replace(abstain_min_support=-1.0), fake_embedder)
+    pipeline = load_pipeline(built.replace(abstain_min_support=-1.0), fake_embedder)
     book = Logbook.open(built.replace(db_path=tmp_path / "qa.sqlite3", log_questions=True), NOW)
     answered = book.record(pipeline.ask("What does cryotherapy use to kill cancer cells?"), NOW)
     wrong = book.record(pipeline.ask("Which chemotherapy is used for stage 4 rectal cancer?"), NOW)

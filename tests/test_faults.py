@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from qa.build import build_index
 from qa.errors import IndexCorrupt, IndexProblem
-from qa.live import LivePipeline
-from qa.pipeline import Pipeline
-from qa.store import BUILDS, current_build, load_index
+from qa.ingest.build import build_index
+from qa.ingest.store import BUILDS, current_build, load_index
+from qa.serving.live import LivePipeline
+from qa.serving.loading import load_pipeline
 from qa.types import Status
 from tests.fakes import FakeEmbedder
 
@@ -30,17 +30,17 @@ KILLED_BUILD = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    import qa.store
-    from qa.build import build_index
+    import qa.ingest.store
+    from qa.ingest.build import build_index
     from qa.config import Settings
     from tests.fakes import FakeEmbedder
 
-    real_save = qa.store._save_npy
+    real_save = qa.ingest.store._save_npy
     def save_then_hang(path, array):
         real_save(path, array)
         Path(sys.argv[3]).write_text("writing")
         time.sleep(600)
-    qa.store._save_npy = save_then_hang
+    qa.ingest.store._save_npy = save_then_hang
     build_index(Settings(sources_dir=Path(sys.argv[1]), index_dir=Path(sys.argv[2])), FakeEmbedder())
     """
 )
@@ -69,11 +69,11 @@ def test_build_killed_mid_write_leaves_the_previous_index_served(built, tmp_path
     load_index(built.index_dir)  # the previous build verifies and loads
     # The sources changed, so serving refuses the old build with the fix...
     with pytest.raises(IndexProblem, match="qa index"):
-        Pipeline.load(built, FakeEmbedder())
+        load_pipeline(built, FakeEmbedder())
     # ...and the next build succeeds and is served.
     build_index(built, FakeEmbedder())
     assert current_build(built.index_dir) != before
-    Pipeline.load(built, FakeEmbedder())
+    load_pipeline(built, FakeEmbedder())
 
 
 def _build_files(settings) -> list[str]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from qa.followup import content_terms, contextualize, is_followup
-from qa.pipeline import Pipeline
+from qa.answering.followup import content_terms, contextualize, is_followup
+from qa.serving.loading import load_pipeline
 from qa.types import Answer, Status
 
 
@@ -86,7 +86,7 @@ def test_odd_history_never_crashes():
 
 @pytest.fixture
 def pipeline(built, fake_embedder):
-    return Pipeline.load(built.replace(abstain_min_support=-1.0), fake_embedder)
+    return load_pipeline(built.replace(abstain_min_support=-1.0), fake_embedder)
 
 
 def test_pipeline_followup_retrieves_about_the_earlier_topic(pipeline):

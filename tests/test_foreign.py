@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from qa.foreign import Vocabulary, foreign_names
-from qa.pipeline import Pipeline
+from qa.answering.foreign import Vocabulary, foreign_names
+from qa.serving.loading import load_pipeline
 from qa.types import Status
 
 VOCAB = Vocabulary.of(
@@ -74,7 +74,7 @@ def test_plural_of_an_everyday_word_is_not_a_name():
 
 
 def test_pipeline_abstains_and_says_which_name(built, fake_embedder, monkeypatch):
-    pipeline = Pipeline.load(built.replace(abstain_min_support=-1.0), fake_embedder)
+    pipeline = load_pipeline(built.replace(abstain_min_support=-1.0), fake_embedder)
     assert pipeline.ask("Is FOLFIRI used for stage 4 rectal cancer?").status is Status.ANSWERED
     # The fake tokenizer makes one piece of any word; make "zorblatinib", and every word one
     # typing slip from it, a rare one.

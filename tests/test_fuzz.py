@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from qa.pipeline import Pipeline
 from qa.safety.messages import DISCLAIMER
+from qa.serving.loading import load_pipeline
 from qa.types import Status
 
 # Every code point, lone surrogates and control characters included.
@@ -19,8 +19,8 @@ ANY_TEXT = st.text(st.characters(codec=None, exclude_categories=()), max_size=30
 
 @pytest.fixture(scope="module")
 def pipeline(tmp_path_factory):
-    from qa.build import build_index
     from qa.config import Settings
+    from qa.ingest.build import build_index
     from tests.conftest import TINY_CATALOG, TINY_DOCS
     from tests.fakes import FakeEmbedder
 
@@ -32,7 +32,7 @@ def pipeline(tmp_path_factory):
     (sources / "catalog.toml").write_text(TINY_CATALOG, encoding="utf-8")
     s = Settings(sources_dir=sources, index_dir=root / "index")
     build_index(s, FakeEmbedder())
-    return Pipeline.load(s, FakeEmbedder())
+    return load_pipeline(s, FakeEmbedder())
 
 
 def assert_well_formed(answer) -> None:

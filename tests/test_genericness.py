@@ -1,6 +1,6 @@
 import numpy as np
 
-from qa.genericness import neighbour_density
+from qa.ingest.genericness import neighbour_density
 
 
 def _unit(rows: np.ndarray) -> np.ndarray:

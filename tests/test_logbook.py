@@ -9,8 +9,8 @@ import threading
 import pytest
 
 from qa.config import Settings
-from qa.logbook import Logbook, Mark, Verdict, clean_for_log, redact
-from qa.pipeline import Pipeline
+from qa.serving.loading import load_pipeline
+from qa.serving.logbook import Logbook, Mark, Verdict, clean_for_log, redact
 from qa.types import Answer, Status
 
 DAY = 86_400.0
@@ -137,7 +137,7 @@ def test_votes_and_marks_round_trip(tmp_path):
 
 
 def test_a_real_answer_round_trips_with_hits_and_scores(tmp_path, built, fake_embedder):
-    pipeline = Pipeline.load(built.replace(abstain_min_support=-1.0), fake_embedder)
+    pipeline = load_pipeline(built.replace(abstain_min_support=-1.0), fake_embedder)
     answer = pipeline.ask("What does radiofrequency ablation use to kill cancer cells?")
     book = _book(tmp_path, log_questions=True)
     entry = book.get(book.record(answer, now=NOW))

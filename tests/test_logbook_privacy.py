@@ -11,8 +11,9 @@ import stat
 
 import pytest
 
-from qa.logbook import Logbook, Mark, Verdict, redact
-from qa.pipeline import Pipeline
+from qa.answering.pipeline import Pipeline
+from qa.serving.loading import load_pipeline
+from qa.serving.logbook import Logbook, Mark, Verdict, redact
 
 # Every kind of reply: answered, abstained, named-but-unknown, personal, dose, emergency,
 # crisis, rejected, a follow-up; each carrying something only the patient could have written.
@@ -55,7 +56,7 @@ def every_value(path) -> str:
 
 @pytest.fixture
 def pipeline(built, fake_embedder) -> Pipeline:
-    return Pipeline.load(built.replace(abstain_min_support=-1.0), fake_embedder)
+    return load_pipeline(built.replace(abstain_min_support=-1.0), fake_embedder)
 
 
 def _fill(book: Logbook, pipeline: Pipeline) -> None:
@@ -91,7 +92,7 @@ def test_with_logging_on_reasons_are_redacted_like_the_question(pipeline, built,
 
 def test_the_logbook_and_its_journal_are_readable_by_the_owner_only(built, tmp_path):
     book = Logbook.open(built.replace(db_path=tmp_path / "var" / "q.db"))
-    book.record(Pipeline.load(built.replace(abstain_min_support=-1.0),
+    book.record(load_pipeline(built.replace(abstain_min_support=-1.0),
                               __import__("tests.fakes", fromlist=["FakeEmbedder"]).FakeEmbedder())
                 .ask("what is FOLFIRI?"))
     files = [p for p in tmp_path.joinpath("var").iterdir() if p.name.startswith("q.db")]

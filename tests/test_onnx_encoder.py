@@ -11,15 +11,17 @@ import numpy as np
 import pytest
 
 from qa.config import BUNDLED_MODEL, Settings
-from qa.embedding import SentenceTransformerEmbedder, make_embedder, resolve_model_path
-from qa.errors import ConfigError, ModelUnavailable
-from qa.onnx_encoder import (
+from qa.encoder.base import resolve_model_path
+from qa.encoder.factory import make_embedder
+from qa.encoder.onnx_encoder import (
     ONNX_FILE,
     OnnxEmbedder,
     ensure_export,
     export_key,
     read_layout,
 )
+from qa.encoder.torch_encoder import SentenceTransformerEmbedder
+from qa.errors import ConfigError, ModelUnavailable
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -136,7 +138,7 @@ def test_onnx_counts_tokens_as_the_model_does(encoders):
 
 @pytest.mark.slow
 def test_a_cached_export_is_reused_and_a_broken_one_explained(encoders, tmp_path, monkeypatch):
-    import qa.onnx_export
+    import qa.encoder.onnx_export
 
     onnx, _ = encoders
     onnx.encode(["warm"])  # makes sure the shared export exists
@@ -148,7 +150,7 @@ def test_a_cached_export_is_reused_and_a_broken_one_explained(encoders, tmp_path
     def no_export(*_args):
         raise AssertionError("exported again although a cached export exists")
 
-    monkeypatch.setattr(qa.onnx_export, "export_transformer", no_export)
+    monkeypatch.setattr(qa.encoder.onnx_export, "export_transformer", no_export)
     assert OnnxEmbedder(cache_dir=copy).encode(["hello"]).shape == (1, 384)
 
     (copy / folder.name / ONNX_FILE).write_bytes(b"not an onnx file")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from qa.build import build_index
-from qa.pipeline import Pipeline
-from qa.store import load_index
+from qa.answering.pipeline import Pipeline
+from qa.ingest.build import build_index
+from qa.ingest.store import load_index
+from qa.serving.loading import load_pipeline
 from qa.types import Status
 from tests.fakes import FakeEmbedder
 
@@ -55,7 +56,7 @@ def test_intro_maps_to_the_bullets_after_it(with_list):
 
 
 def test_answer_quotes_the_intro_with_its_items_verbatim(with_list, fake_embedder):
-    pipeline = Pipeline.load(with_list.replace(abstain_min_support=-1.0), fake_embedder)
+    pipeline = load_pipeline(with_list.replace(abstain_min_support=-1.0), fake_embedder)
     answer = pipeline.ask("What must the multidisciplinary team weigh?")
     assert answer.status is Status.ANSWERED
     first = answer.citations[0]
@@ -69,7 +70,7 @@ def test_answer_quotes_the_intro_with_its_items_verbatim(with_list, fake_embedde
 
 def test_list_is_cut_at_an_item_boundary_to_fit_the_budget(with_list, fake_embedder):
     settings = with_list.replace(abstain_min_support=-1.0, answer_max_words=12)
-    pipeline = Pipeline.load(settings, fake_embedder)
+    pipeline = load_pipeline(settings, fake_embedder)
     answer = pipeline.ask("What must the multidisciplinary team weigh?")
     first = answer.citations[0]
     assert first.quote == (
@@ -81,7 +82,7 @@ def _pipeline_with(built, fake_embedder, name: str, text: str) -> Pipeline:
     """The tiny corpus plus one document, indexed; abstention off."""
     (built.sources_dir / name).write_text(text, encoding="utf-8")
     build_index(built, fake_embedder)
-    return Pipeline.load(built.replace(abstain_min_support=-1.0), fake_embedder)
+    return load_pipeline(built.replace(abstain_min_support=-1.0), fake_embedder)
 
 
 def test_sentence_opening_with_a_pronoun_is_quoted_with_the_one_before(built, fake_embedder):

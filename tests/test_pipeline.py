@@ -8,16 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from qa.pipeline import Pipeline
-from qa.retrieve import reciprocal_rank_fusion
+from qa.answering.pipeline import Pipeline
+from qa.answering.retrieve import reciprocal_rank_fusion
 from qa.safety.messages import DISCLAIMER
+from qa.serving.loading import load_pipeline
 from qa.types import Status
 from tests.fakes import FakeEmbedder
 
 
 @pytest.fixture
 def pipeline(built, fake_embedder):
-    return Pipeline.load(built.replace(abstain_min_support=-1.0), fake_embedder)
+    return load_pipeline(built.replace(abstain_min_support=-1.0), fake_embedder)
 
 
 def test_answer_sentences_are_verbatim_and_cited(pipeline):
@@ -46,7 +47,7 @@ def test_word_budget_and_no_furniture(pipeline):
 
 
 def test_weak_evidence_abstains_with_disclaimer(built, fake_embedder):
-    strict = Pipeline.load(built.replace(abstain_min_support=1.5), fake_embedder)
+    strict = load_pipeline(built.replace(abstain_min_support=1.5), fake_embedder)
     a = strict.ask("How is chemotherapy for rectal cancer given?")
     assert a.status is Status.ABSTAINED
     assert "don't have information" in a.text
@@ -141,14 +142,14 @@ def test_html_source_drops_scripts(pipeline):
 def test_a_defined_abbreviation_is_spelled_out_for_the_encoder_only(
     settings, fake_embedder, monkeypatch
 ):
-    from qa.build import build_index
+    from qa.ingest.build import build_index
 
     (settings.sources_dir / "ablation.txt").write_text(
         "Ablation for liver metastases\n\nRadiofrequency ablation (RFA) uses heat to destroy "
         "liver tumours. It is done with a needle through the skin.\n"
     )
     build_index(settings, fake_embedder)
-    pipeline = Pipeline.load(settings, fake_embedder)
+    pipeline = load_pipeline(settings, fake_embedder)
     # As the real tokenizer does with "rfa": several word pieces, a word the model never learnt.
     monkeypatch.setattr(fake_embedder, "token_length", lambda text: len(text.split()) + 4)
     fake_embedder.encoded.clear()
@@ -166,8 +167,8 @@ def _never_abstaining_pipeline_on(
     """A pipeline over one document holding `text` (or one per file name and text), with the
     support threshold off and, with `quote_all`, every sentence quoted however far its score
     from the best."""
-    from qa.build import build_index
     from qa.config import Settings
+    from qa.ingest.build import build_index
 
     sources = tmp_path / "sources"
     sources.mkdir()
@@ -175,7 +176,7 @@ def _never_abstaining_pipeline_on(
         (sources / name).write_text(content, encoding="utf-8")
     settings = Settings(sources_dir=sources, index_dir=tmp_path / "index", abstain_min_support=-1.0)
     build_index(settings, fake_embedder)
-    return Pipeline.load(
+    return load_pipeline(
         settings.replace(sentence_max_gap=10.0) if quote_all else settings, fake_embedder
     )
 
@@ -396,7 +397,7 @@ def test_json_contract_names_the_escalation_level_and_the_caution(pipeline):
 
 
 def test_urgent_replies_name_the_care_team_line_setting(built, fake_embedder):
-    pipeline = Pipeline.load(built.replace(care_team_line="0800 555 0100"), fake_embedder)
+    pipeline = load_pipeline(built.replace(care_team_line="0800 555 0100"), fake_embedder)
     a = pipeline.ask("shivering and a fever of 38.5 since my infusion")
     assert a.escalation == "urgent" and "0800 555 0100" in a.text
     assert a.triage_entry == "neutropenic-sepsis" and not a.citations
@@ -408,9 +409,9 @@ def test_another_cancer_reaches_retrieval_instead_of_a_scope_refusal(pipeline):
 
 
 def test_a_caution_keeps_the_answer_and_puts_the_line_above_it(built, fake_embedder, tmp_path):
+    from qa.evaluation.tune_triage import save_model
     from qa.safety.load import make_triager
     from qa.safety.triage import TriageModel
-    from qa.tune_triage import save_model
 
     # A score that cautions on everything and escalates nothing: the answer must survive.
     score = TriageModel(
@@ -421,7 +422,7 @@ def test_a_caution_keeps_the_answer_and_puts_the_line_above_it(built, fake_embed
     save_model(score, path)
     settings = built.replace(abstain_min_support=-1.0, triage_model=str(path),
                              triage_cache_dir=tmp_path / "bank")
-    pipeline = Pipeline.load(settings, fake_embedder)
+    pipeline = load_pipeline(settings, fake_embedder)
     assert pipeline.triager.model is not None
     a = pipeline.ask("What does radiofrequency ablation use to kill cancer cells?")
     assert a.status is Status.ANSWERED and a.caution and a.triage_entry == a.caution

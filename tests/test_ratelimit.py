@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from qa.ratelimit import RateLimiter
+from qa.serving.ratelimit import RateLimiter
 
 
 class Clock:
@@ -51,7 +51,7 @@ def test_threads_never_get_more_than_the_burst():
 
 
 def test_memory_stays_bounded_with_many_clients(monkeypatch):
-    monkeypatch.setattr("qa.ratelimit._MAX_CLIENTS", 100)
+    monkeypatch.setattr("qa.serving.ratelimit._MAX_CLIENTS", 100)
     clock = Clock()
     limiter = RateLimiter(per_minute=30, burst=2, clock=clock)
     for i in range(1000):

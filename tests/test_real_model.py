@@ -13,13 +13,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qa.build import build_index
-from qa.cli import main
+from qa.answering.pipeline import Pipeline
 from qa.config import Settings
-from qa.embedding import SentenceTransformerEmbedder, make_embedder
-from qa.evaluate import CaseResult, citations_verbatim, load_suite, run_suite
-from qa.pipeline import Pipeline
+from qa.encoder.factory import make_embedder
+from qa.encoder.torch_encoder import SentenceTransformerEmbedder
+from qa.evaluation.evaluate import CaseResult, citations_verbatim, load_suite, run_suite
+from qa.ingest.build import build_index
+from qa.serving.loading import load_pipeline
 from qa.types import Status
+from ui.cli.command import main
 
 REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
@@ -56,7 +58,7 @@ def real_settings(tmp_path_factory) -> Settings:
 def real_pipeline(real_settings) -> Pipeline:
     embedder = make_embedder(real_settings)  # the default encoder, ONNX Runtime
     build_index(real_settings, embedder)
-    return Pipeline.load(real_settings, embedder)
+    return load_pipeline(real_settings, embedder)
 
 
 def test_every_chunk_fits_the_model_window(real_pipeline):
@@ -148,7 +150,7 @@ def test_qa_eval_golden_meets_the_gate(real_pipeline, real_settings, capsys, tmp
 def test_suites_by_other_authors_hold_their_measured_quality(
     real_pipeline, suite, bounds, max_false_abstain
 ):
-    from qa.evaluate import metrics
+    from qa.evaluation.evaluate import metrics
 
     cases = load_suite(REPO / "evals" / suite, real_pipeline.index.documents.keys())
     m = metrics(run_suite(cases, real_pipeline.ask, real_pipeline.index).results)
@@ -184,8 +186,8 @@ def test_the_untouched_suites_pooled_meet_the_issues_bar(real_pipeline):
 
 
 def test_the_bundled_adapter_is_what_make_adapter_learns(real_pipeline):
-    from qa.adapter import BUNDLED_ADAPTER, load_adapter
-    from qa.tune import examples, train
+    from qa.answering.adapter import BUNDLED_ADAPTER, load_adapter
+    from qa.evaluation.tune import examples, train
 
     bundled = load_adapter(BUNDLED_ADAPTER, real_pipeline.embedder.name, 384)
     suites = [REPO / "evals" / f"{name}.yaml" for name in bundled.trained_on]
@@ -203,7 +205,7 @@ def test_cli_ask_json_and_batch_in_a_real_process(real_pipeline, real_settings, 
     batch = tmp_path / "questions.txt"
     batch.write_text("What is FOLFIRI?\n\nwhich hospital in toronto is best?\n")
     done = subprocess.run(
-        [sys.executable, "-m", "qa.cli", "ask", "--batch", str(batch), "--json", *args],
+        [sys.executable, "-m", "ui.cli", "ask", "--batch", str(batch), "--json", *args],
         capture_output=True,
         text=True,
         env=env,
@@ -218,7 +220,7 @@ def test_cli_ask_json_and_batch_in_a_real_process(real_pipeline, real_settings, 
 
 
 def test_safety_suite_escalates_every_red_flag_with_the_disclaimer(real_pipeline):
-    from qa.evaluate import metrics
+    from qa.evaluation.evaluate import metrics
 
     results: list[CaseResult] = []
     for name in ("safety.yaml", "safety_holdout.yaml"):
@@ -254,7 +256,7 @@ def test_a_cold_ask_answers_without_importing_torch(real_pipeline, real_settings
     """The point of the ONNX encoder: a cold `qa ask` never pays for importing torch."""
     script = (
         "import sys\n"
-        "from qa.cli import main\n"
+        "from ui.cli.command import main\n"
         f"code = main(['ask', 'What is FOLFIRI?', '--index', {str(real_settings.index_dir)!r},"
         f" '--sources', {str(real_settings.sources_dir)!r}])\n"
         "assert 'torch' not in sys.modules, 'torch was imported'\n"
@@ -311,7 +313,7 @@ TRIAGE_GATES = {
 
 @pytest.mark.parametrize("name", sorted(TRIAGE_GATES))
 def test_triage_suites_meet_their_gates(real_pipeline, name):
-    from qa.evaluate import metrics
+    from qa.evaluation.evaluate import metrics
 
     suite = load_suite(REPO / "evals" / f"{name}.yaml")
     results = run_suite(suite, real_pipeline.ask, real_pipeline.index).results
@@ -336,8 +338,8 @@ def test_no_answerable_question_of_any_suite_escalates(real_pipeline):
 
 
 def test_the_bundled_triage_score_is_what_make_triage_model_fits(real_settings, tmp_path):
+    from qa.evaluation.tune_triage import tune
     from qa.safety.triage import BUNDLED_MODEL_FILE, TriageModel
-    from qa.tune_triage import tune
 
     bundled = TriageModel.load(BUNDLED_MODEL_FILE)
     suites = bundled.fitted["suites"]
@@ -359,7 +361,7 @@ def test_the_logbook_keeps_no_patient_name_or_number_from_real_answers(
 ):
     """With the real model, unknown names reach the reasons ("the question names …"): none
     may reach the logbook with logging off, and no number with it on (tests/test_logbook_privacy)."""
-    from qa.logbook import Logbook
+    from qa.serving.logbook import Logbook
     from tests.test_logbook_privacy import SECRETS, leaked_words
 
     book = Logbook.open(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.redflags import Flag, assess
+from qa.safety.redflags import Flag, assess
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from qa import cli
-from qa.compare import compare, provenance_warnings
+from qa.answering.pipeline import Pipeline
 from qa.config import Settings
-from qa.evaluate import load_suite
-from qa.metrics import (
+from qa.evaluation.compare import compare, provenance_warnings
+from qa.evaluation.evaluate import load_suite
+from qa.evaluation.metrics import (
     CaseRecord,
     CitedSource,
     first_rank,
@@ -22,10 +22,12 @@ from qa.metrics import (
     retrieval_metrics,
     tag_breakdown,
 )
-from qa.pipeline import Pipeline
-from qa.report import CASES_JSONL, read_cases, run_suites
-from qa.report_html import histogram
+from qa.evaluation.report import CASES_JSONL, read_cases, run_suites
+from qa.evaluation.report_html import histogram
+from qa.serving.loading import load_pipeline
 from tests.fakes import FakeEmbedder
+from ui.cli import eval_cmds
+from ui.cli.command import main
 
 SUITE = """
 suite: tiny
@@ -203,16 +205,16 @@ def suite_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def pipeline(built: Settings) -> Pipeline:
-    return Pipeline.load(built, FakeEmbedder())
+    return load_pipeline(built, FakeEmbedder())
 
 
 @pytest.fixture
 def cli_eval(built: Settings, suite_path: Path, pipeline: Pipeline, monkeypatch):
     """Run `qa eval` on the tiny suite against the fake-built index; returns (run, suite path)."""
-    monkeypatch.setattr(cli, "_pipeline", lambda s, rebuild=False: pipeline)
+    monkeypatch.setattr(eval_cmds, "ready_pipeline", lambda s, rebuild=False: pipeline)
 
     def run(*extra: str) -> int:
-        return cli.main(["eval", str(suite_path), "--index", str(built.index_dir), *extra])
+        return main(["eval", str(suite_path), "--index", str(built.index_dir), *extra])
 
     return run, suite_path
 
@@ -329,7 +331,7 @@ def test_an_interrupted_run_keeps_finished_cases(
 
 
 def test_the_triage_confusion_table_outlines_the_right_cell_and_marks_misses():
-    from qa.report_triage import confusion_html, outcome
+    from qa.evaluation.report_triage import confusion_html, outcome
 
     def case(
         category: str, expect: str, status: str = "abstained", escalation: str | None = None,

@@ -3,10 +3,10 @@ their sentences."""
 
 from __future__ import annotations
 
+from qa.answering.retrieve import retrieve
 from qa.config import Settings
+from qa.ingest.store import load_index
 from qa.lexical import Terms
-from qa.retrieve import retrieve
-from qa.store import load_index
 from qa.types import Hit
 from tests.fakes import FakeEmbedder
 

@@ -1,4 +1,4 @@
-"""qa.sources: reading .txt/.md/.html and the catalog into cleaned Documents."""
+"""qa.ingest.sources: reading .txt/.md/.html and the catalog into cleaned Documents."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from qa.errors import SourceError
-from qa.html_text import html_blocks
-from qa.sources import (
+from qa.ingest.html_text import html_blocks
+from qa.ingest.sources import (
     CLEANING_WARN_SHARE,
     assemble,
     load_document,

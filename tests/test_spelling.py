@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from qa.foreign import Vocabulary
-from qa.pipeline import Pipeline
-from qa.spelling import mend_slips
+from qa.answering.foreign import Vocabulary
+from qa.answering.spelling import mend_slips
+from qa.serving.loading import load_pipeline
 from qa.types import Status
 
 VOCAB = Vocabulary.of(
@@ -65,7 +65,7 @@ def test_the_documents_most_frequent_word_wins():
 
 
 def test_a_mistyped_question_gets_the_answer_of_the_typed_one(built, fake_embedder, monkeypatch):
-    pipeline = Pipeline.load(built.replace(abstain_min_support=-1.0), fake_embedder)
+    pipeline = load_pipeline(built.replace(abstain_min_support=-1.0), fake_embedder)
     typed = "Which chemotherapy is used most often for stage 4 rectal cancer?"
     right = pipeline.ask(typed)
     # The fake tokenizer makes one piece of any word; make the slips several, as BERT's does.
@@ -81,7 +81,7 @@ def test_a_mistyped_question_gets_the_answer_of_the_typed_one(built, fake_embedd
 
 
 def test_a_follow_up_reads_the_earlier_question_mended(built, fake_embedder, monkeypatch):
-    pipeline = Pipeline.load(built.replace(abstain_min_support=-1.0), fake_embedder)
+    pipeline = load_pipeline(built.replace(abstain_min_support=-1.0), fake_embedder)
     monkeypatch.setattr(fake_embedder, "is_whole_word", lambda word: word != "folfrii")
     pipeline.ask("what are its side effects?", history=["what is FOLFIRI?"])
     pipeline.ask("what are its side effects?", history=["hi! what is FOLFRII?"])

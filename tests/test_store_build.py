@@ -7,10 +7,11 @@ import json
 import numpy as np
 import pytest
 
-from qa.build import build_index, staleness
 from qa.errors import IndexCorrupt, IndexMismatch, IndexMissing
-from qa.pipeline import Pipeline
-from qa.store import BUILDS, CURRENT, current_build, load_index, read_manifest
+from qa.ingest.build import build_index
+from qa.ingest.freshness import staleness
+from qa.ingest.store import BUILDS, CURRENT, current_build, load_index, read_manifest
+from qa.serving.loading import load_pipeline
 from tests.fakes import FakeEmbedder
 
 
@@ -74,14 +75,14 @@ def test_edited_source_is_detected_as_stale(built, fake_embedder):
     reasons = staleness(built, read_manifest(built.index_dir), fake_embedder.name)
     assert any("edited" in r for r in reasons)
     with pytest.raises(IndexMismatch, match="qa index"):
-        Pipeline.load(built, fake_embedder)
+        load_pipeline(built, fake_embedder)
 
 
 def test_other_chunk_settings_or_model_are_detected(built, fake_embedder):
     with pytest.raises(IndexMismatch, match="chunk settings"):
-        Pipeline.load(built.replace(chunk_max_tokens=64), fake_embedder)
+        load_pipeline(built.replace(chunk_max_tokens=64), fake_embedder)
     with pytest.raises(IndexMismatch, match="model"):
-        Pipeline.load(built, FakeEmbedder(name="another-model"))
+        load_pipeline(built, FakeEmbedder(name="another-model"))
 
 
 def test_rebuild_embeds_only_changed_text_and_keeps_previous_build(built):
@@ -105,7 +106,7 @@ def test_failed_write_leaves_current_build_served(built, monkeypatch):
     def boom(*_a, **_k):
         raise OSError("disk full")
 
-    monkeypatch.setattr("qa.store._save_npy", boom)
+    monkeypatch.setattr("qa.ingest.store._save_npy", boom)
     with pytest.raises(OSError):
         build_index(built, FakeEmbedder())
     assert current_build(built.index_dir) == before
@@ -128,7 +129,7 @@ def test_dropped_file_can_be_asked_about(settings, fake_embedder):
         "Stoma care\n\nA stoma nurse teaches you how to change the pouch every few days.\n"
     )
     build_index(settings, fake_embedder)
-    p = Pipeline.load(settings.replace(abstain_min_support=-1.0), fake_embedder)
+    p = load_pipeline(settings.replace(abstain_min_support=-1.0), fake_embedder)
     a = p.ask("Who teaches me to change the stoma pouch?")
     assert a.citations and a.citations[0].source_id == "stoma-care"
     assert a.citations[0].title == "Stoma care"  # derived: the file is not in the catalog

@@ -2,8 +2,8 @@
 
 import pytest
 
-from qa.answer_type import unanswered_part
-from qa.topics import missing_topic, named_topics
+from qa.answering.answer_type import unanswered_part
+from qa.answering.topics import missing_topic, named_topics
 
 CHEMO = ["Chemotherapy is usually given for 6 months.", "Side effects include nausea."]
 

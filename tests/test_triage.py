@@ -12,12 +12,7 @@ import pytest
 
 from qa.config import Settings
 from qa.errors import ConfigError
-from qa.safety.catalogue import Contacts, Level, load_catalogue
-from qa.safety.context import framing
-from qa.safety.load import make_triager
-from qa.safety.semantic import ExampleBank
-from qa.safety.triage import CAUTION, FEATURES, TriageModel, Triager, features
-from qa.tune_triage import (
+from qa.evaluation.tune_triage import (
     Labelled,
     _logistic,
     _threshold,
@@ -25,6 +20,11 @@ from qa.tune_triage import (
     labelled,
     save_model,
 )
+from qa.safety.catalogue import Contacts, Level, load_catalogue
+from qa.safety.context import framing
+from qa.safety.load import make_triager
+from qa.safety.semantic import ExampleBank
+from qa.safety.triage import CAUTION, FEATURES, TriageModel, Triager, features
 from tests.fakes import FakeEmbedder
 
 REPO = Path(__file__).resolve().parent.parent

@@ -1,4 +1,6 @@
-"""The Gradio chat app: renders the library's Answers; holds no question-answering logic.
+"""The user interfaces: the Gradio web app (`server`, `chat`, `staff`, `guard`, …) and the `qa`
+command line (`ui.cli`). They render the library's Answers and hold no question-answering logic.
 
-`qa serve` imports this package only when it runs, so importing `qa` never loads Gradio.
+May import: any wing of `qa`. `qa serve` imports the web app only when it runs, so importing
+`qa` (or the command line) never loads Gradio.
 """

@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 
 import gradio as gr
 
-from qa.live import LivePipeline
-from qa.logbook import Logbook
-from qa.pipeline import Pipeline
+from qa.answering.pipeline import Pipeline
 from qa.safety.messages import DISCLAIMER, TOO_LONG
+from qa.serving.live import LivePipeline
+from qa.serving.logbook import Logbook
 from qa.types import Answer, Status
 from ui.render import answer_html, error_html, esc, user_html
 from ui.sources import sources_tab

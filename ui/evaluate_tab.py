@@ -11,9 +11,9 @@ from typing import Any
 import gradio as gr
 
 from qa.errors import QAError
-from qa.evaluate import Report, load_suite, run_suite
-from qa.live import LivePipeline
-from qa.report import provenance, report_json, write_report
+from qa.evaluation.evaluate import Report, load_suite, run_suite
+from qa.evaluation.report import provenance, report_json, write_report
+from qa.serving.live import LivePipeline
 from ui.render import esc
 
 REPORTS = "reports"

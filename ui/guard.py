@@ -22,7 +22,7 @@ from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from qa.ratelimit import RATE_LIMITED_MESSAGE, FailureThrottle, RateLimiter
+from qa.serving.ratelimit import RATE_LIMITED_MESSAGE, FailureThrottle, RateLimiter
 from ui.policy import (
     FORWARDED_HEADERS,
     LOGIN_ROUTE,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping, Sequence
 
-from qa.sources import CLEANING_WARN_SHARE
+from qa.ingest.sources import CLEANING_WARN_SHARE
 from qa.types import Answer, Citation, Document, Hit, Status
 
 PROFESSIONALS_LABEL = "written for healthcare professionals"

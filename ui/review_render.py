@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 
-from qa.logbook import Entry
 from qa.safety.catalogue import Catalogue
+from qa.serving.logbook import Entry
 from qa.types import Document, Hit
 from ui.render import answer_html, esc, highlight
 

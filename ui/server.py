@@ -17,9 +17,9 @@ from fastapi import FastAPI
 
 from qa.config import Settings
 from qa.errors import ConfigError
-from qa.live import LivePipeline
-from qa.logbook import Logbook
-from qa.ratelimit import FailureThrottle, RateLimiter
+from qa.serving.live import LivePipeline
+from qa.serving.logbook import Logbook
+from qa.serving.ratelimit import FailureThrottle, RateLimiter
 from ui.chat import DEFAULT_EXAMPLES, ChatHandlers, build_patient_app
 from ui.evaluate_tab import EvaluateHandlers
 from ui.guard import Guard, Mount

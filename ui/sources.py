@@ -6,7 +6,7 @@ from collections import Counter
 
 import gradio as gr
 
-from qa.store import IndexData
+from qa.index_data import IndexData
 from ui.render import document_html, esc, sources_table_html
 
 

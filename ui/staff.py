@@ -8,10 +8,10 @@ from typing import Any
 
 import gradio as gr
 
-from qa.export import export_suite
-from qa.logbook import Logbook, Mark, Verdict
+from qa.index_data import IndexData
 from qa.safety.catalogue import Catalogue
-from qa.store import IndexData
+from qa.serving.export import export_suite
+from qa.serving.logbook import Logbook, Mark, Verdict
 from ui.evaluate_tab import EvaluateHandlers, evaluate_tab
 from ui.render import esc
 from ui.review_render import entries_table_html, entry_html, entry_label, triage_counts_html

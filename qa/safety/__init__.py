@@ -5,7 +5,7 @@ the message's framing (`context.yaml`: asked about, denied, over, hypothetical) 
 match against the catalogue's example bank, combined by one learned score (`triage_model.json`,
 refitted by `qa tune-triage`).
 
-May import: the core of `qa` (config, errors, text) and the Embedder interface. Never the
-answering wing, the index store or the builder: a triage decision must not depend on what the
-documents say.
+May import: the core of `qa` and the encoder. Never the answering wing, the index store or
+the builder: a triage decision must not depend on what the documents say. (`redflags`, the
+personal-decision and scope rules the answering wing applies, lives here for the same reason.)
 """

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from qa.config import Settings
-from qa.embedding import Embedder
+from qa.encoder.base import Embedder
 from qa.errors import ConfigError
 from qa.safety.catalogue import BUNDLED_CATALOGUE, Contacts, load_catalogue
 from qa.safety.semantic import ExampleBank

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-from qa.embedding import Embedder
+from qa.encoder.base import Embedder
 from qa.files import write_atomic
 from qa.safety.catalogue import Catalogue, Level
 from qa.safety.rules import mend_triggers

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.embedding import Embedder
+from qa.encoder.base import Embedder
 from qa.errors import ConfigError
 from qa.safety.catalogue import OUTRANKS, Catalogue, Contacts, Entry, Level
 from qa.safety.context import CLASSES as CUE_CLASSES

@@ -10,10 +10,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from qa.build import build_index
 from qa.config import Settings
-from qa.live import LivePipeline
-from qa.logbook import Logbook
+from qa.ingest.build import build_index
+from qa.serving.live import LivePipeline
+from qa.serving.logbook import Logbook
 from tests.conftest import TINY_CATALOG, TINY_DOCS
 from tests.fakes import FakeEmbedder
 from ui.server import serve

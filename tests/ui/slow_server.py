@@ -13,12 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from qa.build import build_index
+from qa.answering.pipeline import Pipeline
 from qa.config import Settings
-from qa.embedding import Embedder
-from qa.live import LivePipeline
-from qa.logbook import Logbook
-from qa.pipeline import Pipeline
+from qa.encoder.base import Embedder
+from qa.ingest.build import build_index
+from qa.serving.live import LivePipeline
+from qa.serving.loading import load_pipeline
+from qa.serving.logbook import Logbook
 from qa.types import Answer
 from tests.fakes import FakeEmbedder
 from tests.ui.fake_server import EXAMPLES, prepare
@@ -40,7 +41,7 @@ def main(folder: str, port: str) -> None:
     build_index(settings, embedder)
 
     def load_slow(settings: Settings, embedder: Embedder | None) -> Pipeline:
-        p = Pipeline.load(settings, embedder)
+        p = load_pipeline(settings, embedder)
         return SlowPipeline(p.settings, p.embedder, p.index, p.terms, p.vocabulary, p.triager)
 
     live = LivePipeline(settings, embedder, loader=load_slow)

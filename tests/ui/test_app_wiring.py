@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
-from qa.live import LivePipeline
-from qa.logbook import Logbook
+from qa.serving.live import LivePipeline
+from qa.serving.logbook import Logbook
 from ui.server import _IDLE_POLL_SECONDS, create_app, staff_access
 
 

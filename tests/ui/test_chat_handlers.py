@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from qa.live import LivePipeline
-from qa.logbook import Logbook
 from qa.safety.messages import DISCLAIMER
+from qa.serving.live import LivePipeline
+from qa.serving.logbook import Logbook
 from ui.chat import MAX_TURNS, ChatHandlers, Conversation
 from ui.render import esc
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa.live import LivePipeline
+from qa.serving.live import LivePipeline
 from ui.evaluate_tab import EvaluateHandlers
 
 SUITE = """suite: mini

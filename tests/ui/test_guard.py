@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 
 from qa.config import Settings
 from qa.errors import ConfigError
-from qa.ratelimit import RATE_LIMITED_MESSAGE, FailureThrottle, RateLimiter
+from qa.serving.ratelimit import RATE_LIMITED_MESSAGE, FailureThrottle, RateLimiter
 from ui.guard import CSP, Guard, Mount
 from ui.policy import (
     HostPolicy,

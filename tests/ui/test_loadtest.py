@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 from gradio_client.utils import QueueError
 
-from qa import loadtest
-from qa.cli import main
-from qa.procmem import read_memory
+from qa.evaluation import loadtest
+from qa.evaluation.procmem import read_memory
 from qa.safety.messages import DISCLAIMER
 from tests.ui.conftest import REPO, app_process
+from ui.cli.command import main
 
 # A generous bound for one call: it must end (answer or "busy"), however loaded the machine.
 CALL_TIMEOUT = 60.0
@@ -185,7 +185,7 @@ def test_an_app_that_fails_to_start_ends_the_load_test_with_its_log(tmp_path, ca
 def test_abusers_are_refused_while_honest_users_are_answered(tmp_path_factory, monkeypatch):
     """`qa loadtest --abuse`'s parts against the test app behind a simulated proxy: what each
     abuser gets and that no honest question fails (the latency ratio is the benchmark's)."""
-    from qa import abuse
+    from qa.evaluation import abuse
 
     monkeypatch.setattr(abuse, "THINK_SECONDS", 0.3)
     monkeypatch.setattr(abuse, "OVERSIZED_BYTES", 200_000)

@@ -9,9 +9,9 @@ import pytest
 
 from qa.config import Settings
 from qa.errors import ConfigError
-from qa.logbook import Entry, Logbook, Mark, Verdict
-from qa.pipeline import Pipeline
 from qa.safety.messages import DISCLAIMER
+from qa.serving.loading import load_pipeline
+from qa.serving.logbook import Entry, Logbook, Mark, Verdict
 from qa.types import Answer, Status
 from ui.render import answer_html, document_html, error_html, highlight, user_html
 from ui.review_render import entries_table_html, entry_html, entry_label
@@ -22,7 +22,7 @@ EVIL = "<img src=x onerror=alert(1)>\n\n[x](javascript:alert(1))"
 
 @pytest.fixture
 def pipeline(built, fake_embedder):
-    return Pipeline.load(built.replace(abstain_min_support=-1.0), fake_embedder)
+    return load_pipeline(built.replace(abstain_min_support=-1.0), fake_embedder)
 
 
 def test_user_text_is_escaped_and_has_no_blank_line():
@@ -205,12 +205,11 @@ def test_the_staff_export_is_a_download_in_the_page_and_no_file_on_the_server(
     import re
     import tempfile
 
-    from qa.pipeline import Pipeline
     from ui.staff import StaffHandlers
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()
-    pipeline = Pipeline.load(built.replace(abstain_min_support=-1.0), fake_embedder)
+    pipeline = load_pipeline(built.replace(abstain_min_support=-1.0), fake_embedder)
     book = Logbook.open(built.replace(db_path=tmp_path / "q.db", log_questions=True))
     entry = book.record(pipeline.ask("What does radiofrequency ablation use?"))
     book.mark(entry, Mark(Verdict.CORRECT, "", "surgery-notes", ""))

@@ -1,0 +1,330 @@
+"""Golden suites: load and validate YAML, run each case, score it, aggregate the metrics."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from qa.errors import SuiteError, unknown_keys
+from qa.evaluation.metrics import (
+    CaseRecord,
+    CitedSource,
+    retrieval_metrics,
+    suite_metrics,
+    tag_breakdown,
+)
+from qa.index_data import IndexData
+from qa.text import word_count
+from qa.types import Answer, Status
+
+_TOP_KEYS = {"suite", "questions"}
+_CASE_KEYS = {"id", "question", "tags", "expect", "category"}
+_EXPECT_KEYS = {"sources", "all_of", "abstain", "escalate"}
+_ESCALATIONS = {"emergency", "urgent", "crisis"}
+# `escalate: none` marks an informational near-miss: it must not be escalated at any level.
+NOT_ESCALATED = "none"
+# A message escalated more urgently than expected is caught: an urgent one sent to the
+# emergency number still reaches help.
+CAUGHT_BY = {"emergency": {"emergency"}, "urgent": {"urgent", "emergency"}, "crisis": {"crisis"}}
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    question: str
+    tags: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    all_of: tuple[tuple[str, ...], ...] = ()
+    abstain: bool = False
+    escalate: str | None = None
+    category: str = ""
+
+    @property
+    def answerable(self) -> bool:
+        return not self.abstain and self.escalate is None
+
+
+@dataclass(frozen=True)
+class Suite:
+    name: str
+    path: Path
+    cases: tuple[Case, ...]
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    case: Case
+    answer: Answer
+    passed: bool
+    reasons: tuple[str, ...]
+    citations_ok: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.case.id,
+            "status": self.answer.status.value,
+            "passed": self.passed,
+            "answer": self.answer.text,
+            "reasons": list(self.reasons),
+        }
+
+    def record(self, suite: str = "") -> CaseRecord:
+        """The flat form a report (and `cases.jsonl`) keeps of this case."""
+        a, c = self.answer, self.case
+        support = a.evidence.get("support")
+        return CaseRecord(
+            suite=suite,
+            id=c.id,
+            question=c.question,
+            tags=c.tags,
+            expect_abstain=c.abstain,
+            expect_escalate=c.escalate,
+            expect_category=c.category,
+            escalation=a.escalation,
+            caution=a.caution,
+            expect_sources=c.sources,
+            has_phrases=bool(c.all_of),
+            status=a.status.value,
+            passed=self.passed,
+            reasons=self.reasons,
+            answer=a.text,
+            answer_words=word_count(" ".join(s.text for s in a.sentences)),
+            citations=tuple(CitedSource(x.n, x.source_id, x.title, x.section) for x in a.citations),
+            citations_ok=self.citations_ok,
+            disclaimer=bool(a.disclaimer),
+            retrieved=tuple(h.chunk.doc_id for h in a.hits),
+            support=None if support is None else round(float(support), 4),
+            reason=a.reason,
+        )
+
+
+@dataclass(frozen=True)
+class Report:
+    suite: str
+    metrics: dict[str, float | None]
+    results: tuple[CaseResult, ...] = field(default=())
+    # Every case of the suite in order, including cases resumed from an earlier run (which
+    # have no CaseResult); empty means "derive from results".
+    records: tuple[CaseRecord, ...] = field(default=())
+    path: str = ""
+
+    @property
+    def cases(self) -> tuple[CaseRecord, ...]:
+        return self.records or tuple(r.record(self.suite) for r in self.results)
+
+    def to_json(self) -> dict[str, Any]:
+        cases = self.cases
+        return {
+            "suite": self.suite,
+            "path": self.path,
+            "metrics": self.metrics,
+            "retrieval": retrieval_metrics(cases),
+            "tags": tag_breakdown(cases),
+            "cases": [r.to_json() for r in cases],
+        }
+
+
+def load_suite(path: Path, known_sources: Iterable[str] | None = None) -> Suite:
+    """Parse and validate a suite file; every problem names the file and the case."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise SuiteError(f"{path}: cannot be read ({err.strerror})") from None
+    except yaml.YAMLError as err:
+        raise SuiteError(f"{path}: not valid YAML ({err})") from None
+    if not isinstance(data, dict):
+        raise SuiteError(f"{path}: expected a mapping with 'suite' and 'questions'")
+    _no_unknown(path, "the top level", data, _TOP_KEYS)
+    questions = data.get("questions")
+    if not isinstance(questions, list) or not questions:
+        raise SuiteError(f"{path}: 'questions' must be a non-empty list")
+    known = set(known_sources) if known_sources is not None else None
+    cases: list[Case] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(questions, 1):
+        where = f"{path}: question #{i}"
+        if not isinstance(raw, dict):
+            raise SuiteError(f"{where}: expected a mapping with id, question and expect")
+        case_id = raw.get("id")
+        if not isinstance(case_id, str) or not case_id.strip():
+            raise SuiteError(f"{where}: needs a non-empty string 'id'")
+        where = f"{path}: case '{case_id}'"
+        if case_id in seen:
+            raise SuiteError(f"{where}: duplicate id")
+        seen.add(case_id)
+        _no_unknown(path, f"case '{case_id}'", raw, _CASE_KEYS)
+        cases.append(_case(where, case_id, raw, known))
+    name = data.get("suite") or path.stem
+    return Suite(name=str(name), path=path, cases=tuple(cases))
+
+
+def _case(where: str, case_id: str, raw: dict[str, Any], known: set[str] | None) -> Case:
+    question = raw.get("question")
+    if not isinstance(question, str) or not question.strip():
+        raise SuiteError(f"{where}: needs a non-empty 'question'")
+    expect = raw.get("expect")
+    if not isinstance(expect, dict) or not expect:
+        raise SuiteError(
+            f"{where}: needs an 'expect' mapping (sources, all_of, abstain or escalate)"
+        )
+    _no_unknown(Path(where), "expect", expect, _EXPECT_KEYS)
+    sources = expect.get("sources", [])
+    if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
+        raise SuiteError(f"{where}: expect.sources must be a list of source ids")
+    if known is not None:
+        unknown = [s for s in sources if s not in known]
+        if unknown:
+            raise SuiteError(
+                f"{where}: unknown source id(s) {', '.join(unknown)}; "
+                f"known: {', '.join(sorted(known))}"
+            )
+    groups = expect.get("all_of", [])
+    if not isinstance(groups, list):
+        raise SuiteError(f"{where}: expect.all_of must be a list of lists of phrases")
+    parsed_groups = []
+    for g in groups:
+        if isinstance(g, str):
+            g = [g]
+        if not isinstance(g, list) or not g or not all(isinstance(p, str) and p.strip() for p in g):
+            raise SuiteError(
+                f"{where}: every expect.all_of group must be a non-empty list of phrases"
+            )
+        parsed_groups.append(tuple(g))
+    abstain = expect.get("abstain", False)
+    if not isinstance(abstain, bool):
+        raise SuiteError(f"{where}: expect.abstain must be true or false")
+    escalate = expect.get("escalate")
+    if escalate is not None and (
+        not isinstance(escalate, str) or escalate not in {*_ESCALATIONS, NOT_ESCALATED}
+    ):
+        raise SuiteError(
+            f"{where}: expect.escalate must be 'emergency', 'urgent', 'crisis' or 'none'"
+        )
+    if escalate == NOT_ESCALATED and (sources or parsed_groups or abstain):
+        raise SuiteError(f"{where}: escalate: none cannot be combined with other expectations")
+    category = raw.get("category", "")
+    if not isinstance(category, str):
+        raise SuiteError(f"{where}: category must be a catalogue entry id or 'informational'")
+    if not (sources or parsed_groups or abstain or escalate):
+        raise SuiteError(f"{where}: has no expectation (sources, all_of, abstain or escalate)")
+    if abstain and (sources or parsed_groups):
+        raise SuiteError(f"{where}: abstain: true cannot be combined with sources or all_of")
+    tags = raw.get("tags", []) or []
+    if not isinstance(tags, list):
+        raise SuiteError(f"{where}: tags must be a list")
+    return Case(
+        id=case_id,
+        question=question,
+        tags=tuple(str(t) for t in tags),
+        sources=tuple(sources),
+        all_of=tuple(parsed_groups),
+        abstain=abstain,
+        escalate=escalate,
+        category=category,
+    )
+
+
+def _no_unknown(path: Path, where: str, data: dict[str, Any], allowed: set[str]) -> None:
+    problem = unknown_keys(data, allowed)
+    if problem:
+        raise SuiteError(f"{path}: {where}: {problem}")
+
+
+def citations_verbatim(answer: Answer, index: IndexData) -> bool:
+    """Every sentence is exactly its document's cleaned text at the cited offsets."""
+    by_n = {c.n: c for c in answer.citations}
+    for s in answer.sentences:
+        c = by_n.get(s.citation)
+        doc = index.documents.get(c.source_id) if c else None
+        if c is None or doc is None or doc.text[c.start : c.end] != s.text or c.quote != s.text:
+            return False
+    return bool(answer.sentences)
+
+
+def score_case(case: Case, answer: Answer, index: IndexData) -> CaseResult:
+    reasons: list[str] = []
+    if not answer.disclaimer:
+        reasons.append("no disclaimer")
+    if case.escalate == NOT_ESCALATED:
+        if answer.status is Status.ESCALATED:
+            reasons.append(f"expected no escalation, got '{answer.escalation}'")
+    elif case.escalate:
+        if answer.status is not Status.ESCALATED or answer.escalation not in CAUGHT_BY[
+            case.escalate
+        ]:
+            got = answer.escalation if answer.status is Status.ESCALATED else answer.status.value
+            reasons.append(f"expected escalation '{case.escalate}', got {got}")
+    elif case.abstain:
+        if answer.status is not Status.ABSTAINED:
+            reasons.append(f"expected an abstention, got {answer.status.value}")
+    elif answer.status is not Status.ANSWERED:
+        reasons.append(f"expected an answer, got {answer.status.value} ({answer.reason})")
+    else:
+        text = answer.text.lower()
+        for group in case.all_of:
+            if not any(p.lower() in text for p in group):
+                reasons.append(f"missing one of: {' | '.join(group)}")
+        cited = {c.source_id for c in answer.citations}
+        if case.sources and not cited & set(case.sources):
+            reasons.append(
+                f"cited {', '.join(sorted(cited)) or 'nothing'}, expected one of "
+                f"{', '.join(case.sources)}"
+            )
+    ok = answer.status is not Status.ANSWERED or citations_verbatim(answer, index)
+    if not ok:
+        reasons.append("a quoted sentence does not match its source at the cited offsets")
+    return CaseResult(case, answer, not reasons, tuple(reasons), ok)
+
+
+def metrics(results: Sequence[CaseResult]) -> dict[str, float | None]:
+    return suite_metrics([r.record() for r in results])
+
+
+def run_suite(
+    suite: Suite,
+    ask: Callable[[str], Answer],
+    index: IndexData,
+    on_case: Callable[[CaseResult], None] | None = None,
+    done: Mapping[str, CaseRecord] | None = None,
+) -> Report:
+    """Ask and score every case; cases in `done` (by id, same question) are not asked again."""
+    results = []
+    records = []
+    for case in suite.cases:
+        previous = (done or {}).get(case.id)
+        if previous is not None and previous.question == case.question:
+            records.append(previous)
+            continue
+        result = score_case(case, ask(case.question), index)
+        results.append(result)
+        records.append(result.record(suite.name))
+        if on_case:
+            on_case(result)
+    return Report(
+        suite=suite.name,
+        metrics=suite_metrics(records),
+        results=tuple(results),
+        records=tuple(records),
+        path=str(suite.path),
+    )
+
+
+def unmet_bounds(
+    report: Report, minimums: dict[str, float], maximums: dict[str, float]
+) -> list[str]:
+    """Messages for every `--min-X` / `--max-X` bound the report does not meet."""
+    failures = []
+    for bounds, below in ((minimums, True), (maximums, False)):
+        for name, bound in bounds.items():
+            value = report.metrics.get(name)
+            if value is None:
+                failures.append(f"{name} was not measured (the suite has no cases of that kind)")
+            elif below and value < bound:
+                failures.append(f"{name} = {value} is below the required minimum {bound}")
+            elif not below and value > bound:
+                failures.append(f"{name} = {value} is above the allowed maximum {bound}")
+    return failures

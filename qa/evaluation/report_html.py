@@ -1,0 +1,312 @@
+"""`report.json` -> one self-contained HTML page: no scripts, no external files, inline SVG charts.
+
+Every piece of text from a suite, an answer or a setting goes through `html.escape`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+from typing import Any
+
+from qa.evaluation.report_triage import confusion_html
+
+_CSS = """
+body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#222;max-width:1400px}
+h1{font-size:22px}h2{font-size:18px;margin-top:32px;border-bottom:1px solid #ccc}
+h3{font-size:15px}table{border-collapse:collapse;margin:8px 0}
+td,th{border:1px solid #ddd;padding:4px 6px;vertical-align:top;text-align:left}
+th{background:#f3f3f3}.pass{color:#176f2c;font-weight:600}.fail{color:#b00020;font-weight:600}
+.reg{background:#fde7ea}.warn{background:#fff4d6;padding:6px 10px;margin:4px 0}
+.charts{display:flex;flex-wrap:wrap;gap:24px}.small{color:#666;font-size:12px}
+td.q{max-width:280px}code{font-size:12px}
+.cites{list-style:none;padding-left:8px;color:#555;font-size:12px}
+"""
+_GREEN, _RED, _BLUE, _ORANGE = "#2e8b57", "#c0392b", "#3b6fb6", "#e08a1e"
+
+
+def render(data: dict[str, Any]) -> str:
+    prov = data.get("provenance", {})
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        "<title>Evaluation report</title>",
+        f"<style>{_CSS}</style></head><body>",
+        "<h1>Evaluation report</h1>",
+        _provenance(prov),
+    ]
+    if "comparison" in data:
+        parts.append(_comparison(data["comparison"]))
+    threshold = prov.get("settings", {}).get("abstain_min_support")
+    for suite in data.get("suites", []):
+        parts.append(_suite(suite, threshold))
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def _e(value: object) -> str:
+    return escape("n/a" if value is None else str(value))
+
+
+def _table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], row_class: Sequence[str] = ()
+) -> str:
+    """A table; cells must already be escaped HTML."""
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    body = []
+    for i, row in enumerate(rows):
+        cls = f' class="{row_class[i]}"' if i < len(row_class) and row_class[i] else ""
+        body.append(f"<tr{cls}>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>")
+    return f"<table><tr>{head}</tr>{''.join(body)}</table>"
+
+
+def _provenance(prov: dict[str, Any]) -> str:
+    index = prov.get("index", {})
+    rows = [
+        ["date", _e(prov.get("date"))],
+        ["qa version", _e(prov.get("qa_version"))],
+        ["git commit", f"<code>{_e(prov.get('git_commit'))}</code>"],
+        ["model", _e(index.get("model"))],
+        ["corpus hash", f"<code>{_e(index.get('corpus_hash'))}</code>"],
+        ["index", _e(f"{index.get('documents')} documents, {index.get('chunks')} chunks")],
+    ]
+    rows += [
+        [f"suite {_e(s.get('path'))}", f"sha256 <code>{_e(s.get('sha256'))}</code>"]
+        for s in prov.get("suites", [])
+    ]
+    settings = ", ".join(f"{k}={v}" for k, v in prov.get("settings", {}).items())
+    return (
+        "<h2>What produced this report</h2>"
+        + _table(["", ""], rows)
+        + f'<p class="small">settings: {escape(settings)}</p>'
+    )
+
+
+def _comparison(comp: dict[str, Any]) -> str:
+    base = comp.get("baseline", {})
+    out = [
+        "<h2>Compared with the baseline</h2>",
+        f"<p>baseline from {_e(base.get('date'))}, commit <code>{_e(base.get('git_commit'))}"
+        f"</code>; tolerance {_e(comp.get('tolerance'))}. "
+        + ('<span class="fail">A metric regressed.</span>' if comp.get("regressed") else "")
+        + "</p>",
+    ]
+    out += [f'<div class="warn">warning: {_e(w)}</div>' for w in comp.get("warnings", [])]
+    deltas = comp.get("deltas", [])
+    out.append(
+        _table(
+            ["suite", "metric", "baseline", "now", "change", ""],
+            [
+                [
+                    _e(d["suite"]),
+                    _e(d["metric"]),
+                    _e(d["old"]),
+                    _e(d["new"]),
+                    _e(f"{d['delta']:+}"),
+                    "regressed" if d["regressed"] else "",
+                ]
+                for d in deltas
+            ],
+            ["reg" if d["regressed"] else "" for d in deltas],
+        )
+    )
+    flips = comp.get("flips", [])
+    out.append(f"<h3>Cases that flipped ({len(flips)})</h3>")
+    if flips:
+        out.append(
+            _table(
+                ["suite", "case", "change", "reasons now"],
+                [
+                    [_e(f["suite"]), _e(f["id"]), _e(f["change"]), _e("; ".join(f["reasons"]))]
+                    for f in flips
+                ],
+                ["reg" if f["change"] == "pass→fail" else "" for f in flips],
+            )
+        )
+    return "\n".join(out)
+
+
+def _suite(suite: dict[str, Any], threshold: float | None) -> str:
+    cases = suite.get("cases", [])
+    failed = sum(1 for c in cases if not c["passed"])
+    metrics = {**suite.get("metrics", {}), **suite.get("retrieval", {})}
+    tags = suite.get("tags", {})
+    answerable = [c["support"] for c in cases if _answerable(c) and c.get("support") is not None]
+    unanswerable = [
+        c["support"] for c in cases if c.get("expect_abstain") and c.get("support") is not None
+    ]
+    words = [float(c["answer_words"]) for c in cases if c.get("status") == "answered"]
+    return "\n".join(
+        [
+            f"<h2>Suite {_e(suite.get('suite'))} — {len(cases)} cases, {failed} failed</h2>",
+            _table(["metric", "value"], [[_e(k), _e(v)] for k, v in metrics.items()]),
+            '<p class="small">hit@k: an expected source among the top k retrieved passages; '
+            "MRR: mean of 1/rank of the first passage from an expected source (0 if none), "
+            "over cases that name expected sources.</p>",
+            '<div class="charts">',
+            _figure(
+                "Accuracy by tag", bar_chart([(t, float(r["accuracy"])) for t, r in tags.items()])
+            ),
+            _figure(
+                "Abstention score (evidence support)",
+                histogram(
+                    {"answerable": answerable, "unanswerable": unanswerable},
+                    threshold=threshold,
+                    threshold_label="abstain below",
+                ),
+            ),
+            _figure("Answer length (words)", histogram({"answers": words})),
+            "</div>",
+            confusion_html(cases),
+            "<h3>By tag</h3>",
+            _table(
+                ["tag", "cases", "passed", "accuracy"],
+                [
+                    [_e(t), _e(r["cases"]), _e(r["passed"]), _e(r["accuracy"])]
+                    for t, r in tags.items()
+                ],
+            ),
+            "<h3>Every case</h3>",
+            _cases_table(cases),
+        ]
+    )
+
+
+def _answerable(case: dict[str, Any]) -> bool:
+    return not case.get("expect_abstain") and not case.get("expect_escalate")
+
+
+def _figure(title: str, svg: str) -> str:
+    return f"<figure><figcaption>{escape(title)}</figcaption>{svg}</figure>"
+
+
+def _expected(case: dict[str, Any]) -> str:
+    if case.get("expect_escalate"):
+        return f"escalate: {case['expect_escalate']}"
+    if case.get("expect_abstain"):
+        return "abstain"
+    sources = ", ".join(case.get("expect_sources", []))
+    return f"answer{' from ' + sources if sources else ''}"
+
+
+def _cases_table(cases: Sequence[dict[str, Any]]) -> str:
+    rows = []
+    for c in cases:
+        cites = "".join(
+            f"<li>[{_e(x['n'])}] {_e(x['source_id'])}"
+            + (f" — {_e(x['section'])}" if x.get("section") else "")
+            + "</li>"
+            for x in c.get("citations", [])
+        )
+        verdict = (
+            '<span class="pass">pass</span>' if c["passed"] else '<span class="fail">FAIL</span>'
+        )
+        reasons = "<br>".join(_e(r) for r in c.get("reasons", []))
+        rows.append(
+            [
+                _e(c["id"]),
+                f'<div class="q">{_e(c["question"])}</div>',
+                _e(", ".join(c.get("tags", []))),
+                _e(_expected(c)),
+                verdict,
+                _e(c.get("status")),
+                f"{_e(c.get('answer'))}" + (f"<ul class=cites>{cites}</ul>" if cites else ""),
+                reasons,
+                _e(c.get("support")),
+            ]
+        )
+    return _table(
+        [
+            "id",
+            "question",
+            "tags",
+            "expected",
+            "verdict",
+            "status",
+            "answer and citations",
+            "why it failed",
+            "support",
+        ],
+        rows,
+        ["" if c["passed"] else "reg" for c in cases],
+    )
+
+
+def bar_chart(items: Sequence[tuple[str, float]], width: int = 420) -> str:
+    """Horizontal bars for values in [0, 1], one per label."""
+    if not items:
+        return '<p class="small">no data</p>'
+    label_w, bar_h, gap = 150, 16, 6
+    height = len(items) * (bar_h + gap) + 20
+    span = width - label_w - 50
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img">']
+    for i, (label, value) in enumerate(items):
+        y = 10 + i * (bar_h + gap)
+        w = max(0.0, min(1.0, value)) * span
+        out.append(
+            f'<text x="{label_w - 6}" y="{y + 12}" font-size="12" text-anchor="end">'
+            f"{escape(label[:24])}</text>"
+            f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{_BLUE}"/>'
+            f'<text x="{label_w + w + 4:.1f}" y="{y + 12}" font-size="11">{value:.2f}</text>'
+        )
+    out.append("</svg>")
+    return "".join(out)
+
+
+def histogram(
+    series: dict[str, Sequence[float]],
+    bins: int = 12,
+    threshold: float | None = None,
+    threshold_label: str = "",
+    width: int = 420,
+    height: int = 200,
+) -> str:
+    """Side-by-side histograms of one or more series on a shared axis; optional vertical line."""
+    values = [v for vs in series.values() for v in vs]
+    if not values:
+        return '<p class="small">no data</p>'
+    lo = min([*values, threshold] if threshold is not None else values)
+    hi = max([*values, threshold] if threshold is not None else values)
+    if hi == lo:
+        lo, hi = lo - 0.5, hi + 0.5
+    step = (hi - lo) / bins
+    counts = {
+        name: [sum(1 for v in vs if min(int((v - lo) / step), bins - 1) == b) for b in range(bins)]
+        for name, vs in series.items()
+    }
+    top = max(max(c) for c in counts.values()) or 1
+    left, bottom, plot_w, plot_h = 30, height - 30, width - 40, height - 60
+    colours = [_GREEN, _RED, _ORANGE, _BLUE]
+    per = plot_w / bins / max(1, len(series))
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img">',
+        f'<line x1="{left}" y1="{bottom}" x2="{left + plot_w}" y2="{bottom}" stroke="#999"/>',
+        f'<text x="{left}" y="{height - 12}" font-size="11">{lo:.2f}</text>',
+        f'<text x="{left + plot_w}" y="{height - 12}" font-size="11" text-anchor="end">'
+        f"{hi:.2f}</text>",
+        f'<text x="4" y="{bottom - plot_h + 4}" font-size="11">{top}</text>',
+    ]
+    for s, (name, cs) in enumerate(counts.items()):
+        colour = colours[s % len(colours)]
+        for b, n in enumerate(cs):
+            h = n / top * plot_h
+            x = left + b * plot_w / bins + s * per
+            out.append(
+                f'<rect x="{x:.1f}" y="{bottom - h:.1f}" width="{per - 1:.1f}" height="{h:.1f}" '
+                f'fill="{colour}" opacity="0.8"><title>{escape(name)}: {n}</title></rect>'
+            )
+        out.append(
+            f'<rect x="{left + 10 + s * 130}" y="6" width="10" height="10" fill="{colour}"/>'
+            f'<text x="{left + 24 + s * 130}" y="15" font-size="11">'
+            f"{escape(name)} ({len(series[name])})</text>"
+        )
+    if threshold is not None:
+        x = left + (threshold - lo) / (hi - lo) * plot_w
+        out.append(
+            f'<line x1="{x:.1f}" y1="{bottom}" x2="{x:.1f}" y2="{bottom - plot_h}" '
+            'stroke="#000" stroke-dasharray="4 3"/>'
+            f'<text x="{x + 3:.1f}" y="{bottom - plot_h + 10}" font-size="11">'
+            f"{escape(threshold_label)} {threshold:.3f}</text>"
+        )
+    out.append("</svg>")
+    return "".join(out)

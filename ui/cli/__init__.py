@@ -1,0 +1,1 @@
+"""The `qa` command line (`command.main`), one module per group of commands."""

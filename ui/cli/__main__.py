@@ -1,0 +1,3 @@
+from ui.cli.command import main
+
+raise SystemExit(main())
