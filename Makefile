@@ -47,7 +47,7 @@ test: setup browser
 	$(BIN)/python -m pytest
 
 # The bundled query adapter (qa/answering/query_adapter.npz) is learned from the development suites
-# only; the untouched suites (README, "Quality") never teach it.
+# only; the untouched suites (docs/quality.md) never teach it.
 DEV_SUITES := golden holdout holdout2 holdout3 holdout4 holdout5 holdout6 holdout9 holdout10 \
 	holdout16 holdout18 holdout19
 adapter: setup

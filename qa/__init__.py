@@ -16,4 +16,4 @@ in-memory index that ingest builds and answering reads), and text analysis (`tex
 `tests/test_architecture.py` fails on an import against this order, and on any circle.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.6.0"

@@ -20,8 +20,8 @@ ENCODERS = ("onnx", "torch")
 class Settings:
     """Paths, model, token budgets, retrieval and answer knobs.
 
-    Defaults were chosen by measurement on `evals/golden.yaml` (see README, "How the defaults
-    were chosen"); `qa calibrate` re-derives the abstention thresholds.
+    Defaults were chosen by measurement on `evals/golden.yaml` (see docs/how-it-works.md, "How the
+    defaults were chosen"); `qa calibrate` re-derives the abstention thresholds.
     """
 
     sources_dir: Path = Path("sources")
@@ -99,8 +99,8 @@ class Settings:
     # Abstain when the evidence support (mean cosine of the best sentence and the best passage
     # to the question, plus coverage_weight * lexical coverage) is below abstain_min_support.
     # Both derived with `qa calibrate` over golden, holdout, holdout2 to holdout6, holdout9,
-    # holdout10, safety and safety_holdout (342 cases; README, "Abstention"); holdout7 and
-    # holdout8 are kept out, as the check.
+    # holdout10, safety and safety_holdout (342 cases; docs/how-it-works.md, "Abstention");
+    # holdout7 and holdout8 are kept out, as the check.
     abstain_min_support: float = 0.5037
     abstain_coverage_weight: float = 0.1
     max_question_chars: int = 2000
@@ -110,7 +110,7 @@ class Settings:
     # costs about 2 ms a question (one thread), a fifth of encoding the question; above it,
     # HNSW stays near a millisecond. efSearch 256: on all of MedQuAD (49,406 chunks) recall@10
     # against exact search is 0.9927 at 1.3 ms a question (128: 0.9875; exact: 7.7 ms).
-    # See README, "Performance".
+    # See docs/performance.md.
     ann_threshold: int = 20_000
     hnsw_m: int = 32
     hnsw_ef_construction: int = 200
@@ -140,7 +140,7 @@ class Settings:
     # and limit at the proxy instead).
     chat_rate_per_minute: int = 30
     chat_rate_burst: int = 10
-    # The web server's guard (ui/guard.py; README, "Behind a reverse proxy"): the largest
+    # The web server's guard (ui/guard.py; docs/deployment.md): the largest
     # request body (a 2,000-character question is under 10 kB as Gradio sends it); the host
     # names it answers to (comma-separated; empty: this machine's names on a loopback address,
     # any name otherwise); the proxies whose X-Forwarded-For it believes (comma-separated

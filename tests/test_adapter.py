@@ -84,7 +84,7 @@ def test_resolve():
 def test_the_bundled_adapter_fits_the_bundled_model():
     adapter = load_adapter(BUNDLED_ADAPTER, BUNDLED_MODEL, 384)
     assert "golden" in adapter.trained_on
-    # The untouched suites (README, "Quality") never teach it.
+    # The untouched suites (docs/quality.md) never teach it.
     assert not {"holdout7", "holdout8", "holdout20"} & set(adapter.trained_on)
 
 

@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
 
 # The CI gate: what the pipeline measured on evals/golden.yaml when this was written, so that a
-# regression fails the build. The issue's targets are higher; README, "Quality", says where we are.
+# regression fails the build. The issue's targets are higher; docs/quality.md says where we are.
 # The abstention threshold is calibrated on nine suites, not golden alone: golden's
 # unanswerable questions are near misses, and a threshold fitted to them turned away one
 # answerable question in eight written by others.
@@ -125,7 +125,7 @@ def test_qa_eval_golden_meets_the_gate(real_pipeline, real_settings, capsys, tmp
         # Written from the documents alone by authors who never saw the pipeline; measured
         # values, with one case of slack each, as a guard against tuning to golden alone.
         # holdout7, holdout8, holdout11, holdout12, holdout13, holdout14, holdout15, holdout17
-        # and holdout20 were never tuned on (README, "Quality").
+        # and holdout20 were never tuned on (docs/quality.md).
         ("holdout2.yaml", {"answer_accuracy": 0.9, "abstain_accuracy": 0.9}, 0.04),
         ("holdout3.yaml", {"answer_accuracy": 0.93, "abstain_accuracy": 0.9}, 0.04),
         ("holdout4.yaml", {"answer_accuracy": 0.76, "abstain_accuracy": 0.9}, 0.04),
@@ -166,7 +166,7 @@ UNTOUCHED = [f"holdout{n}" for n in (7, 8, 11, 12, 13, 14, 15, 17, 20)]
 
 
 def test_the_untouched_suites_pooled_meet_the_issues_bar(real_pipeline):
-    # Never read case by case, never used to choose or learn anything (README, "Quality"):
+    # Never read case by case, never used to choose or learn anything (docs/quality.md):
     # 244 of 270 answers, 82 of 90 caught and 7 false abstentions when measured, so the answer
     # bound has one case of slack.
     answered = right = unanswerable = caught = turned_away = 0

@@ -311,7 +311,7 @@ def evidence(
     support = (best sentence cosine + best passage cosine) / 2
               + coverage_weight * best sentence's idf-weighted share of the question's terms.
     The cosines carry meaning; the lexical part rescues rare exact terms the model does not
-    know ("HIPEC"). See README, "Abstention", for how it was chosen.
+    know ("HIPEC"). See docs/how-it-works.md, "Abstention", for how it was chosen.
     """
     best_sentence = max((c.dense for c in cands), default=0.0)
     best_chunk = max(passage_sims.values(), default=0.0)

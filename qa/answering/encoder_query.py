@@ -12,7 +12,7 @@ The small model does not know that "the bag" is a colostomy or "mets" are metast
 the lay lexicon BM25 uses, in brackets. Together with counting only the question's content words
 in term coverage (qa.lexical._FRAME_WORDS) and the threshold recalibrated, this raised answer
 accuracy over our six calibration suites from 0.80 to 0.86 and cut false abstentions from 0.12
-to 0.03 (README, "Quality").
+to 0.03 (docs/quality.md).
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ normalise(W q), the answering sentences take more of a softmax over the example'
 from W = I, by full-batch Adam for a fixed number of steps. The result is not near the identity
 (qa/answering/adapter.py gives how far), which is why the ranking blends it with the question's own
 cosine. The numbers are the defaults below: the first ones tried; the others tried on the
-development suites, leave one suite out, did no better (README, "Quality").
+development suites, leave one suite out, did no better (docs/quality.md).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ A sentence much like many others ("Symptoms depend on where the cancer has sprea
 documents' common ground; the small embedding model ranks such sentences close to almost any
 question on their topic, ahead of the specific sentence that answers it ("There is no standard
 treatment for distant metastasis."). Answer scoring subtracts
-`sentence_generic_weight` times this number (README, "How it works").
+`sentence_generic_weight` times this number (docs/how-it-works.md).
 
 Computed once when the index is built and stored with it: a matrix product per question would
 wake the BLAS library's threads, which then compete with the encoder's on a small machine

@@ -28,7 +28,7 @@ def _parser() -> argparse.ArgumentParser:
         description=(
             "Answers questions about recurrent or metastatic rectal and anal cancer with "
             "sentences quoted word for word from trusted documents, each cited. "
-            "Every knob is also a QA_<SETTING> environment variable (see README)."
+            "Every knob is also a QA_<SETTING> environment variable (see docs/settings.md)."
         ),
         epilog='Example: qa index && qa ask "What chemotherapy is used for stage 4 rectal cancer?"',
     )
