@@ -69,13 +69,6 @@ def definitions(texts: Iterable[str]) -> dict[str, str]:
     return {k: v for k, v in found.items() if k not in lower_words}
 
 
-def drug_brands() -> dict[str, str]:
-    """Brand name -> generic name, in the same form as `definitions`."""
-    from qa.lexical import DRUG_BRANDS
-
-    return dict(DRUG_BRANDS)
-
-
 def spell_out(
     question: str, defined: Mapping[str, str], model_knows: Callable[[str], bool] | None = None
 ) -> str:

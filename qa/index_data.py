@@ -6,15 +6,16 @@ this object, never the files.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 import numpy as np
 
-from qa.acronyms import Abbreviations, definitions, drug_brands
+from qa.acronyms import Abbreviations, definitions
 from qa.lexical import LexicalIndex, Terms
 from qa.passages import list_items
+from qa.profile import Profile
 from qa.types import Chunk, Document, Span
 
 
@@ -53,6 +54,8 @@ class IndexData:
     # retriever ranks high (qa/answering/retrieve.py).
     sentence_lexical: LexicalIndex
     dense: Any  # faiss.Index over chunk_vectors
+    # What the engine knows about this collection (its profile.toml when it was built).
+    profile: Profile = field(default_factory=Profile)
 
     @cached_property
     def sentence_row(self) -> dict[tuple[str, int, int], int]:
@@ -83,7 +86,7 @@ class IndexData:
     def acronyms(self) -> dict[str, str]:
         """Abbreviations the documents define -> their long form, and drug brand names -> the
         generic name: what the encoder is told a question's short names mean."""
-        return drug_brands() | definitions(d.text for d in self.documents.values())
+        return dict(self.profile.brands) | definitions(d.text for d in self.documents.values())
 
     @cached_property
     def abbreviations(self) -> Abbreviations:

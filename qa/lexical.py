@@ -7,86 +7,87 @@ import math
 import re
 import threading
 from collections.abc import Callable, Sequence
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
 
-# Brand names of drugs used for colorectal and anal cancer -> their generic names, which the
-# documents use. Also spelled out for the encoder (qa.acronyms.spell_out), which does not know
-# that Avastin is bevacizumab.
-DRUG_BRANDS = (
-    ("avastin", "bevacizumab"),
-    ("mvasi", "bevacizumab"),
-    ("zirabev", "bevacizumab"),
-    ("erbitux", "cetuximab"),
-    ("vectibix", "panitumumab"),
-    ("xeloda", "capecitabine"),
-    ("lonsurf", "trifluridine tipiracil"),
-    ("stivarga", "regorafenib"),
-    ("eloxatin", "oxaliplatin"),
-    ("camptosar", "irinotecan"),
-    ("adrucil", "fluorouracil"),
-    ("5-fu", "fluorouracil"),
-    ("5fu", "fluorouracil"),
-    ("zaltrap", "aflibercept"),
-    ("cyramza", "ramucirumab"),
-    ("keytruda", "pembrolizumab"),
-    ("opdivo", "nivolumab"),
-    ("yervoy", "ipilimumab"),
-    ("jemperli", "dostarlimab"),
-    ("zynyz", "retifanlimab"),
-    ("braftovi", "encorafenib"),
-    ("fruzaqla", "fruquintinib"),
-    ("mutamycin", "mitomycin"),
-    ("paraplatin", "carboplatin"),
-    ("taxol", "paclitaxel"),
-    ("platinol", "cisplatin"),
-    ("fusilev", "levoleucovorin leucovorin"),
-)
+from qa.profile import Profile
 
-# Lay words patients type -> the words the documents use. Applied to the question's lexical
-# terms only (the embedding model already knows "chemo"); a general lexicon, not per-question.
-LAY_TERMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern, re.IGNORECASE), clinical)
-    for pattern, clinical in (
-        (r"\bchemo-?radiation\b|\bchemo-?radiotherapy\b", "chemoradiation chemoradiotherapy"),
-        (r"\bchemo\b", "chemotherapy"),
-        (r"\bradiation\b", "radiation radiotherapy"),
-        (r"\bradiotherapy\b", "radiotherapy radiation"),
-        (r"\bmets\b", "metastases"),
-        (r"\b(came|come|comes|coming) back\b", "recurrent recurrence"),
-        (r"\breturned\b", "recurrent recurrence"),
-        (r"\bstage (iv|four)\b", "stage 4 stage IV"),
-        (r"\b(bowel|colon) cancer\b", "colorectal cancer"),
-        (r"\b(poo|poop|stool)\b", "stool bowel"),
-        (r"\b(bag|pouch)\b", "colostomy stoma"),
-        (r"\bop(eration)?\b", "surgery"),
-        (r"\b(inoperable|can'?t be removed|cannot be removed)\b", "unresectable"),
-        (r"\b(operable|can be removed)\b", "resectable"),
-        (r"\b(trial|study|studies)\b", "clinical trial"),
-        (r"\b(tablet|pill)s?\b", "capecitabine oral"),
-        (r"\bimmune therapy\b", "immunotherapy"),
-        (r"\b(survival|live|life expectancy|prognosis)\b", "survival prognosis"),
-        (r"\b(tummy|belly)\b", "abdomen abdominal"),
-        (
-            r"\b(put|putting|hold|holding) (it |them |surgery )?off\b|\bpostpone[sd]?\b",
-            "delay delayed",
-        ),
-        (r"\bfreez(e|es|ing)\b|\bfroze(n)?\b", "cryotherapy cold"),
-        (r"\b(5|five) ?(by|x) ?(5|five)\b", "5×5 Gy short-course radiotherapy"),
-        # chat shorthand
-        (r"\byrs?\b", "years"),
-        (r"\bmos\b", "months"),
-        (r"\bwks?\b", "weeks"),
-        (r"\bhrs?\b", "hours"),
-        (r"\bmeds\b", "medications drugs"),
-        (r"\btx\b", "treatment"),
-        (r"\bmdts?\b|\btumou?r boards?\b", "multidisciplinary team"),
-        (r"\bdx\b", "diagnosis diagnosed"),
-        *((rf"\b{re.escape(brand)}\b", f"{generic} {brand}") for brand, generic in DRUG_BRANDS),
-    )
-)
+# The general lay lexicon (qa/lay_lexicon.toml) and a collection's own (its profile's lexicon and
+# drug brand names: "avastin" -> "bevacizumab avastin"), in that order: the profile's first.
+GENERAL_LEXICON = Path(__file__).with_name("lay_lexicon.toml")
+
+
+class Lexicon:
+    """Lay phrases -> the documents' words. Applied to the question's lexical terms only (the
+    embedding model reads them in brackets, qa.answering.encoder_query); a lexicon, not a rule
+    per question.
+
+    All phrases are scanned in one pattern, so that a question is read once rather than once
+    per phrase (this runs for every question and for every unusual word in it); at a position
+    the first phrase listed wins, as it would applied one after the other. Every phrase starts
+    at a word boundary; testing that once, outside the alternatives, keeps them from being tried
+    at every character (half the scan's time).
+    """
+
+    def __init__(
+        self, entries: Sequence[tuple[str, str]], brands: Sequence[tuple[str, str]] = ()
+    ) -> None:
+        self.brands = tuple(brands)
+        self.entries = (
+            *entries,
+            *((rf"\b{re.escape(brand)}\b", f"{generic} {brand}") for brand, generic in brands),
+        )
+        assert all(pattern.startswith(r"\b") for pattern, _ in self.entries)
+        self._any = re.compile(
+            r"\b(?=\w)(?:"
+            + "|".join(f"(?P<lay{i}>{p[2:]})" for i, (p, _) in enumerate(self.entries))
+            + ")",
+            re.IGNORECASE,
+        )
+
+    @classmethod
+    def of(cls, profile: Profile | None = None) -> Lexicon:
+        """The profile's lexicon and brand names before the general lexicon."""
+        general = _general_entries()
+        if profile is None:
+            return cls(general)
+        return cls((*profile.lexicon, *general), profile.brands)
+
+    def sub(self, text: str, replace: Callable[[re.Match[str], str], str]) -> str:
+        """`text` with each lay phrase replaced by `replace(match, the documents' words)`."""
+
+        def one(m: re.Match[str]) -> str:
+            assert m.lastgroup is not None  # every alternative is a named group
+            return replace(m, self.entries[int(m.lastgroup.removeprefix("lay"))][1])
+
+        return self._any.sub(one, text)
+
+    def expand(self, text: str) -> str:
+        """The question with lay phrases replaced by the documents' words, for lexical matching."""
+        return self.sub(text, lambda _m, clinical: clinical)
+
+    def is_lay_word(self, word: str) -> bool:
+        """Whether `word` alone is a lay phrase this lexicon maps to the documents' words."""
+        return self._any.fullmatch(word) is not None
+
+    @cached_property
+    def lay_words(self) -> frozenset[str]:
+        """The single words among the lay phrases ("chemo", "mets", "avastin"), spelled out."""
+        return frozenset(
+            w
+            for pattern, _ in self.entries
+            for w in re.findall(r"[a-z]+", pattern.replace(r"\b", " "))
+            if self.is_lay_word(w)
+        )
+
+
+@lru_cache(maxsize=1)
+def _general_entries() -> tuple[tuple[str, str], ...]:
+    from qa.profile import lexicon_entries
+
+    return lexicon_entries(GENERAL_LEXICON)
 
 
 # Words that frame a question rather than say what it is about ("what does … actually mean",
@@ -153,50 +154,6 @@ def american_spelling(text: str) -> str:
 # bm25s.tokenize's default token pattern (scikit-learn's CountVectorizer).
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
 
-# All lay phrases in one pattern, so that a question is scanned once rather than once per
-# phrase (this runs for every question and for every unusual word in it). At a position the
-# first phrase listed wins, as it would applied one after the other.
-# Every phrase starts at a word boundary with a letter or digit; testing that once, outside the
-# alternatives, keeps them from being tried at every character or at every word's end (half the
-# scan's time).
-assert all(pattern.pattern.startswith(r"\b") for pattern, _ in LAY_TERMS)
-_ANY_LAY_TERM = re.compile(
-    r"\b(?=\w)(?:"
-    + "|".join(f"(?P<lay{i}>{pattern.pattern[2:]})" for i, (pattern, _) in enumerate(LAY_TERMS))
-    + ")",
-    re.IGNORECASE,
-)
-
-
-def sub_lay_terms(text: str, replace: Callable[[re.Match[str], str], str]) -> str:
-    """`text` with each lay phrase replaced by `replace(match, the documents' words)`."""
-
-    def one(m: re.Match[str]) -> str:
-        assert m.lastgroup is not None  # every alternative is a named group
-        return replace(m, LAY_TERMS[int(m.lastgroup.removeprefix("lay"))][1])
-
-    return _ANY_LAY_TERM.sub(one, text)
-
-
-def is_lay_word(word: str) -> bool:
-    """Whether `word` alone is a lay phrase the lexical step maps to the documents' words."""
-    return _ANY_LAY_TERM.fullmatch(word) is not None
-
-
-# The single words among the lay phrases ("chemo", "mets", "avastin"), spelled out.
-LAY_WORDS = frozenset(
-    w
-    for pattern, _ in LAY_TERMS
-    for w in re.findall(r"[a-z]+", pattern.pattern.replace(r"\b", " "))
-    if is_lay_word(w)
-)
-
-
-def expand_lay_terms(text: str) -> str:
-    """The question with lay phrases replaced by the documents' words, for lexical matching."""
-    return sub_lay_terms(text, lambda _m, clinical: clinical)
-
-
 class Terms:
     """Text -> stemmed terms, the same way at index and at question time.
 
@@ -204,10 +161,11 @@ class Terms:
     again, and bm25s.tokenize costs about a millisecond per call however short the text.
     """
 
-    def __init__(self, memo_size: int = 50_000) -> None:
+    def __init__(self, lexicon: Lexicon | None = None, memo_size: int = 50_000) -> None:
         import Stemmer
         from bm25s.stopwords import STOPWORDS_EN
 
+        self.lexicon = lexicon or Lexicon.of()
         self._stemmer = Stemmer.Stemmer("english")
         self._stopwords = frozenset(STOPWORDS_EN)
         # PyStemmer objects are not thread-safe; the chat serves several users at once.
@@ -219,7 +177,7 @@ class Terms:
         return self.many([text])[0]
 
     def query(self, question: str) -> list[str]:
-        return self(expand_lay_terms(question))
+        return self(self.lexicon.expand(question))
 
     @cached_property
     def frame_terms(self) -> frozenset[str]:

@@ -10,9 +10,14 @@ from pathlib import Path
 import pytest
 
 from qa.config import Settings
+from qa.lexical import Lexicon
+from qa.profile import PROFILE_NAME, load_profile
 from tests.fakes import FakeEmbedder
 
 REPO = Path(__file__).resolve().parent.parent
+# The bundled documents' profile (sources/profile.toml) and the lexicon it makes.
+BUNDLED_PROFILE = load_profile(REPO / "sources")
+BUNDLED_LEXICON = Lexicon.of(BUNDLED_PROFILE)
 
 TINY_DOCS = {
     "chemo-guide.txt": """Site banner: masks at all NHO facilities are OPTIONAL. For more about our mask policy, please click HERE.
@@ -73,6 +78,8 @@ def tiny_sources(tmp_path: Path) -> Path:
     for name, text in TINY_DOCS.items():
         (folder / name).write_text(text, encoding="utf-8")
     (folder / "catalog.toml").write_text(TINY_CATALOG, encoding="utf-8")
+    # The tiny documents are excerpts of the bundled ones, and share their profile.
+    (folder / PROFILE_NAME).write_bytes((REPO / "sources" / PROFILE_NAME).read_bytes())
     return folder
 
 

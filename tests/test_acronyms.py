@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from qa.acronyms import Abbreviations, best_long_form, definitions, drug_brands, spell_out
+from qa.acronyms import Abbreviations, best_long_form, definitions, spell_out
 from qa.lexical import Terms
+from tests.conftest import BUNDLED_PROFILE
 
 TEXT = (
     "An intensive procedure called hyperthermic intraperitoneal chemoperfusion (HIPEC) combines "
@@ -56,7 +57,7 @@ def test_spell_out_leaves_a_question_that_already_spells_it_out():
 
 
 def test_drug_brands_are_spelled_out_with_the_generic_name():
-    brands = drug_brands()
+    brands = dict(BUNDLED_PROFILE.brands)
     assert spell_out("is Avastin safe?", brands) == "is Avastin (bevacizumab) safe?"
     assert spell_out("avastin (bevacizumab) dose", brands) == "avastin (bevacizumab) dose"
 

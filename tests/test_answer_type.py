@@ -8,6 +8,7 @@ from qa.answering.answer_type import (
     AnswerType,
     asked_types,
     defines,
+    drug_names,
     holds,
     meaning_asked,
     missing_drug,
@@ -19,6 +20,7 @@ from qa.answering.answer_type import (
     what_is,
 )
 from qa.lexical import Terms
+from tests.conftest import BUNDLED_PROFILE
 
 DRUG = frozenset({AnswerType.DRUG})
 AMOUNT = frozenset({AnswerType.AMOUNT})
@@ -298,6 +300,7 @@ def test_no_place_is_missing(question):
     assert missing_place(question, ILLINOIS) is None
 
 
+DRUGS = drug_names(BUNDLED_PROFILE.brands)
 GENERAL = [
     "regorafenib (Stivarga), which is given if the cancer progresses after other treatments",
     "Chemotherapy side effects can include fatigue, nausea and hair loss.",
@@ -314,15 +317,15 @@ GENERAL = [
 )
 def test_the_effects_of_a_named_drug_need_a_sentence_on_that_drug(question, drug):
     # Neither sentence says what this drug causes: one names it, the other speaks of side effects.
-    assert missing_drug_effect(question, GENERAL) == drug
-    assert drug in unanswered_part(question, GENERAL)
+    assert missing_drug_effect(question, GENERAL, DRUGS) == drug
+    assert drug in unanswered_part(question, GENERAL, BUNDLED_PROFILE.brands)
 
 
 def test_a_sentence_on_the_drug_s_effects_answers_under_any_of_its_names():
     said = ["Bevacizumab can cause bleeding."]
-    assert missing_drug_effect("does avastin cause bleeding problems?", said) is None
+    assert missing_drug_effect("does avastin cause bleeding problems?", said, DRUGS) is None
     said = ["You may be given other drugs if FOLFIRI causes a lot of severe side effects."]
-    assert missing_drug_effect("should I quit FOLFIRI because of the side effects?", said) is None
+    assert missing_drug_effect("should I quit FOLFIRI because of the side effects?", said, DRUGS) is None
 
 
 @pytest.mark.parametrize(
@@ -333,18 +336,18 @@ def test_a_sentence_on_the_drug_s_effects_answers_under_any_of_its_names():
     ],
 )
 def test_no_drug_effect_is_missing(question):
-    assert missing_drug_effect(question, GENERAL) is None
+    assert missing_drug_effect(question, GENERAL, DRUGS) is None
 
 
 def test_a_question_asking_about_a_named_drug_needs_a_sentence_naming_it():
-    assert missing_drug("Which one makes you live longer, FOLFOX or FOLFIRI?", GENERAL) in {
+    assert missing_drug("Which one makes you live longer, FOLFOX or FOLFIRI?", GENERAL, DRUGS) in {
         "folfox",
         "folfiri",
     }
-    assert "names it" in unanswered_part("what's the usual dose of capecitabine?", GENERAL)
+    assert "names it" in unanswered_part("what's the usual dose of capecitabine?", GENERAL, BUNDLED_PROFILE.brands)
     # Under any of its names; and a drug named only in the story does not count.
-    assert missing_drug("when is Stivarga used?", GENERAL) is None
-    assert unanswered_part("I'm on FOLFOX. What are the signs of liver spread?", GENERAL) == ""
+    assert missing_drug("when is Stivarga used?", GENERAL, DRUGS) is None
+    assert unanswered_part("I'm on FOLFOX. What are the signs of liver spread?", GENERAL, BUNDLED_PROFILE.brands) == ""
 
 
 def test_what_is_names_the_term_after_it():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qa.answering.encoder_query import drop_relatives, encoder_query, with_lay_meanings
+from tests.conftest import BUNDLED_LEXICON
 
 
 @pytest.mark.parametrize(
@@ -31,7 +32,7 @@ def test_encoder_query_drops_relatives_and_spells_out(fake_embedder, monkeypatch
     # The fake tokenizer keeps every word whole; make "hipec" one the model never learnt.
     monkeypatch.setattr(fake_embedder, "token_length", lambda text: 5 if "hipec" in text else 3)
     assert (
-        encoder_query("can my dad have hipec?", defined, fake_embedder)
+        encoder_query("can my dad have hipec?", defined, fake_embedder, BUNDLED_LEXICON)
         == "can my have hipec (hyperthermic intraperitoneal chemoperfusion)?"
     )
 
@@ -47,4 +48,4 @@ def test_encoder_query_drops_relatives_and_spells_out(fake_embedder, monkeypatch
     ],
 )
 def test_lay_meanings_in_brackets(question, expected):
-    assert with_lay_meanings(question) == expected
+    assert with_lay_meanings(question, BUNDLED_LEXICON) == expected

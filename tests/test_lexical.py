@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from qa.lexical import Terms, american_spelling
+from tests.conftest import BUNDLED_LEXICON
 
 TEXTS = [
     "Chemotherapy uses drugs to destroy cancer cells.",
@@ -43,7 +44,7 @@ def test_idf_is_bm25s_formula_for_known_and_unseen_terms():
 
 
 def test_drug_brand_names_also_search_for_the_generic_name():
-    from qa.lexical import expand_lay_terms
+    expand_lay_terms = BUNDLED_LEXICON.expand
 
     assert "bevacizumab" in expand_lay_terms("how long off Avastin before surgery?")
     assert "fluorouracil" in expand_lay_terms("side effects of 5-FU")
@@ -52,7 +53,7 @@ def test_drug_brand_names_also_search_for_the_generic_name():
 
 
 def test_the_team_s_short_names_search_for_the_documents_words():
-    from qa.lexical import expand_lay_terms
+    expand_lay_terms = BUNDLED_LEXICON.expand
 
     for typed in ("the MDT letter says", "what did the tumor board decide"):
         assert "multidisciplinary team" in expand_lay_terms(typed)

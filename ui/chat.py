@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import gradio as gr
 
 from qa.answering.pipeline import Pipeline
+from qa.profile import Profile
 from qa.safety.messages import DISCLAIMER, TOO_LONG
 from qa.serving.live import LivePipeline
 from qa.serving.logbook import Logbook
@@ -19,13 +20,6 @@ from ui.sources import sources_tab
 
 log = logging.getLogger(__name__)
 
-# Questions for the bundled documents, each answered by them (see evals/golden.yaml).
-DEFAULT_EXAMPLES = (
-    "What treatments are there for stage 4 rectal cancer?",
-    "What can be done if rectal cancer has spread to the liver?",
-    "How is recurrent anal cancer treated?",
-    "What is palliative care?",
-)
 # Earlier questions kept per conversation: enough for follow-ups, bounded for long sessions.
 _KEPT_QUESTIONS = 10
 # Gradio keeps a session's conversation in server memory for an hour and sends it back with
@@ -33,10 +27,6 @@ _KEPT_QUESTIONS = 10
 MAX_TURNS = 50
 # A question over the length limit is shown back cut to this many characters, never whole.
 _ECHO_CHARS = 200
-_PLACEHOLDER = (
-    "Ask about recurrent or metastatic rectal or anal cancer. Answers are quoted from trusted "
-    "documents, with their sources."
-)
 
 Message = dict[str, str]
 
@@ -75,11 +65,20 @@ class ChatHandlers:
 
     live: LivePipeline
     logbook: Logbook
-    examples: Sequence[str] = field(default=DEFAULT_EXAMPLES)
+    # The example questions shown; None: the collection's own (its profile's chat.examples).
+    examples: Sequence[str] | None = None
 
     @property
     def pipeline(self) -> Pipeline:
         return self.live.pipeline
+
+    @property
+    def profile(self) -> Profile:
+        return self.pipeline.index.profile
+
+    @property
+    def shown_examples(self) -> Sequence[str]:
+        return self.profile.examples if self.examples is None else self.examples
 
     def respond(
         self, message: str, conv: Conversation, request: gr.Request | None = None
@@ -139,7 +138,7 @@ def banner_html() -> str:
 
 
 def build_patient_app(handlers: ChatHandlers, max_question_chars: int) -> gr.Blocks:
-    app = gr.Blocks(title="Rectal & anal cancer questions", analytics_enabled=False)
+    app = gr.Blocks(title=handlers.profile.title, analytics_enabled=False)
     with app:
         gr.HTML(banner_html(), elem_id="qa-banner")
         with gr.Tabs():
@@ -163,7 +162,10 @@ def _chat_tab(handlers: ChatHandlers, max_question_chars: int) -> None:
         latex_delimiters=[],
         buttons=["copy"],
         feedback_options=("Like", "Dislike"),
-        placeholder=_PLACEHOLDER,
+        placeholder=(
+            f"Ask about {handlers.profile.scope}. Answers are quoted from trusted documents, "
+            "with their sources."
+        ),
     )
     with gr.Row(equal_height=True):
         question = gr.Textbox(
@@ -183,7 +185,7 @@ def _chat_tab(handlers: ChatHandlers, max_question_chars: int) -> None:
     with gr.Row():
         buttons = [
             gr.Button(text, size="sm", elem_classes=["qa-example"], min_width=120)
-            for text in handlers.examples
+            for text in handlers.shown_examples
         ]
     outputs = [question, chatbot, conv]
     question.submit(handlers.respond, [question, conv], outputs, api_name="ask")

@@ -20,7 +20,7 @@ from qa.errors import ConfigError
 from qa.serving.live import LivePipeline
 from qa.serving.logbook import Logbook
 from qa.serving.ratelimit import FailureThrottle, RateLimiter
-from ui.chat import DEFAULT_EXAMPLES, ChatHandlers, build_patient_app
+from ui.chat import ChatHandlers, build_patient_app
 from ui.evaluate_tab import EvaluateHandlers
 from ui.guard import Guard, Mount
 from ui.policy import RoutePolicy, host_policy, is_loopback, public_api_names, trusted_proxies
@@ -64,12 +64,12 @@ def create_app(
     live: LivePipeline,
     logbook: Logbook,
     staff: StaffAccess,
-    examples: Sequence[str] = DEFAULT_EXAMPLES,
+    examples: Sequence[str] | None = None,
     bind_host: str = "127.0.0.1",
 ) -> FastAPI:
     settings = live.pipeline.settings
     patient = build_patient_app(
-        ChatHandlers(live, logbook, tuple(examples)), settings.max_question_chars
+        ChatHandlers(live, logbook, examples), settings.max_question_chars
     )
     # A bounded queue: when it is full, Gradio tells the user it is busy instead of hanging.
     # api_open=False: a queued event cannot be run by a direct POST that skips the queue (and
@@ -171,7 +171,7 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 7860,
     env: Mapping[str, str] | None = None,
-    examples: Sequence[str] = DEFAULT_EXAMPLES,
+    examples: Sequence[str] | None = None,
 ) -> None:
     """Run the server until interrupted (never shared through a Gradio tunnel)."""
     import uvicorn

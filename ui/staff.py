@@ -78,7 +78,7 @@ class StaffHandlers:
 
 
 def build_staff_app(handlers: StaffHandlers, evaluate: EvaluateHandlers | None = None) -> gr.Blocks:
-    app = gr.Blocks(title="Staff review — rectal & anal cancer Q&A", analytics_enabled=False)
+    app = gr.Blocks(title=f"Staff review — {handlers.index.profile.title}", analytics_enabled=False)
     with app:
         if not handlers.logbook.log_questions:
             gr.HTML(

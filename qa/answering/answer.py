@@ -23,15 +23,18 @@ from qa.answering.cancer_site import Site, conversation_site, document_site
 from qa.config import Settings
 from qa.index_data import IndexData
 from qa.lexical import LexicalIndex, Terms
+from qa.profile import Profile
 from qa.text import paragraph_gap_start, word_count
 from qa.types import Answer, AnswerSentence, Citation, Hit, Span, Status
 
-ABSTAIN_MESSAGE = (
-    "I don't have information about that in my sources. I can answer questions about treating "
-    "recurrent or metastatic (stage 4) rectal cancer and recurrent anal cancer — for example "
-    "chemotherapy, targeted therapy, radiation, surgery, liver metastases, clinical trials and "
-    "palliative care. Your care team can answer questions about your own situation."
-)
+
+def abstain_message(profile: Profile) -> str:
+    """What an abstention says: that the sources do not answer, and what they do answer."""
+    return (
+        "I don't have information about that in my sources. I can answer questions about "
+        f"{profile.scope_with_topics()}. Your care team can answer questions about your own "
+        "situation."
+    )
 # A sentence opening with one of these leans on the sentence before it.
 _ANAPHOR = re.compile(r"(?:It|Its|This|These|They|Their|Such|That|Those)\b")
 # A sentence with one of these points at what comes after it ("The following are treatment
@@ -400,7 +403,9 @@ def compose(
     # … and about the cancer the question is about: a survival figure for rectal cancer does not
     # answer "what's the survival rate for anal cancer that has come back?".
     unanswered = unanswered_part(
-        question, [c.text for c in chosen if c.lexical > 0 and c.doc_id not in other_site]
+        question,
+        [c.text for c in chosen if c.lexical > 0 and c.doc_id not in other_site],
+        index.profile.brands,
     )
     if chosen and unanswered:
         reason = unanswered
@@ -409,7 +414,7 @@ def compose(
         return Answer(
             question=question,
             status=Status.ABSTAINED,
-            text=ABSTAIN_MESSAGE,
+            text=abstain_message(index.profile),
             disclaimer=disclaimer,
             hits=tuple(hits),
             reason=reason or "no usable sentence",

@@ -27,9 +27,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from enum import Enum
+from functools import lru_cache
 
 from qa.answering.topics import missing_topic
-from qa.lexical import DRUG_BRANDS
 
 
 class AnswerType(Enum):
@@ -271,68 +271,73 @@ def missing_place(question: str, texts: Iterable[str]) -> str | None:
 # "what side effects does mitomycin cause?", "does avastin cause bleeding?"
 _ASKS_EFFECT = re.compile(r"\bside[- ]effects?\b|\bcauses?\b|\btoxic", re.IGNORECASE)
 _STATES_EFFECT = re.compile(r"\bside[- ]effects?\b|\bcaus\w*|\btoxic", re.IGNORECASE)
-# Brand names (lower-case in DRUG_BRANDS), for lower-cased text.
-_BRAND_LOWER = re.compile(r"\b(?:" + "|".join(re.escape(b) for b, _ in DRUG_BRANDS) + r")\b")
-
-
-def _drug_name_groups() -> dict[str, frozenset[str]]:
-    """Each drug name -> the generic name and every brand of that drug ("avastin" ->
-    {"bevacizumab", "avastin", "mvasi", "zirabev"})."""
-    groups: dict[str, set[str]] = {}
-    for brand, generic in DRUG_BRANDS:
-        main = generic.split()[0]
-        groups.setdefault(main, {main}).add(brand)
-    return {name: frozenset(group) for group in groups.values() for name in group}
-
-
-_SAME_DRUG = _drug_name_groups()
-
-
 # _DRUG, case-sensitive, for lower-cased text: a third of the time of IGNORECASE, and the drug
 # check runs on every question that gets this far.
 _DRUG_LOWER = re.compile(_DRUG.pattern)
 
 
-def _named_drugs(question: str) -> frozenset[str]:
-    text = question.lower()
-    return frozenset(
-        m.group(0) for m in (*_DRUG_LOWER.finditer(text), *_BRAND_LOWER.finditer(text))
-    )
+class DrugNames:
+    """The drugs a question names: by the general pattern (_DRUG) or by a brand name of the
+    collection's profile; and each drug's other names (the generic name and every brand:
+    "avastin" -> {"bevacizumab", "avastin", "mvasi", "zirabev"})."""
+
+    def __init__(self, brands: Sequence[tuple[str, str]]) -> None:
+        self._brand = (
+            re.compile(r"\b(?:" + "|".join(re.escape(b) for b, _ in brands) + r")\b")
+            if brands
+            else None
+        )
+        groups: dict[str, set[str]] = {}
+        for brand, generic in brands:
+            main = generic.split()[0]
+            groups.setdefault(main, {main}).add(brand)
+        self._same = {name: frozenset(group) for group in groups.values() for name in group}
+
+    def named(self, question: str) -> frozenset[str]:
+        text = question.lower()
+        brands = self._brand.finditer(text) if self._brand else ()
+        return frozenset(m.group(0) for m in (*_DRUG_LOWER.finditer(text), *brands))
+
+    def naming(self, drugs: frozenset[str]) -> re.Pattern[str]:
+        """A pattern for `drugs` under any of their names (brand or generic)."""
+        names = drugs.union(*(self._same.get(n, ()) for n in drugs))
+        return re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(names)) + r")\b", re.I)
 
 
-def _naming(drugs: frozenset[str]) -> re.Pattern[str]:
-    """A pattern for `drugs` under any of their names (brand or generic)."""
-    names = drugs.union(*(_SAME_DRUG.get(n, ()) for n in drugs))
-    return re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(names)) + r")\b", re.I)
+@lru_cache(maxsize=8)
+def drug_names(brands: tuple[tuple[str, str], ...]) -> DrugNames:
+    return DrugNames(brands)
 
 
-def missing_drug(asking: str, texts: Iterable[str]) -> str | None:
+def missing_drug(asking: str, texts: Iterable[str], drugs: DrugNames) -> str | None:
     """A drug the question's asking sentence names ("which one makes you live longer, FOLFOX
     or FOLFIRI?", "what's the usual dose of capecitabine?") when no one of `texts` names any of
     them (under any name); None when it names none or one does."""
-    named = _named_drugs(asking)
+    named = drugs.named(asking)
     if not named:
         return None
-    pattern = _naming(named)
+    pattern = drugs.naming(named)
     return None if any(pattern.search(t) for t in texts) else sorted(named)[0]
 
 
-def missing_drug_effect(question: str, texts: Iterable[str]) -> str | None:
+def missing_drug_effect(question: str, texts: Iterable[str], drugs: DrugNames) -> str | None:
     """The drug a question asks the effects of ("side effects of regorafenib") when no one of
     `texts` names it (or its brand or generic name) and speaks of side effects or causing;
     None when it asks no such thing or one does."""
     if not _ASKS_EFFECT.search(question):
         return None
-    named = _named_drugs(question)
+    named = drugs.named(question)
     if not named:
         return None
-    pattern = _naming(named)
+    pattern = drugs.naming(named)
     if any(pattern.search(t) and _STATES_EFFECT.search(t) for t in texts):
         return None
     return sorted(named)[0]
 
 
-def unanswered_part(question: str, texts: Sequence[str]) -> str:
+def unanswered_part(
+    question: str, texts: Sequence[str], brands: Sequence[tuple[str, str]] = ()
+) -> str:
     """Why `texts` do not answer `question` though they are about it (the amount, cost,
     survival span, place, drug, drug's effects or topic it asks for is in none of them), or ""
     when nothing it asks for is missing.
@@ -342,14 +347,15 @@ def unanswered_part(question: str, texts: Sequence[str]) -> str:
     number, but "is FOLFOXIRI better than FOLFIRI? which one gives longer survival?" is not
     answered by sentences that neither compare nor speak of survival.
     """
+    drugs = drug_names(tuple(brands))
     parts = _asking_parts(question)
     if len(parts) == 1:
-        return _unanswered(question, parts[0], texts)
-    reasons = [_unanswered(part, part, texts) for part in parts]
+        return _unanswered(question, parts[0], texts, drugs)
+    reasons = [_unanswered(part, part, texts, drugs) for part in parts]
     return "; ".join(reasons) if all(reasons) else ""
 
 
-def _unanswered(question: str, asking: str, texts: Sequence[str]) -> str:
+def _unanswered(question: str, asking: str, texts: Sequence[str], drugs: DrugNames) -> str:
     """unanswered_part for a question asking one thing; `asking` is its asking sentence, where
     a topic must be named ("My dad can't eat much. Should he stop chemo?" is about stopping).
     Words taken from the question are quoted, so the logbook can leave them out."""
@@ -366,10 +372,10 @@ def _unanswered(question: str, asking: str, texts: Sequence[str]) -> str:
     place = missing_place(question, texts)
     if place is not None:
         return f"the question asks which hospital and no sentence found names '{place}'"
-    drug = missing_drug_effect(question, texts)
+    drug = missing_drug_effect(question, texts, drugs)
     if drug is not None:
         return f"the question asks what '{drug}' causes and no sentence found says it"
-    drug = missing_drug(asking, texts)
+    drug = missing_drug(asking, texts, drugs)
     if drug is not None:
         return f"the question asks about '{drug}' and no sentence found names it"
     return ""

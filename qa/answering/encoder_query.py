@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from qa.acronyms import spell_out
-from qa.lexical import sub_lay_terms
+from qa.lexical import Lexicon
 
 if TYPE_CHECKING:
     from qa.encoder.base import Embedder
@@ -48,7 +48,7 @@ def drop_relatives(question: str) -> str:
     return _NAMED_RELATIVE.sub("", _RELATIVE.sub(lambda m: m.group(1), question))
 
 
-def with_lay_meanings(question: str) -> str:
+def with_lay_meanings(question: str, lexicon: Lexicon) -> str:
     """Each lay phrase the lexical step maps to the documents' words, followed by them in
     brackets: "is the bag forever" -> "is the bag (colostomy stoma) forever". Skipped when the
     question already says them, or the phrase is one of them ("radiation")."""
@@ -60,10 +60,13 @@ def with_lay_meanings(question: str) -> str:
             return said
         return f"{said} ({meaning})"
 
-    return sub_lay_terms(question, bracket)
+    return lexicon.sub(question, bracket)
 
 
-def encoder_query(question: str, defined: Mapping[str, str], embedder: Embedder) -> str:
+def encoder_query(
+    question: str, defined: Mapping[str, str], embedder: Embedder, lexicon: Lexicon
+) -> str:
     """What the embedding model encodes for `question`; `defined` maps the documents' short
     names to their meanings (IndexData.acronyms)."""
-    return spell_out(with_lay_meanings(drop_relatives(question)), defined, embedder.is_whole_word)
+    text = with_lay_meanings(drop_relatives(question), lexicon)
+    return spell_out(text, defined, embedder.is_whole_word)

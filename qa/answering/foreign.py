@@ -20,9 +20,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from qa.lexical import expand_lay_terms
+from qa.lexical import Lexicon
 
 _WORD = re.compile(r"[a-z][a-z0-9]*")
 _PREFIX = 5
@@ -140,11 +140,14 @@ class Vocabulary:
 
     words: Mapping[str, int]
     prefixes: frozenset[str]
+    # The lay phrases the lexical step maps to the documents' words (a word it knows is known).
+    lexicon: Lexicon = field(default_factory=Lexicon.of)
 
     @classmethod
-    def of(cls, texts: Iterable[str]) -> Vocabulary:
+    def of(cls, texts: Iterable[str], lexicon: Lexicon | None = None) -> Vocabulary:
         words = Counter(w for text in texts for w in _WORD.findall(text.lower()))
-        return cls(dict(words), frozenset(w[:_PREFIX] for w in words if len(w) >= _PREFIX))
+        prefixes = frozenset(w[:_PREFIX] for w in words if len(w) >= _PREFIX)
+        return cls(dict(words), prefixes, lexicon or Lexicon.of())
 
     def knows(self, word: str) -> bool:
         return (
@@ -189,7 +192,7 @@ def foreign_names(
             or word in CONTRACTIONS
             or word in vocabulary.words
             or is_whole(word)
-            or any(vocabulary.knows(w) for w in _WORD.findall(expand_lay_terms(word)))
+            or any(vocabulary.knows(w) for w in _WORD.findall(vocabulary.lexicon.expand(word)))
         ):
             continue
         if not _everyday(word, is_whole):

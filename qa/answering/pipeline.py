@@ -22,15 +22,15 @@ from qa.config import Settings
 from qa.courtesy import drop_courtesies
 from qa.encoder.base import Embedder
 from qa.index_data import IndexData
-from qa.lexical import Terms
+from qa.lexical import Lexicon, Terms
 from qa.safety.load import make_triager
 from qa.safety.messages import (
     DISCLAIMER,
     DOSE_SENTENCE,
     PERSONAL_NO_INFO,
     PERSONAL_NOTICE,
-    SCOPE_MESSAGE,
     check_question,
+    scope_message,
 )
 from qa.safety.redflags import Flag, Verdict, asks_for_dose, assess
 from qa.safety.triage import CAUTION, Triage, Triager
@@ -53,7 +53,8 @@ class Pipeline:
     def assemble(cls, settings: Settings, embedder: Embedder, index: IndexData) -> Pipeline:
         """The pipeline over an index already in memory (qa.serving.loading reads it from the
         index folder and checks it first)."""
-        vocabulary = Vocabulary.of(d.text for d in index.documents.values())
+        lexicon = Lexicon.of(index.profile)
+        vocabulary = Vocabulary.of((d.text for d in index.documents.values()), lexicon)
         path = (
             resolve(settings.query_adapter, embedder.name)
             if settings.query_adapter_weight > 0
@@ -61,7 +62,7 @@ class Pipeline:
         )
         adapter = None if path is None else load_adapter(path, embedder.name, embedder.dim)
         triager = make_triager(settings, embedder)
-        return cls(settings, embedder, index, Terms(), vocabulary, triager, adapter)
+        return cls(settings, embedder, index, Terms(lexicon), vocabulary, triager, adapter)
 
     def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
         """Answer `question`; `history` holds the user's earlier questions, oldest first, so
@@ -107,7 +108,7 @@ class Pipeline:
                 Answer(
                     question=q,
                     status=Status.ABSTAINED,
-                    text=SCOPE_MESSAGE,
+                    text=scope_message(self.index.profile),
                     disclaimer=DISCLAIMER,
                     reason=verdict.rule,
                 ),
@@ -187,7 +188,7 @@ class Pipeline:
         # documents' words
         # for lay phrases, abbreviations and drug brands in brackets. BM25 gets the lay phrases'
         # words through Terms.query and matches abbreviations and brands as typed.
-        return encoder_query(query, self.index.acronyms, self.embedder)
+        return encoder_query(query, self.index.acronyms, self.embedder, self.terms.lexicon)
 
     def _read(self, text: str) -> tuple[str, dict[str, str]]:
         """`text` as everything after the safety rules reads it: without greetings or thanks,

@@ -24,7 +24,6 @@ import re
 from collections.abc import Callable
 
 from qa.answering.foreign import CONTRACTIONS, Vocabulary, one_slip
-from qa.lexical import LAY_WORDS, is_lay_word
 
 _WORD = re.compile(r"[A-Za-z]+")
 _MIN_LENGTH = 4
@@ -58,7 +57,7 @@ def _meant(word: str, vocabulary: Vocabulary, is_whole: Callable[[str], bool]) -
         or word[:_PREFIX] in vocabulary.prefixes
         or word in CONTRACTIONS
         or is_whole(word)
-        or is_lay_word(word)
+        or vocabulary.lexicon.is_lay_word(word)
     ):
         return None
     # Set operations first (most slips are no word at all), the plausibility test on the few left.
@@ -66,7 +65,7 @@ def _meant(word: str, vocabulary: Vocabulary, is_whole: Callable[[str], bool]) -
     known = [w for w in options & vocabulary.words.keys() if _plausible(word, w)]
     if known:
         return max(known, key=lambda w: (vocabulary.words[w], w))
-    lay = sorted(w for w in options & LAY_WORDS if _plausible(word, w))
+    lay = sorted(w for w in options & vocabulary.lexicon.lay_words if _plausible(word, w))
     return lay[0] if lay else None
 
 

@@ -20,11 +20,11 @@ from qa.errors import ModelUnavailable
 OPSET = 17
 PROBES = (
     "hi",
-    "How is recurrent rectal cancer treated?",
+    "How is a cancer that has come back treated?",
     "Radiation therapy uses high-energy x-rays or other types of radiation to kill cancer cells.",
-    "Signs of anal cancer include bleeding from the anus or rectum; pain or pressure in the area "
-    "around the anus; itching or discharge from the anus; a lump near the anus; and a change in "
-    "bowel habits.",
+    "Signs of a blood clot in the leg include swelling, pain or tenderness in one leg; warm skin; "
+    "red or darkened skin over the area; and veins that are swollen, hard or sore when you touch "
+    "them.",
     "Chemotherapy. " * 120,  # longer than the window: truncated exactly as the model truncates
 )
 

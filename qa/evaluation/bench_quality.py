@@ -134,7 +134,7 @@ def run(
     from qa.ingest.freshness import documents_hash
     from qa.ingest.sources import LoadReport
     from qa.ingest.store import load_index
-    from qa.lexical import Terms
+    from qa.lexical import Lexicon, Terms
     from qa.safety.messages import DISCLAIMER
 
     say = say or (lambda _m: None)
@@ -156,10 +156,10 @@ def run(
 
     started = time.perf_counter()
     pairs = sample_pairs(corpus.pairs, sample, seed)
-    terms = Terms()
+    terms = Terms(Lexicon.of(index.profile))
     # As the pipeline does: the encoder reads qa.answering.encoder_query's text.
     vectors = embedder.encode(
-        [encoder_query(p.question, index.acronyms, embedder) for p in pairs],
+        [encoder_query(p.question, index.acronyms, embedder, terms.lexicon) for p in pairs],
         progress=progress,
     )
     wide = settings.replace(top_k=max(RANK_DEPTH, settings.top_k))

@@ -28,6 +28,7 @@ from qa.ingest.store import FORMAT_VERSION, REUSABLE_FORMATS, load_index, senten
 from qa.ingest.tokens import ENCODING, count_tokens
 from qa.lexical import LexicalIndex, Terms
 from qa.passages import paragraph_predecessors
+from qa.profile import load_profile
 from qa.types import Chunk, Document
 
 log = logging.getLogger(__name__)
@@ -174,6 +175,7 @@ def build_documents(
         lexical=lexical,
         sentence_lexical=sentence_lexical,
         dense=dense,
+        profile=load_profile(settings.sources_dir),
     )
     build_dir = write_build(settings.index_dir, data)
     return BuildReport(

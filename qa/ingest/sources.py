@@ -12,6 +12,7 @@ from pathlib import Path
 from qa.errors import SourceError
 from qa.ingest.cleaning import clean_blocks, removed_share
 from qa.ingest.html_text import html_blocks
+from qa.profile import PROFILE_NAME
 from qa.text import normalise, squash_spaces, word_count
 from qa.types import Audience, Block, BlockKind, Document, DocumentMeta, RawBlock
 
@@ -69,7 +70,7 @@ def load_sources(sources_dir: Path) -> LoadReport:
     docs: list[Document] = []
     problems: list[str] = []
     for path in sorted(sources_dir.iterdir()):
-        if path.name == CATALOG_NAME or path.name.startswith(".") or path.is_dir():
+        if path.name in (CATALOG_NAME, PROFILE_NAME) or path.name.startswith(".") or path.is_dir():
             continue
         try:
             docs.append(load_document(path, catalog.get(path.stem)))

@@ -36,6 +36,7 @@ from qa.errors import IndexCorrupt, IndexMismatch, IndexMissing
 from qa.index_data import IndexData, SentenceRow
 from qa.ingest.genericness import neighbour_density
 from qa.lexical import LexicalIndex, Terms
+from qa.profile import Profile
 from qa.types import Audience, Block, BlockKind, Chunk, Document, DocumentMeta, Span
 
 # 2: the manifest's "dense" entry says which FAISS index type was built and with what parameters.
@@ -48,6 +49,8 @@ REUSABLE_FORMATS = (1, 2, 3, 4, 5)
 CURRENT = "CURRENT"
 BUILDS = "builds"
 MANIFEST = "manifest.json"
+# The collection's profile (qa/profile.py), as the build read it from the sources folder.
+PROFILE_FILE = "profile.json"
 _KEEP_BUILDS = 2
 
 
@@ -100,6 +103,7 @@ def write_build(index_dir: Path, data: IndexData) -> Path:
     tmp.mkdir()
     try:
         _write_json(tmp / "documents.json", [_document_json(d) for d in data.documents.values()])
+        _write_json(tmp / PROFILE_FILE, data.profile.to_json())
         _write_lines(
             tmp / "chunks.jsonl",
             [
@@ -265,7 +269,15 @@ def _load_build(
         lexical=lexical,
         sentence_lexical=sentence_lexical,
         dense=dense,
+        profile=_profile(build),
     )
+
+
+def _profile(build: Path) -> Profile:
+    """The collection's profile as it was built (a build from before profiles has the default)."""
+    if not (build / PROFILE_FILE).exists():
+        return Profile()
+    return Profile.from_json(_read_json(build / PROFILE_FILE))
 
 
 def sentence_bm25(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from qa.profile import Profile
 from qa.text import normalise, squash_spaces
 
 DISCLAIMER = (
@@ -14,12 +15,11 @@ DISCLAIMER = (
     "Talk to your doctor or care team about your own situation. "
     "In an emergency, call your local emergency number (911 in the US and Canada)."
 )
-SCOPE_MESSAGE = (
-    "I can only answer questions about recurrent or metastatic (stage 4) rectal cancer and "
-    "recurrent anal cancer, using the documents I was given — for example treatments, surgery, "
-    "chemotherapy, radiation, liver metastases, clinical trials and palliative care. "
-    "Please ask me about one of those."
-)
+def scope_message(profile: Profile) -> str:
+    """The reply to small talk and to questions with no word of the documents."""
+    scope = f"{profile.scope}, using the documents I was given"
+    topics = f" — for example {profile.topics}" if profile.topics else ""
+    return f"I can only answer questions about {scope}{topics}. Please ask me about one of those."
 PERSONAL_NOTICE = (
     "Decisions about your own treatment and doses belong with your care team, who know your "
     "situation; I can't recommend what you personally should do. Here is general information "

@@ -74,7 +74,7 @@ def render_text(answer: Answer) -> str:
 
 def _cmd_chat(args: argparse.Namespace, settings: Settings, *_: Any) -> int:
     pipeline = ready_pipeline(settings, rebuild=args.rebuild)
-    print("Ask a question about recurrent or metastatic rectal or anal cancer (Ctrl-D to quit).")
+    print(f"Ask a question about {pipeline.index.profile.scope} (Ctrl-D to quit).")
     while True:
         try:
             question = input("\n> ")

@@ -26,11 +26,11 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="qa",
         description=(
-            "Answers questions about recurrent or metastatic rectal and anal cancer with "
-            "sentences quoted word for word from trusted documents, each cited. "
+            "Answers questions with sentences quoted word for word from the trusted documents "
+            "in the sources folder, each cited (what they are about: sources/profile.toml). "
             "Every knob is also a QA_<SETTING> environment variable (see docs/settings.md)."
         ),
-        epilog='Example: qa index && qa ask "What chemotherapy is used for stage 4 rectal cancer?"',
+        epilog='Example: qa index && qa ask "What are the side effects of chemotherapy?"',
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 

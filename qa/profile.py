@@ -1,0 +1,155 @@
+"""What the engine knows about one collection of documents, read from `profile.toml` beside them.
+
+The engine's code names no disease, drug or place of the bundled documents: a clinic that
+brings its own leaflets writes its own profile (or none: every key has a neutral default).
+
+    [chat]
+    title = "…"                 # the chat's title
+    scope = "…"                 # what the documents are about: "I can answer questions about …"
+    topics = "…"                # "… for example <topics>" (optional)
+    examples = ["…", "…"]       # example questions shown in the chat (each one answered)
+
+    [brands]                    # drug brand names -> the generic names the documents use
+    avastin = "bevacizumab"
+
+    [[lexicon]]                 # lay phrases -> the documents' words, for the search terms
+    lay = '\\bbag\\b'           # a regular expression, matched case-insensitively at a word start
+    documents = "colostomy stoma"
+
+Every key is validated when the profile is read; a bad one is refused with a message naming it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from qa.errors import ConfigError
+
+PROFILE_NAME = "profile.toml"
+_SECTIONS = {"chat", "brands", "lexicon"}
+_CHAT_KEYS = {"title", "scope", "topics", "examples"}
+
+
+@dataclass(frozen=True)
+class Profile:
+    title: str = "Questions about our documents"
+    scope: str = "the subjects of the documents in this collection"
+    topics: str = ""
+    examples: tuple[str, ...] = ()
+    brands: tuple[tuple[str, str], ...] = ()  # (brand, generic), brand lower-case
+    lexicon: tuple[tuple[str, str], ...] = ()  # (lay phrase as a regular expression, words)
+
+    def to_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> Profile:
+        """A profile as a build stored it (`to_json`)."""
+        return cls(
+            title=str(raw["title"]),
+            scope=str(raw["scope"]),
+            topics=str(raw["topics"]),
+            examples=tuple(str(e) for e in raw["examples"]),
+            brands=tuple((str(b), str(g)) for b, g in raw["brands"]),
+            lexicon=tuple((str(p), str(w)) for p, w in raw["lexicon"]),
+        )
+
+    def scope_with_topics(self) -> str:
+        """"<scope> — for example <topics>", or the scope alone."""
+        return f"{self.scope} — for example {self.topics}" if self.topics else self.scope
+
+
+def load_profile(sources_dir: Path) -> Profile:
+    """The profile in `sources_dir`, or the neutral default when there is none (a corpus that
+    is one file, a folder without a profile)."""
+    path = sources_dir / PROFILE_NAME
+    if not sources_dir.is_dir() or not path.exists():
+        return Profile()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        raise ConfigError(f"{path}: cannot be read ({err}); fix it or remove it") from None
+    return _parse(data, path)
+
+
+def _parse(data: dict[str, Any], path: Path) -> Profile:
+    unknown = set(data) - _SECTIONS
+    if unknown:
+        raise ConfigError(
+            f"{path}: unknown section(s) {', '.join(sorted(unknown))}; allowed: "
+            f"{', '.join(sorted(_SECTIONS))}"
+        )
+    chat = _table(data, "chat", path)
+    bad = set(chat) - _CHAT_KEYS
+    if bad:
+        raise ConfigError(
+            f"{path}: unknown key(s) chat.{', chat.'.join(sorted(bad))}; allowed: "
+            f"{', '.join(sorted(_CHAT_KEYS))}"
+        )
+    default = Profile()
+    texts = {k: _text(chat, k, path, getattr(default, k)) for k in ("title", "scope", "topics")}
+    examples = chat.get("examples", [])
+    if not isinstance(examples, list) or not all(
+        isinstance(e, str) and e.strip() for e in examples
+    ):
+        raise ConfigError(f"{path}: chat.examples must be a list of questions (non-empty text)")
+    brands = _table(data, "brands", path)
+    for brand, generic in brands.items():
+        if not isinstance(generic, str) or not generic.strip():
+            raise ConfigError(f"{path}: brands.{brand} must be the generic name, as text")
+    return Profile(
+        **texts,
+        examples=tuple(e.strip() for e in examples),
+        brands=tuple((b.lower(), g.strip()) for b, g in brands.items()),
+        lexicon=_lexicon(data.get("lexicon", []), path),
+    )
+
+
+def _table(data: dict[str, Any], key: str, path: Path) -> dict[str, Any]:
+    table = data.get(key, {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [{key}] must be a table")
+    return table
+
+
+def _text(table: dict[str, Any], key: str, path: Path, default: str) -> str:
+    value = table.get(key, default)
+    if not isinstance(value, str) or (key != "topics" and not value.strip()):
+        raise ConfigError(f"{path}: chat.{key} must be text")
+    return value.strip()
+
+
+def _lexicon(entries: Any, path: Path) -> tuple[tuple[str, str], ...]:
+    if not isinstance(entries, list):
+        raise ConfigError(f"{path}: lexicon must be a list of [[lexicon]] entries")
+    out = []
+    for n, entry in enumerate(entries, 1):
+        where = f"{path}: lexicon entry {n}"
+        if not isinstance(entry, dict) or set(entry) != {"lay", "documents"}:
+            raise ConfigError(f"{where} needs exactly the keys lay and documents")
+        lay, words = entry["lay"], entry["documents"]
+        if not isinstance(lay, str) or not lay.startswith(r"\b") or not isinstance(words, str):
+            raise ConfigError(
+                f"{where}: lay must be a regular expression starting at a word boundary (\\b), "
+                "documents the words the documents use"
+            )
+        try:
+            re.compile(lay)
+        except re.error as err:
+            raise ConfigError(f"{where}: lay {lay!r} is not a regular expression ({err})") from None
+        out.append((lay, words.strip()))
+    return tuple(out)
+
+
+def lexicon_entries(path: Path) -> tuple[tuple[str, str], ...]:
+    """The [[lexicon]] entries of a TOML file (the engine's general lay lexicon)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        raise ConfigError(f"{path}: cannot be read ({err})") from None
+    return _lexicon(data.get("lexicon", []), path)
