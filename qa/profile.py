@@ -12,6 +12,11 @@ brings its own leaflets writes its own profile (or none: every key has a neutral
     [brands]                    # drug brand names -> the generic names the documents use
     avastin = "bevacizumab"
 
+    [[subject]]                 # what one document at a time is about (catalog.toml: subject = id)
+    id = "…"
+    names = '…'                 # regular expression: a question names it as its subject
+    words = '…'                 # regular expression: any word of it
+
     [[lexicon]]                 # lay phrases -> the documents' words, for the search terms
     lay = '\\bbag\\b'           # a regular expression, matched case-insensitively at a word start
     documents = "colostomy stoma"
@@ -31,8 +36,20 @@ from typing import Any
 from qa.errors import ConfigError
 
 PROFILE_NAME = "profile.toml"
-_SECTIONS = {"chat", "brands", "lexicon"}
+_SECTIONS = {"chat", "brands", "lexicon", "subject"}
 _CHAT_KEYS = {"title", "scope", "topics", "examples"}
+
+
+@dataclass(frozen=True)
+class Subject:
+    """One subject the collection's documents are about, one at a time (a cancer, a condition):
+    how a question names it as its subject, and any word of it. A question naming one subject
+    and no word of another is about that one; sentences from documents about another subject
+    (catalog.toml's `subject`) then rank lower (Settings.other_site_penalty)."""
+
+    id: str
+    names: str  # regular expression: the question names it as what it is about
+    words: str  # regular expression: any word of it, however used
 
 
 @dataclass(frozen=True)
@@ -43,6 +60,7 @@ class Profile:
     examples: tuple[str, ...] = ()
     brands: tuple[tuple[str, str], ...] = ()  # (brand, generic), brand lower-case
     lexicon: tuple[tuple[str, str], ...] = ()  # (lay phrase as a regular expression, words)
+    subjects: tuple[Subject, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -57,6 +75,7 @@ class Profile:
             examples=tuple(str(e) for e in raw["examples"]),
             brands=tuple((str(b), str(g)) for b, g in raw["brands"]),
             lexicon=tuple((str(p), str(w)) for p, w in raw["lexicon"]),
+            subjects=tuple(Subject(**s) for s in raw.get("subjects", [])),
         )
 
     def scope_with_topics(self) -> str:
@@ -107,6 +126,7 @@ def _parse(data: dict[str, Any], path: Path) -> Profile:
         examples=tuple(e.strip() for e in examples),
         brands=tuple((b.lower(), g.strip()) for b, g in brands.items()),
         lexicon=_lexicon(data.get("lexicon", []), path),
+        subjects=_subjects(data.get("subject", []), path),
     )
 
 
@@ -143,6 +163,27 @@ def _lexicon(entries: Any, path: Path) -> tuple[tuple[str, str], ...]:
         except re.error as err:
             raise ConfigError(f"{where}: lay {lay!r} is not a regular expression ({err})") from None
         out.append((lay, words.strip()))
+    return tuple(out)
+
+
+def _subjects(entries: Any, path: Path) -> tuple[Subject, ...]:
+    if not isinstance(entries, list):
+        raise ConfigError(f"{path}: subject must be a list of [[subject]] entries")
+    out = []
+    for n, entry in enumerate(entries, 1):
+        where = f"{path}: subject entry {n}"
+        if not isinstance(entry, dict) or set(entry) != {"id", "names", "words"}:
+            raise ConfigError(f"{where} needs exactly the keys id, names and words")
+        if not all(isinstance(v, str) and v.strip() for v in entry.values()):
+            raise ConfigError(f"{where}: id, names and words must be text")
+        for key in ("names", "words"):
+            try:
+                re.compile(entry[key])
+            except re.error as err:
+                raise ConfigError(f"{where}: {key} is not a regular expression ({err})") from None
+        out.append(Subject(entry["id"], entry["names"], entry["words"]))
+    if len({s.id for s in out}) != len(out):
+        raise ConfigError(f"{path}: two [[subject]] entries have the same id")
     return tuple(out)
 
 

@@ -34,6 +34,9 @@ class DocumentMeta:
     audience: Audience
     dates: str = ""
     extra_furniture: tuple[str, ...] = ()
+    # The one subject of the collection's profile (qa/profile.py) the document is about, from
+    # the catalog; "" for a document about none of them, or several.
+    subject: str = ""
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,11 @@ import pytest
 
 from qa.answering.pipeline import Pipeline
 from qa.answering.retrieve import reciprocal_rank_fusion
+from qa.profile import PROFILE_NAME
 from qa.safety.messages import DISCLAIMER
 from qa.serving.loading import load_pipeline
 from qa.types import Status
+from tests.conftest import REPO
 from tests.fakes import FakeEmbedder
 
 
@@ -158,15 +160,22 @@ def test_a_defined_abbreviation_is_spelled_out_for_the_encoder_only(
     assert answer.question == "how does rfa work on the liver?"  # the user's words are kept
 
 
+# Each of two one-page documents is about one subject of the bundled profile.
+SUBJECT_CATALOG = (
+    '[[document]]\nid = "rectal"\nsubject = "rectal"\n\n[[document]]\nid = "anal"\nsubject = "anal"\n'
+)
+
+
 def _never_abstaining_pipeline_on(
     text: str | dict[str, str],
     tmp_path: Path,
     fake_embedder: FakeEmbedder,
     quote_all: bool = False,
+    catalog: str = "",
 ) -> Pipeline:
     """A pipeline over one document holding `text` (or one per file name and text), with the
-    support threshold off and, with `quote_all`, every sentence quoted however far its score
-    from the best."""
+    bundled documents' profile and the given catalog, the support threshold off and, with
+    `quote_all`, every sentence quoted however far its score from the best."""
     from qa.config import Settings
     from qa.ingest.build import build_index
 
@@ -174,6 +183,8 @@ def _never_abstaining_pipeline_on(
     sources.mkdir()
     for name, content in (text if isinstance(text, dict) else {"notes.txt": text}).items():
         (sources / name).write_text(content, encoding="utf-8")
+    (sources / "catalog.toml").write_text(catalog, encoding="utf-8")
+    (sources / PROFILE_NAME).write_bytes((REPO / "sources" / PROFILE_NAME).read_bytes())
     settings = Settings(sources_dir=sources, index_dir=tmp_path / "index", abstain_min_support=-1.0)
     build_index(settings, fake_embedder)
     return load_pipeline(
@@ -293,6 +304,7 @@ def test_sentences_about_the_other_cancer_score_lower(tmp_path, fake_embedder):
         tmp_path,
         fake_embedder,
         quote_all=True,
+        catalog=SUBJECT_CATALOG,
     )
     plain = _with_settings(pipeline, other_site_penalty=0)
     penalty = pipeline.settings.other_site_penalty
@@ -330,6 +342,7 @@ def test_what_a_question_asks_for_must_come_from_its_own_cancers_documents(tmp_p
         tmp_path,
         fake_embedder,
         quote_all=True,
+        catalog=SUBJECT_CATALOG,
     )
     rectal = pipeline.ask("what is the survival with treatment for rectal cancer?")
     assert rectal.status is Status.ANSWERED and "two years" in rectal.text

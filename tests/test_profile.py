@@ -72,3 +72,18 @@ def test_a_bad_profile_is_refused_naming_what_to_fix(tmp_path, text, named):
 def test_a_profile_round_trips_through_a_build(tmp_path):
     profile = load_profile(REPO / "sources")
     assert Profile.from_json(profile.to_json()) == profile
+
+
+def test_a_catalog_subject_the_profile_does_not_declare_is_named_at_build(built, fake_embedder):
+    from qa.ingest.build import build_index
+
+    catalog = built.sources_dir / "catalog.toml"
+    catalog.write_text(
+        catalog.read_text(encoding="utf-8").replace(
+            'title = "Chemotherapy guide"', 'title = "Chemotherapy guide"\nsubject = "colon"'
+        ),
+        encoding="utf-8",
+    )
+    said: list[str] = []
+    build_index(built, fake_embedder, progress=said.append)
+    assert any("subject = 'colon'" in line and "anal, rectal" in line for line in said)

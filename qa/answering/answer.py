@@ -19,7 +19,7 @@ from qa.answering.answer_type import (
     unanswered_part,
     what_is,
 )
-from qa.answering.cancer_site import Site, conversation_site, document_site
+from qa.answering.subjects import conversation_subject
 from qa.config import Settings
 from qa.index_data import IndexData
 from qa.lexical import LexicalIndex, Terms
@@ -277,17 +277,16 @@ def select(
 
 
 def _other_site_documents(
-    cands: Sequence[Candidate], site: Site | None, index: IndexData
+    cands: Sequence[Candidate], site: str | None, index: IndexData
 ) -> frozenset[str]:
-    """The candidates' documents about the other cancer than the question's `site`
-    (qa/answering/cancer_site.py); none when the question names no cancer."""
+    """The candidates' documents about another subject than the question's `site`
+    (qa/answering/subjects.py); none when the question names no subject."""
     if site is None:
         return frozenset()
-    # Each document's title is read once, not once per candidate sentence.
     return frozenset(
         doc_id
         for doc_id in {c.doc_id for c in cands}
-        if document_site(index.documents[doc_id].meta.title) not in (None, site)
+        if index.documents[doc_id].meta.subject not in ("", site)
     )
 
 
@@ -391,7 +390,7 @@ def compose(
 
     if defining or named:
         cands = [dataclasses.replace(c, score=c.score + bonus(i, c)) for i, c in enumerate(cands)]
-    site = conversation_site(question, previous)
+    site = conversation_subject(question, index.profile.subjects, previous)
     other_site = _other_site_documents(cands, site, index)
     cands = _other_site_lowered(cands, other_site, settings.other_site_penalty)
     if defining:

@@ -28,7 +28,7 @@ from qa.ingest.store import FORMAT_VERSION, REUSABLE_FORMATS, load_index, senten
 from qa.ingest.tokens import ENCODING, count_tokens
 from qa.lexical import LexicalIndex, Terms
 from qa.passages import paragraph_predecessors
-from qa.profile import load_profile
+from qa.profile import Profile, load_profile
 from qa.types import Chunk, Document
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,18 @@ class BuildReport:
     problems: tuple[str, ...]
     # Documents whose cleaning removed a large share of their text (LoadReport.warnings).
     warnings: tuple[str, ...] = ()
+
+
+def unknown_subjects(documents: Sequence[Document], profile: Profile) -> list[str]:
+    """A line for each document whose catalog subject the profile does not declare (it is then
+    read as about no one subject)."""
+    known = {s.id for s in profile.subjects}
+    return [
+        f"{d.path}: catalog.toml says subject = {d.meta.subject!r}, which profile.toml does not "
+        f"declare ([[subject]] ids: {', '.join(sorted(known)) or 'none'})"
+        for d in documents
+        if d.meta.subject and d.meta.subject not in known
+    ]
 
 
 def build_index(
@@ -95,7 +107,8 @@ def build_documents(
     started = time.perf_counter() if started is None else started
     for problem in loaded.problems:
         say(f"warning: {problem}")
-    for warning in loaded.warnings:
+    profile = load_profile(settings.sources_dir)
+    for warning in (*loaded.warnings, *unknown_subjects(loaded.documents, profile)):
         say(f"warning: {warning}")
     if not loaded.documents:
         raise SourceError(
@@ -175,7 +188,7 @@ def build_documents(
         lexical=lexical,
         sentence_lexical=sentence_lexical,
         dense=dense,
-        profile=load_profile(settings.sources_dir),
+        profile=profile,
     )
     build_dir = write_build(settings.index_dir, data)
     return BuildReport(

@@ -187,6 +187,9 @@ def read_catalog(path: Path) -> dict[str, DocumentMeta]:
                 re.compile(pattern)
             except re.error as err:
                 raise SourceError(f"{where}: bad furniture pattern {pattern!r}: {err}") from None
+        subject = entry.get("subject", "")
+        if not isinstance(subject, str):
+            raise SourceError(f"{where}: subject must be the id of a subject in profile.toml")
         out[entry["id"]] = DocumentMeta(
             id=entry["id"],
             title=str(entry.get("title", entry["id"])),
@@ -194,6 +197,7 @@ def read_catalog(path: Path) -> dict[str, DocumentMeta]:
             audience=aud,
             dates=str(entry.get("dates", "")),
             extra_furniture=tuple(furniture),
+            subject=subject,
         )
     return out
 

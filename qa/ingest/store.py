@@ -297,6 +297,7 @@ def _document_json(d: Document) -> dict[str, Any]:
         "publisher": m.publisher,
         "audience": m.audience.value,
         "dates": m.dates,
+        "subject": m.subject,
         "path": d.path,
         "text": d.text,
         "blocks": [[b.kind.value, b.start, b.end, b.level] for b in d.blocks],
@@ -311,6 +312,7 @@ def _document_from_json(d: dict[str, Any]) -> Document:
         publisher=d["publisher"],
         audience=Audience(d["audience"]),
         dates=d["dates"],
+        subject=d.get("subject", ""),
     )
     blocks = tuple(Block(BlockKind(k), s, e, lvl) for k, s, e, lvl in d["blocks"])
     return Document(

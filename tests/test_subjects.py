@@ -2,7 +2,11 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answering.cancer_site import conversation_site, document_site, question_site
+from qa.answering.subjects import conversation_subject, question_subject
+from qa.profile import Profile, Subject
+from tests.conftest import BUNDLED_PROFILE
+
+SUBJECTS = BUNDLED_PROFILE.subjects
 
 
 @pytest.mark.parametrize(
@@ -21,21 +25,7 @@ from qa.answering.cancer_site import conversation_site, document_site, question_
     ],
 )
 def test_question_site(question, site):
-    assert question_site(question) == site
-
-
-@pytest.mark.parametrize(
-    ("title", "site"),
-    [
-        ("Treatments for recurrent anal cancer", "anal"),
-        ("Metastases to rectum – Treatment", "rectal"),
-        ("What is the primary treatment for stage IV rectal cancer?", "rectal"),
-        ("Living with a stoma", None),
-        ("Anal and rectal cancer: a guide", None),
-    ],
-)
-def test_document_site(title, site):
-    assert document_site(title) == site
+    assert question_subject(question, SUBJECTS) == site
 
 
 @pytest.mark.parametrize(
@@ -54,4 +44,15 @@ def test_document_site(title, site):
     ],
 )
 def test_conversation_site(question, previous, site):
-    assert conversation_site(question, previous) == site
+    assert conversation_subject(question, SUBJECTS, previous) == site
+
+
+def test_any_collection_declares_its_own_subjects():
+    subjects = (
+        Subject("breast", r"\bbreast cancers?\b", r"\bbreasts?\b"),
+        Subject("lung", r"\blung cancers?\b", r"\blungs?\b"),
+    )
+    assert question_subject("how is breast cancer treated?", subjects) == "breast"
+    assert question_subject("has my breast cancer spread to the lung?", subjects) is None
+    assert question_subject("how is anal cancer treated?", subjects) is None
+    assert question_subject("how is anal cancer treated?", Profile().subjects) is None
