@@ -12,6 +12,9 @@ brings its own leaflets writes its own profile (or none: every key has a neutral
     [brands]                    # drug brand names -> the generic names the documents use
     avastin = "bevacizumab"
 
+    [drugs]
+    names = '…'                 # drug and regimen names the general drug-name stems miss
+
     [[subject]]                 # what one document at a time is about (catalog.toml: subject = id)
     id = "…"
     names = '…'                 # regular expression: a question names it as its subject
@@ -36,7 +39,7 @@ from typing import Any
 from qa.errors import ConfigError
 
 PROFILE_NAME = "profile.toml"
-_SECTIONS = {"chat", "brands", "lexicon", "subject"}
+_SECTIONS = {"chat", "brands", "drugs", "lexicon", "subject"}
 _CHAT_KEYS = {"title", "scope", "topics", "examples"}
 
 
@@ -61,6 +64,9 @@ class Profile:
     brands: tuple[tuple[str, str], ...] = ()  # (brand, generic), brand lower-case
     lexicon: tuple[tuple[str, str], ...] = ()  # (lay phrase as a regular expression, words)
     subjects: tuple[Subject, ...] = ()
+    # Drug and regimen names the general drug-name stems miss ("folfox\w*|capox"): a regular
+    # expression, matched on lower-cased text between word boundaries.
+    drug_names: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -76,6 +82,7 @@ class Profile:
             brands=tuple((str(b), str(g)) for b, g in raw["brands"]),
             lexicon=tuple((str(p), str(w)) for p, w in raw["lexicon"]),
             subjects=tuple(Subject(**s) for s in raw.get("subjects", [])),
+            drug_names=str(raw.get("drug_names", "")),
         )
 
     def scope_with_topics(self) -> str:
@@ -127,6 +134,7 @@ def _parse(data: dict[str, Any], path: Path) -> Profile:
         brands=tuple((b.lower(), g.strip()) for b, g in brands.items()),
         lexicon=_lexicon(data.get("lexicon", []), path),
         subjects=_subjects(data.get("subject", []), path),
+        drug_names=_drug_names(_table(data, "drugs", path), path),
     )
 
 
@@ -164,6 +172,19 @@ def _lexicon(entries: Any, path: Path) -> tuple[tuple[str, str], ...]:
             raise ConfigError(f"{where}: lay {lay!r} is not a regular expression ({err})") from None
         out.append((lay, words.strip()))
     return tuple(out)
+
+
+def _drug_names(drugs: dict[str, Any], path: Path) -> str:
+    if set(drugs) - {"names"}:
+        raise ConfigError(f"{path}: [drugs] takes only names (a regular expression)")
+    names = drugs.get("names", "")
+    if not isinstance(names, str):
+        raise ConfigError(f"{path}: drugs.names must be a regular expression, as text")
+    try:
+        re.compile(names)
+    except re.error as err:
+        raise ConfigError(f"{path}: drugs.names is not a regular expression ({err})") from None
+    return names
 
 
 def _subjects(entries: Any, path: Path) -> tuple[Subject, ...]:

@@ -22,6 +22,8 @@ from qa.answering.answer_type import (
 from qa.lexical import Terms
 from tests.conftest import BUNDLED_PROFILE
 
+DRUGS = drug_names(BUNDLED_PROFILE.brands, BUNDLED_PROFILE.drug_names)
+
 DRUG = frozenset({AnswerType.DRUG})
 AMOUNT = frozenset({AnswerType.AMOUNT})
 COST = frozenset({AnswerType.COST})
@@ -55,14 +57,14 @@ def test_asked_types(question, kinds):
     ],
 )
 def test_drug_names_by_their_stems(text):
-    assert holds(DRUG, text)
+    assert holds(DRUG, text, DRUGS)
 
 
 @pytest.mark.parametrize(
     "text", ["Except for the concept of care, accept the plan.", "Chemotherapy is offered."]
 )
 def test_ordinary_words_are_not_drugs(text):
-    assert not holds(DRUG, text)
+    assert not holds(DRUG, text, DRUGS)
 
 
 @pytest.mark.parametrize(
@@ -75,18 +77,18 @@ def test_ordinary_words_are_not_drugs(text):
     ],
 )
 def test_amounts_need_a_number_and_a_unit(text):
-    assert holds(AMOUNT, text)
+    assert holds(AMOUNT, text, DRUGS)
 
 
 @pytest.mark.parametrize("text", ["Stage 4 rectal cancer.", "Chemotherapy is usually given."])
 def test_a_number_alone_is_no_amount(text):
-    assert not holds(AMOUNT, text)
+    assert not holds(AMOUNT, text, DRUGS)
 
 
 def test_costs_need_a_price_or_the_word():
-    assert holds(COST, "The pump costs $20,000.")
-    assert holds(COST, "Insurance may cover part of it.")
-    assert not holds(COST, "The pump delivers chemotherapy to the liver.")
+    assert holds(COST, "The pump costs $20,000.", DRUGS)
+    assert holds(COST, "Insurance may cover part of it.", DRUGS)
+    assert not holds(COST, "The pump delivers chemotherapy to the liver.", DRUGS)
 
 
 def test_a_reply_without_the_asked_for_amount_or_cost_does_not_answer():
@@ -123,13 +125,13 @@ def test_a_question_asking_two_things_is_unanswered_when_both_parts_are():
 def test_is_there_questions_want_a_there_is_statement():
     assert asked_types("Is there a standard treatment for that?") == {AnswerType.EXISTENCE}
     kinds = frozenset({AnswerType.EXISTENCE})
-    assert holds(kinds, "There is no standard treatment for distant metastasis.")
+    assert holds(kinds, "There is no standard treatment for distant metastasis.", DRUGS)
     # Only as the sentence's own statement, not in a condition.
-    assert not holds(kinds, "Surgery may be done if there is a local recurrence.")
+    assert not holds(kinds, "Surgery may be done if there is a local recurrence.", DRUGS)
 
 
 def test_as_long_as_answers_how_long():
-    assert holds(AMOUNT, "Treatment is usually continued as long as the cancer doesn't grow.")
+    assert holds(AMOUNT, "Treatment is usually continued as long as the cancer doesn't grow.", DRUGS)
     assert not missing_kinds("how long is chemo given?", ["It goes on as long as it works."])
 
 
@@ -196,8 +198,8 @@ def test_why_and_comparison_questions_ask_for_their_kind(question, kind):
     ],
 )
 def test_a_reason_a_restriction_or_a_comparison_needs_its_own_words(kind, holding, not_holding):
-    assert all(holds(frozenset({kind}), text) for text in holding)
-    assert not holds(frozenset({kind}), not_holding)
+    assert all(holds(frozenset({kind}), text, DRUGS) for text in holding)
+    assert not holds(frozenset({kind}), not_holding, DRUGS)
 
 
 def test_what_a_why_or_comparison_question_is_not():
@@ -300,7 +302,6 @@ def test_no_place_is_missing(question):
     assert missing_place(question, ILLINOIS) is None
 
 
-DRUGS = drug_names(BUNDLED_PROFILE.brands)
 GENERAL = [
     "regorafenib (Stivarga), which is given if the cancer progresses after other treatments",
     "Chemotherapy side effects can include fatigue, nausea and hair loss.",
@@ -318,7 +319,7 @@ GENERAL = [
 def test_the_effects_of_a_named_drug_need_a_sentence_on_that_drug(question, drug):
     # Neither sentence says what this drug causes: one names it, the other speaks of side effects.
     assert missing_drug_effect(question, GENERAL, DRUGS) == drug
-    assert drug in unanswered_part(question, GENERAL, BUNDLED_PROFILE.brands)
+    assert drug in unanswered_part(question, GENERAL, DRUGS)
 
 
 def test_a_sentence_on_the_drug_s_effects_answers_under_any_of_its_names():
@@ -344,10 +345,10 @@ def test_a_question_asking_about_a_named_drug_needs_a_sentence_naming_it():
         "folfox",
         "folfiri",
     }
-    assert "names it" in unanswered_part("what's the usual dose of capecitabine?", GENERAL, BUNDLED_PROFILE.brands)
+    assert "names it" in unanswered_part("what's the usual dose of capecitabine?", GENERAL, DRUGS)
     # Under any of its names; and a drug named only in the story does not count.
     assert missing_drug("when is Stivarga used?", GENERAL, DRUGS) is None
-    assert unanswered_part("I'm on FOLFOX. What are the signs of liver spread?", GENERAL, BUNDLED_PROFILE.brands) == ""
+    assert unanswered_part("I'm on FOLFOX. What are the signs of liver spread?", GENERAL, DRUGS) == ""
 
 
 def test_what_is_names_the_term_after_it():

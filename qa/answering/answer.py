@@ -14,6 +14,7 @@ from qa.answering.answer_type import (
     AnswerType,
     asked_types,
     defines,
+    drug_names,
     holds,
     meaning_asked,
     unanswered_part,
@@ -118,6 +119,7 @@ def candidates(
     as many as fit the word budget."""
     rows = index.sentence_row
     list_items = index.list_items
+    drugs = drug_names(index.profile.brands, index.profile.drug_names)
     seen: set[tuple[str, int, int]] = set()
     picked: list[tuple[Hit, int, int, int]] = []
     for hit in hits:
@@ -167,7 +169,7 @@ def candidates(
             settings.sentence_dense_weight * ((1 - mix) * float(rank) + mix * float(read))
             + settings.sentence_lexical_weight * lexical
             + settings.sentence_chunk_weight * passage_sims[hit.row]
-            + (settings.answer_type_weight if asked and holds(asked, text) else 0.0)
+            + (settings.answer_type_weight if asked and holds(asked, text, drugs) else 0.0)
             - settings.sentence_generic_weight * float(g)
         )
         out.append(
@@ -404,7 +406,7 @@ def compose(
     unanswered = unanswered_part(
         question,
         [c.text for c in chosen if c.lexical > 0 and c.doc_id not in other_site],
-        index.profile.brands,
+        drug_names(index.profile.brands, index.profile.drug_names),
     )
     if chosen and unanswered:
         reason = unanswered

@@ -90,11 +90,11 @@ _ASKS = {
     ),
 }
 # Generic drug names by their WHO INN stems (-mab antibodies, -platin, -taxel, -tinib/-rafenib
-# kinase inhibitors, -uracil, -citabine, -ridine, -tecan, -mycin, -vorin, -ercept) and the
-# regimens named after them (FOLFOX, FOLFIRI, CAPOX …).
+# kinase inhibitors, -uracil, -citabine, -ridine, -tecan, -mycin, -vorin, -ercept). Regimens and
+# other names particular to a collection come from its profile ([drugs] names; DrugNames).
 _DRUG = re.compile(
-    r"\b(?:\w+(?:mab|platin|taxel|tinib|nib|rafenib|uracil|citabine|ridine|tecan|mycin|vorin|"
-    r"ercept|tipiracil)|folfox\w*|folfiri\w*|capox|capeox|xelox|fudr|5-fu)\b",
+    r"\b\w+(?:mab|platin|taxel|tinib|nib|rafenib|uracil|citabine|ridine|tecan|mycin|vorin|"
+    r"ercept)\b",
     re.IGNORECASE,
 )
 _UNITS = (
@@ -114,7 +114,6 @@ _COST = re.compile(
     re.IGNORECASE,
 )
 _HOLDS = {
-    AnswerType.DRUG: _DRUG,
     # "Treatment is usually continued as long as the cancer doesn't grow" answers "how long".
     AnswerType.AMOUNT: re.compile(rf"{_AMOUNT.pattern}|\bas long as\b", re.IGNORECASE),
     AnswerType.COST: _COST,
@@ -162,17 +161,24 @@ def asked_types(question: str) -> frozenset[AnswerType]:
     return frozenset(t for t, pattern in _ASKS.items() if pattern.search(question))
 
 
-def holds(kinds: frozenset[AnswerType], text: str) -> bool:
-    """Whether `text` holds an answer of one of `kinds`."""
-    return any(_HOLDS[k].search(text) for k in kinds)
+def holds(kinds: frozenset[AnswerType], text: str, drugs: DrugNames) -> bool:
+    """Whether `text` holds an answer of one of `kinds` (a drug: by `drugs`' names)."""
+    return any(
+        drugs.held(text) if k is AnswerType.DRUG else bool(_HOLDS[k].search(text)) for k in kinds
+    )
 
 
-def missing_kinds(question: str, texts: Iterable[str]) -> frozenset[AnswerType]:
+def missing_kinds(
+    question: str, texts: Iterable[str], drugs: DrugNames | None = None
+) -> frozenset[AnswerType]:
     """The kinds of answer `question` needs (an amount, a cost, a comparison) that none of
     `texts` holds."""
     needed = asked_types(question) & _REQUIRED
     texts = list(texts)
-    return frozenset(k for k in needed if not any(holds(frozenset({k}), t) for t in texts))
+    drugs = drugs or GENERAL_DRUGS
+    return frozenset(
+        k for k in needed if not any(holds(frozenset({k}), t, drugs) for t in texts)
+    )
 
 
 def _asking_parts(question: str) -> list[str]:
@@ -277,11 +283,14 @@ _DRUG_LOWER = re.compile(_DRUG.pattern)
 
 
 class DrugNames:
-    """The drugs a question names: by the general pattern (_DRUG) or by a brand name of the
-    collection's profile; and each drug's other names (the generic name and every brand:
-    "avastin" -> {"bevacizumab", "avastin", "mvasi", "zirabev"})."""
+    """The drugs a text names: by the general pattern (_DRUG), by the collection's own names
+    (its profile's [drugs] names: regimens such as "FOLFOX") or by its brand names; and each
+    drug's other names (the generic name and every brand: "avastin" -> {"bevacizumab",
+    "avastin", "mvasi", "zirabev"})."""
 
-    def __init__(self, brands: Sequence[tuple[str, str]]) -> None:
+    def __init__(self, brands: Sequence[tuple[str, str]], names: str = "") -> None:
+        self._own = re.compile(rf"\b(?:{names})\b") if names else None
+        self._own_any_case = re.compile(self._own.pattern, re.IGNORECASE) if self._own else None
         self._brand = (
             re.compile(r"\b(?:" + "|".join(re.escape(b) for b, _ in brands) + r")\b")
             if brands
@@ -296,7 +305,15 @@ class DrugNames:
     def named(self, question: str) -> frozenset[str]:
         text = question.lower()
         brands = self._brand.finditer(text) if self._brand else ()
-        return frozenset(m.group(0) for m in (*_DRUG_LOWER.finditer(text), *brands))
+        own = self._own.finditer(text) if self._own else ()
+        return frozenset(m.group(0) for m in (*_DRUG_LOWER.finditer(text), *own, *brands))
+
+    def held(self, text: str) -> bool:
+        """Whether `text` names a drug by the general pattern or the collection's own names
+        (what a "what drug …?" question is answered by)."""
+        return bool(_DRUG.search(text)) or bool(
+            self._own_any_case and self._own_any_case.search(text)
+        )
 
     def naming(self, drugs: frozenset[str]) -> re.Pattern[str]:
         """A pattern for `drugs` under any of their names (brand or generic)."""
@@ -305,8 +322,11 @@ class DrugNames:
 
 
 @lru_cache(maxsize=8)
-def drug_names(brands: tuple[tuple[str, str], ...]) -> DrugNames:
-    return DrugNames(brands)
+def drug_names(brands: tuple[tuple[str, str], ...], names: str = "") -> DrugNames:
+    return DrugNames(brands, names)
+
+
+GENERAL_DRUGS = DrugNames(())
 
 
 def missing_drug(asking: str, texts: Iterable[str], drugs: DrugNames) -> str | None:
@@ -335,9 +355,7 @@ def missing_drug_effect(question: str, texts: Iterable[str], drugs: DrugNames) -
     return sorted(named)[0]
 
 
-def unanswered_part(
-    question: str, texts: Sequence[str], brands: Sequence[tuple[str, str]] = ()
-) -> str:
+def unanswered_part(question: str, texts: Sequence[str], drugs: DrugNames | None = None) -> str:
     """Why `texts` do not answer `question` though they are about it (the amount, cost,
     survival span, place, drug, drug's effects or topic it asks for is in none of them), or ""
     when nothing it asks for is missing.
@@ -347,7 +365,7 @@ def unanswered_part(
     number, but "is FOLFOXIRI better than FOLFIRI? which one gives longer survival?" is not
     answered by sentences that neither compare nor speak of survival.
     """
-    drugs = drug_names(tuple(brands))
+    drugs = drugs or GENERAL_DRUGS
     parts = _asking_parts(question)
     if len(parts) == 1:
         return _unanswered(question, parts[0], texts, drugs)
@@ -362,7 +380,7 @@ def _unanswered(question: str, asking: str, texts: Sequence[str], drugs: DrugNam
     topic = missing_topic(asking, texts)
     if topic is not None:
         return f"the question asks about {topic} and no sentence found speaks of it"
-    kinds = missing_kinds(question, texts)
+    kinds = missing_kinds(question, texts, drugs)
     if kinds:
         asked = " and ".join(sorted(k.value for k in kinds))
         return f"the question asks for {asked} and no sentence found gives one"

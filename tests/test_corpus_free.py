@@ -1,0 +1,71 @@
+"""The engine's code names none of the bundled documents' diseases, drugs or places: what it
+knows about them is data (sources/profile.toml, sources/catalog.toml). Every string and name of
+the code of `qa` and `ui` is checked; docstrings and comments may still use the bundled
+documents as examples of why a rule exists."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from qa.profile import load_profile
+
+REPO = Path(__file__).resolve().parents[1]
+# The bundled collection's own words that its profile does not list as such: its two cancers'
+# names and the places its questions named.
+SITE_AND_PLACE_WORDS = {"rectal", "rectum", "anal", "anus", "colorectal", "toronto", "ottawa"}
+
+
+def corpus_words() -> set[str]:
+    profile = load_profile(REPO / "sources")
+    words = set(SITE_AND_PLACE_WORDS) | {s.id for s in profile.subjects}
+    words |= {b for b, _ in profile.brands} | {w for _, g in profile.brands for w in g.split()}
+    words |= set(re.findall(r"[a-z][a-z0-9-]{3,}", profile.drug_names))
+    return words
+
+
+def code_strings_and_names(path: Path) -> list[tuple[int, str]]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if id(node) not in docstrings:
+                out.append((node.lineno, node.value))
+        elif isinstance(node, ast.Name):
+            out.append((node.lineno, node.id))
+        elif isinstance(node, ast.FunctionDef | ast.ClassDef):
+            out.append((node.lineno, node.name))
+    return out
+
+
+CODE = sorted(p for package in ("qa", "ui") for p in (REPO / package).rglob("*.py"))
+
+
+def test_the_word_list_comes_from_the_bundled_profile():
+    words = corpus_words()
+    assert {"bevacizumab", "avastin", "folfox", "rectal", "anal"} <= words
+
+
+@pytest.mark.parametrize("path", CODE, ids=lambda p: str(p.relative_to(REPO)))
+def test_the_code_names_none_of_the_bundled_documents_words(path):
+    pattern = re.compile(
+        r"(?<![a-z])(" + "|".join(sorted(map(re.escape, corpus_words()))) + r")(?![a-z])",
+        re.IGNORECASE,
+    )
+    found = [
+        f"line {line}: {m.group(0)!r}"
+        for line, text in code_strings_and_names(path)
+        for m in pattern.finditer(text)
+    ]
+    assert not found, f"{path.name} names the bundled documents' words: {found}"
