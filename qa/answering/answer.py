@@ -20,6 +20,7 @@ from qa.answering.answer_type import (
     unanswered_part,
     what_is,
 )
+from qa.answering.evidence import Evidence, abstention
 from qa.answering.subjects import conversation_subject
 from qa.config import Settings
 from qa.index_data import IndexData
@@ -307,35 +308,12 @@ def _overlaps(a: Candidate, b: Candidate) -> bool:
     return a.doc_id == b.doc_id and a.start < b.end and b.start < a.end
 
 
-def evidence(
-    cands: Sequence[Candidate], passage_sims: Mapping[int, float], coverage_weight: float
-) -> dict[str, float]:
-    """The numbers the abstention rule looks at (also shown to staff).
-
-    support = (best sentence cosine + best passage cosine) / 2
-              + coverage_weight * best sentence's idf-weighted share of the question's terms.
-    The cosines carry meaning; the lexical part rescues rare exact terms the model does not
-    know ("HIPEC"). See docs/how-it-works.md, "Abstention", for how it was chosen.
-    """
-    best_sentence = max((c.dense for c in cands), default=0.0)
-    best_chunk = max(passage_sims.values(), default=0.0)
-    coverage = max((c.own_lexical for c in cands), default=0.0)
-    return {
-        "best_sentence_dense": best_sentence,
-        "best_chunk_dense": best_chunk,
-        "best_sentence_coverage": coverage,
-        "support": (best_sentence + best_chunk) / 2 + coverage_weight * coverage,
-    }
-
-
-def should_abstain(ev: dict[str, float], settings: Settings) -> str:
-    """The reason to abstain, or "" to answer. The threshold comes from `qa calibrate`."""
-    if ev["support"] < settings.abstain_min_support:
-        return (
-            f"evidence support {ev['support']:.3f} is below "
-            f"abstain_min_support={settings.abstain_min_support}"
-        )
-    return ""
+def _evidence(cands: Sequence[Candidate], passage_sims: Mapping[int, float]) -> Evidence:
+    return Evidence(
+        best_sentence_dense=max((c.dense for c in cands), default=0.0),
+        best_chunk_dense=max(passage_sims.values(), default=0.0),
+        best_sentence_coverage=max((c.own_lexical for c in cands), default=0.0),
+    )
 
 
 def compose(
@@ -368,8 +346,7 @@ def compose(
     cands = candidates(
         index, hits, query_vector, passage_sims, coverage, terms, settings, asked, ranking_vector
     )
-    ev = evidence(cands, passage_sims, settings.abstain_coverage_weight)
-    reason = abstain_reason or should_abstain(ev, settings)
+    ev = _evidence(cands, passage_sims)
     # A sentence defining the term the question asks about answers it, however weakly the
     # model relates the two ("supportive care" and "prevent or control side effects"); for
     # "what is X?", a sentence naming X at all gets the answer-type bonus.
@@ -383,7 +360,8 @@ def compose(
         and c.words >= _MIN_SENTENCE_WORDS
         and defines(c.text, asked_meaning, terms)
     }
-    ev["defines_asked_term"] = float(bool(defining))
+    ev = dataclasses.replace(ev, defines_asked_term=bool(defining))
+    reason = abstain_reason or abstention(ev, settings)
 
     def bonus(i: int, c: Candidate) -> float:
         if i in defining:
@@ -395,8 +373,6 @@ def compose(
     site = conversation_subject(question, index.profile.subjects, previous)
     other_site = _other_site_documents(cands, site, index)
     cands = _other_site_lowered(cands, other_site, settings.other_site_penalty)
-    if defining:
-        reason = abstain_reason
     chosen = [] if reason else select(cands, settings, exclude)
     # What the question asks for must be in a quoted sentence sharing a word with the question:
     # "6 months of chemotherapy" does not answer "how long is the hospital stay after
@@ -419,7 +395,7 @@ def compose(
             disclaimer=disclaimer,
             hits=tuple(hits),
             reason=reason or "no usable sentence",
-            evidence=ev,
+            evidence=ev.as_dict(settings.abstain_coverage_weight),
         )
     citations = []
     sentences = []
@@ -449,5 +425,5 @@ def compose(
         citations=tuple(citations),
         hits=tuple(hits),
         reason="",
-        evidence=ev,
+        evidence=ev.as_dict(settings.abstain_coverage_weight),
     )

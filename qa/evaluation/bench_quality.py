@@ -129,6 +129,7 @@ def run(
 
     from qa.answering.answer import compose
     from qa.answering.encoder_query import encoder_query
+    from qa.answering.evidence import Evidence, abstention
     from qa.answering.retrieve import dense_search, retrieve
     from qa.ingest.build import build_documents
     from qa.ingest.freshness import documents_hash
@@ -187,10 +188,7 @@ def run(
             pair.question, index, hits[: settings.top_k], qv, q_terms, terms, extract, DISCLAIMER
         )
         quotes = any(c.source_id == pair.doc_id for c in answer.citations)
-        ev = answer.evidence
-        would_abstain = ev.get("support", 0.0) < settings.abstain_min_support and not ev.get(
-            "defines_asked_term"
-        )
+        would_abstain = bool(abstention(Evidence.from_dict(answer.evidence), settings))
         quoted += quotes
         abstained += would_abstain
         quoted_answered += quotes and not would_abstain

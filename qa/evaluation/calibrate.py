@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
+from qa.answering.evidence import Evidence
 from qa.answering.pipeline import Pipeline
 from qa.evaluation.evaluate import load_suite, score_case
 from qa.types import Status
@@ -18,11 +19,10 @@ class Observation:
     case_id: str
     answerable: bool
     passes_if_answered: bool
-    dense: float  # mean cosine of the best sentence and the best passage
-    coverage: float
+    evidence: Evidence
 
     def support(self, coverage_weight: float) -> float:
-        return self.dense + coverage_weight * self.coverage
+        return self.evidence.support(coverage_weight)
 
 
 @dataclass(frozen=True)
@@ -46,20 +46,12 @@ def observe(pipeline: Pipeline, suite_paths: Sequence[Path]) -> list[Observation
             if case.escalate:
                 continue
             answer = open_pipeline.ask(case.question)
-            # A definition of the asked term is quoted whatever the support (qa.answering.answer).
-            if answer.status is not Status.ANSWERED or answer.evidence.get("defines_asked_term"):
+            ev = Evidence.from_dict(answer.evidence)
+            # A definition of the asked term is quoted whatever the support (qa.answering.evidence).
+            if answer.status is not Status.ANSWERED or ev.defines_asked_term:
                 continue
             passes = case.answerable and score_case(case, answer, pipeline.index).passed
-            ev = answer.evidence
-            out.append(
-                Observation(
-                    case.id,
-                    case.answerable,
-                    passes,
-                    (ev["best_sentence_dense"] + ev["best_chunk_dense"]) / 2,
-                    ev["best_sentence_coverage"],
-                )
-            )
+            out.append(Observation(case.id, case.answerable, passes, ev))
     return out
 
 
