@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from qa.errors import ConfigError
@@ -17,12 +17,9 @@ ENCODERS = ("onnx", "torch")
 
 
 @dataclass(frozen=True)
-class Settings:
-    """Paths, model, token budgets, retrieval and answer knobs.
-
-    Defaults were chosen by measurement on `evals/golden.yaml` (see docs/how-it-works.md, "How the
-    defaults were chosen"); `qa calibrate` re-derives the abstention thresholds.
-    """
+class IngestSettings:
+    """Reading the sources and building the index: paths, the model and how it runs, chunking,
+    the dense index type."""
 
     sources_dir: Path = Path("sources")
     index_dir: Path = Path("index")
@@ -39,6 +36,23 @@ class Settings:
     # Chunking budget in cl100k_base tokens (tiktoken); overlap is in whole sentences.
     chunk_max_tokens: int = 128
     chunk_overlap_sentences: int = 1
+    # Dense index type by size: exact inner product (IndexFlatIP) below ann_threshold chunks,
+    # HNSW (IndexHNSWFlat, inner product) from there on. The HNSW parameters are recorded in
+    # the manifest, and the loader uses what the manifest says. At 20,000 chunks exact search
+    # costs about 2 ms a question (one thread), a fifth of encoding the question; above it,
+    # HNSW stays near a millisecond. efSearch 256: on all of MedQuAD (49,406 chunks) recall@10
+    # against exact search is 0.9927 at 1.3 ms a question (128: 0.9875; exact: 7.7 ms).
+    # See docs/performance.md.
+    ann_threshold: int = 20_000
+    hnsw_m: int = 32
+    hnsw_ef_construction: int = 200
+    hnsw_ef_search: int = 256
+
+
+@dataclass(frozen=True)
+class RetrievalSettings:
+    """Finding the passages: each retriever's candidates and their fusion."""
+
     # Retrieval: candidates from each retriever, reciprocal-rank-fusion constant and weights.
     dense_k: int = 30
     lexical_k: int = 30
@@ -49,6 +63,12 @@ class Settings:
     # … plus the chunks of the sentence_lexical_k best sentences by BM25 over sentences, when
     # not among those top_k already (0: off).
     sentence_lexical_k: int = 2
+
+
+@dataclass(frozen=True)
+class SentenceSettings:
+    """Choosing the sentences to quote from the passages."""
+
     # Answer: sentence score = w_dense * cos(question, sentence)
     #   + w_lexical * idf-weighted share of the question's terms in the sentence
     #   + w_chunk * cos(question, the sentence's chunk)
@@ -65,9 +85,9 @@ class Settings:
     # ("what does supportive care mean?": "… are called supportive care"); such a sentence is
     # quoted even when the support is below abstain_min_support (qa/answering/answer_type.py).
     definition_weight: float = 0.3
-    # - other_site_penalty for a sentence from a document about rectal cancer when the
-    # question is about anal cancer, or the other way round (qa/answering/cancer_site.py). At
-    # sentence_max_gap it is quoted only when no sentence about the asked-about cancer is close.
+    # - other_site_penalty for a sentence from a document about another subject of the
+    # collection than the one the question names (qa/answering/subjects.py). At
+    # sentence_max_gap it is quoted only when no sentence about the asked-about subject is close.
     other_site_penalty: float = 0.3
     # The dense part of a sentence's score reads it (1 - sentence_context_weight) alone and
     # sentence_context_weight after the sentence before it in its paragraph, when that relates
@@ -96,6 +116,12 @@ class Settings:
     continuation_gap: float = 0.2
     # Sentences whose vectors are closer than this to one already picked are near-duplicates.
     dedup_cosine: float = 0.9
+
+
+@dataclass(frozen=True)
+class AbstentionSettings:
+    """When the sources do not answer: the evidence threshold, and the longest question read."""
+
     # Abstain when the evidence support (mean cosine of the best sentence and the best passage
     # to the question, plus coverage_weight * lexical coverage) is below abstain_min_support.
     # Both derived with `qa calibrate` over golden, holdout, holdout2 to holdout6, holdout9,
@@ -104,17 +130,12 @@ class Settings:
     abstain_min_support: float = 0.5037
     abstain_coverage_weight: float = 0.1
     max_question_chars: int = 2000
-    # Dense index type by size: exact inner product (IndexFlatIP) below ann_threshold chunks,
-    # HNSW (IndexHNSWFlat, inner product) from there on. The HNSW parameters are recorded in
-    # the manifest, and the loader uses what the manifest says. At 20,000 chunks exact search
-    # costs about 2 ms a question (one thread), a fifth of encoding the question; above it,
-    # HNSW stays near a millisecond. efSearch 256: on all of MedQuAD (49,406 chunks) recall@10
-    # against exact search is 0.9927 at 1.3 ms a question (128: 0.9875; exact: 7.7 ms).
-    # See docs/performance.md.
-    ann_threshold: int = 20_000
-    hnsw_m: int = 32
-    hnsw_ef_construction: int = 200
-    hnsw_ef_search: int = 256
+
+
+@dataclass(frozen=True)
+class SafetySettings:
+    """What escalations say, and the triage's catalogue, score and cache."""
+
     # Safety messages: the emergency number and crisis line the fixed escalations name.
     emergency_number: str = "911"
     crisis_line: str = "988"
@@ -127,6 +148,12 @@ class Settings:
     triage_catalogue: str = "bundled"
     triage_model: str = "bundled"
     triage_cache_dir: Path = Path("var/triage")
+
+
+@dataclass(frozen=True)
+class ServingSettings:
+    """The chat app: the logbook, the queue, the rate limit, the guard, the staff Evaluate tab."""
+
     # Chat app (`qa serve`). Patient questions are health data: their text is stored only when
     # the operator turns log_questions on, and then redacted (see qa/serving/logbook.py).
     log_questions: bool = False
@@ -153,39 +180,90 @@ class Settings:
     # under <evals_dir>/reports/.
     evals_dir: Path = Path("evals")
 
+
+@dataclass(frozen=True)
+class Settings:
+    """Every knob, grouped by the component that reads it; each can be set as QA_<NAME>.
+
+    Defaults were chosen by measurement on `evals/golden.yaml` (see docs/how-it-works.md, "How the
+    defaults were chosen"); `qa calibrate` re-derives the abstention thresholds.
+    """
+
+    ingest: IngestSettings = field(default_factory=IngestSettings)
+    retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
+    sentences: SentenceSettings = field(default_factory=SentenceSettings)
+    abstention: AbstentionSettings = field(default_factory=AbstentionSettings)
+    safety: SafetySettings = field(default_factory=SafetySettings)
+    serving: ServingSettings = field(default_factory=ServingSettings)
+
     def __post_init__(self) -> None:
         _check_ranges(self)
+
+    @classmethod
+    def of(cls, **values: Any) -> Settings:
+        """Settings from flat names (`Settings.of(top_k=8)`), each put in its group."""
+        unknown = set(values) - set(GROUP_OF)
+        if unknown:
+            raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+        groups: dict[str, dict[str, Any]] = {g: {} for g in GROUP_CLASSES}
+        for name, value in values.items():
+            groups[GROUP_OF[name]][name] = value
+        return cls(**{g: GROUP_CLASSES[g](**v) for g, v in groups.items()})
+
+    def flat(self) -> dict[str, Any]:
+        """Every setting by its flat name."""
+        return {
+            f.name: getattr(getattr(self, g), f.name)
+            for g, c in GROUP_CLASSES.items()
+            for f in fields(c)
+        }
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Defaults, then QA_<NAME> environment variables, then explicit overrides."""
         env = os.environ if env is None else env
         values: dict[str, Any] = {}
-        for f in fields(cls):
-            raw = env.get(ENV_PREFIX + f.name.upper())
+        for name, kind in FIELD_TYPES.items():
+            raw = env.get(ENV_PREFIX + name.upper())
             if raw is not None and raw != "":
-                values[f.name] = _parse(f.name, f.type, raw)
+                values[name] = _parse(name, kind, raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
-        unknown = set(values) - {f.name for f in fields(cls)}
-        if unknown:
-            raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}")
         for name in (
-            "sources_dir", "index_dir", "db_path", "evals_dir", "encoder_dir", "triage_cache_dir"
+            "sources_dir",
+            "index_dir",
+            "db_path",
+            "evals_dir",
+            "encoder_dir",
+            "triage_cache_dir",
         ):
             if name in values:
                 values[name] = Path(values[name])
-        return cls(**values)
+        return cls.of(**values)
 
     def replace(self, **changes: Any) -> Settings:
-        return dataclasses.replace(self, **changes)
+        """These settings with some changed, by flat name (`settings.replace(top_k=8)`)."""
+        return Settings.of(**{**self.flat(), **changes})
 
     def chunking_fingerprint(self) -> dict[str, object]:
         """Settings that change what is indexed; a mismatch means the index must be rebuilt."""
         return {
-            "model": self.model,
-            "chunk_max_tokens": self.chunk_max_tokens,
-            "chunk_overlap_sentences": self.chunk_overlap_sentences,
+            "model": self.ingest.model,
+            "chunk_max_tokens": self.ingest.chunk_max_tokens,
+            "chunk_overlap_sentences": self.ingest.chunk_overlap_sentences,
         }
+
+
+GROUP_CLASSES: dict[str, Any] = {
+    "ingest": IngestSettings,
+    "retrieval": RetrievalSettings,
+    "sentences": SentenceSettings,
+    "abstention": AbstentionSettings,
+    "safety": SafetySettings,
+    "serving": ServingSettings,
+}
+# Each setting's group, and its declared type (for parsing QA_<NAME>).
+GROUP_OF = {f.name: g for g, c in GROUP_CLASSES.items() for f in fields(c)}
+FIELD_TYPES = {f.name: f.type for c in GROUP_CLASSES.values() for f in fields(c)}
 
 
 # (minimum, maximum) for each numeric setting; checked in __post_init__.
@@ -231,10 +309,11 @@ _RANGES: dict[str, tuple[float, float]] = {
 }
 
 
-_DEFAULTS = {f.name: f.default for f in fields(Settings)}
+_DEFAULTS = {f.name: f.default for c in GROUP_CLASSES.values() for f in fields(c)}
 
 
-def _check_ranges(s: Settings) -> None:
+def _check_ranges(settings: Settings) -> None:
+    s = SimpleNamespace(**settings.flat())
     for name, (lo, hi) in _RANGES.items():
         value = getattr(s, name)
         if isinstance(value, bool) or not isinstance(value, int | float):
@@ -259,7 +338,11 @@ def _check_ranges(s: Settings) -> None:
             f"setting encoder (QA_ENCODER) must be one of {', '.join(ENCODERS)}, got {s.encoder!r}"
         )
     for name in (
-        "model", "emergency_number", "crisis_line", "query_adapter", "triage_catalogue",
+        "model",
+        "emergency_number",
+        "crisis_line",
+        "query_adapter",
+        "triage_catalogue",
         "triage_model",
     ):
         if not str(getattr(s, name)).strip():

@@ -31,12 +31,12 @@ def build_dense(
 
     n, dim = vectors.shape
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-    if n < settings.ann_threshold:
+    if n < settings.ingest.ann_threshold:
         exact = faiss.IndexFlatIP(dim)
         exact.add(vectors)
         return exact, {"type": EXACT}
-    hnsw = faiss.IndexHNSWFlat(dim, settings.hnsw_m, faiss.METRIC_INNER_PRODUCT)
-    hnsw.hnsw.efConstruction = settings.hnsw_ef_construction
+    hnsw = faiss.IndexHNSWFlat(dim, settings.ingest.hnsw_m, faiss.METRIC_INNER_PRODUCT)
+    hnsw.hnsw.efConstruction = settings.ingest.hnsw_ef_construction
     threads = faiss.omp_get_max_threads()
     faiss.omp_set_num_threads(len(os.sched_getaffinity(0)))  # building is parallel work
     try:
@@ -46,12 +46,12 @@ def build_dense(
                 progress(min(_ADD_STEP, n - start))
     finally:
         faiss.omp_set_num_threads(threads)
-    hnsw.hnsw.efSearch = settings.hnsw_ef_search
+    hnsw.hnsw.efSearch = settings.ingest.hnsw_ef_search
     return hnsw, {
         "type": HNSW,
-        "m": settings.hnsw_m,
-        "ef_construction": settings.hnsw_ef_construction,
-        "ef_search": settings.hnsw_ef_search,
+        "m": settings.ingest.hnsw_m,
+        "ef_construction": settings.ingest.hnsw_ef_construction,
+        "ef_search": settings.ingest.hnsw_ef_search,
     }
 
 

@@ -85,7 +85,7 @@ def tiny_sources(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def settings(tmp_path: Path, tiny_sources: Path) -> Settings:
-    return Settings(sources_dir=tiny_sources, index_dir=tmp_path / "index")
+    return Settings.of(sources_dir=tiny_sources, index_dir=tmp_path / "index")
 
 
 @pytest.fixture

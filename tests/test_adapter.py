@@ -210,4 +210,4 @@ def test_tune_adapter_without_usable_questions_says_what_to_give(
 
 
 def _paths(settings: Settings) -> dict[str, Path]:
-    return {"sources_dir": settings.sources_dir, "index_dir": settings.index_dir}
+    return {"sources_dir": settings.ingest.sources_dir, "index_dir": settings.ingest.index_dir}

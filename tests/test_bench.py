@@ -66,7 +66,7 @@ def _run(settings: Settings, corpus: Path, **kw: Any) -> dict[str, Any]:
 
 
 def test_folder_bench_reports_the_required_figures(settings):
-    result = _run(settings, settings.sources_dir)
+    result = _run(settings, settings.ingest.sources_dir)
     assert set(result) >= REQUIRED
     for name in ("answer_ms", "retrieve_ms", "baseline_ms"):
         assert set(result[name]) == {"p50", "p95", "p99"}
@@ -78,7 +78,7 @@ def test_folder_bench_reports_the_required_figures(settings):
     assert 0 < edit["embedded"] < result["chunks"] + result["sentences"]
     json.dumps(result)  # the --json output is plain JSON
     assert "rebuild after editing one document" in render_table(result)
-    assert not settings.index_dir.exists()  # the app's index folder is never touched
+    assert not settings.ingest.index_dir.exists()  # the app's index folder is never touched
 
 
 def test_jsonl_bench_with_hnsw_reports_recall(settings, medquad_file, tmp_path):
@@ -107,12 +107,12 @@ def test_jsonl_documents_and_questions(medquad_file):
 
 def test_bench_refuses_the_apps_index_or_a_used_folder(settings, tmp_path):
     with pytest.raises(ConfigError, match="app's index"):
-        _run(settings, settings.sources_dir, index_dir=settings.index_dir)
+        _run(settings, settings.ingest.sources_dir, index_dir=settings.ingest.index_dir)
     used = tmp_path / "used"
     used.mkdir()
     (used / "x").write_text("x")
     with pytest.raises(ConfigError, match="not empty"):
-        _run(settings, settings.sources_dir, index_dir=used)
+        _run(settings, settings.ingest.sources_dir, index_dir=used)
 
 
 def test_percentiles_in_milliseconds():
@@ -128,6 +128,6 @@ def test_cold_start_spawns_qa_ask_on_the_built_index(settings, tmp_path, monkeyp
     build_index(settings.replace(model=fake.name), fake)
     monkeypatch.setenv("QA_MODEL", fake.name)
     questions = ["I have crushing chest pain right now"] * 3
-    result = cold_start(settings.index_dir, settings.sources_dir, questions, tmp_path)
+    result = cold_start(settings.ingest.index_dir, settings.ingest.sources_dir, questions, tmp_path)
     assert result["serve_questions"] == 3
     assert result["cold_start_s"] > 0 and result["serve_rss_peak_mb"] > 0

@@ -104,7 +104,7 @@ def test_gain_ratio() -> None:
 
 
 def test_run_reports_every_metric(medquad_file: Path, tmp_path: Path) -> None:
-    settings = Settings(index_dir=tmp_path / "bench-index", sources_dir=tmp_path / "none")
+    settings = Settings.of(index_dir=tmp_path / "bench-index", sources_dir=tmp_path / "none")
     result = bench_quality.run(
         medquad_file, FakeEmbedder(), settings, source="CancerGov", sample=3, progress=False
     )

@@ -32,7 +32,7 @@ def test_run_counts_levels_and_times_each_question(tmp_path, monkeypatch) -> Non
     monkeypatch.setattr(bench_triage, "make_embedder", lambda _s: FakeEmbedder())
     text = tmp_path / "q.txt"
     text.write_text("what is a biopsy?\nI have crushing chest pain\nhow is it treated?\n")
-    result = bench_triage.run(Settings(triage_cache_dir=tmp_path), text)
+    result = bench_triage.run(Settings.of(triage_cache_dir=tmp_path), text)
     assert result["questions"] == 3 and not result["semantic_layer"]
     assert result["share"] == {"emergency": 0.3333, "none": 0.6667}
     assert result["escalated"] == 0.3333 and result["triage_ms_p50"] >= 0

@@ -119,8 +119,8 @@ def test_a_file_cleaning_empties_is_a_problem_that_says_furniture(tmp_path: Path
 def test_build_prints_the_warning_beside_its_other_warnings(
     settings: Settings, fake_embedder: FakeEmbedder
 ) -> None:
-    (settings.sources_dir / "stoma.txt").write_text(MOSTLY_FURNITURE, encoding="utf-8")
-    (settings.sources_dir / "scan.pdf").write_bytes(b"%PDF-1.4")
+    (settings.ingest.sources_dir / "stoma.txt").write_text(MOSTLY_FURNITURE, encoding="utf-8")
+    (settings.ingest.sources_dir / "scan.pdf").write_bytes(b"%PDF-1.4")
     said: list[str] = []
     report = build_index(settings, fake_embedder, progress=said.append)
     warnings = [m for m in said if m.startswith("warning: ")]

@@ -13,13 +13,13 @@ from qa.errors import ConfigError
 
 def test_defaults_are_valid() -> None:
     s = Settings()
-    assert s.sources_dir == Path("sources")
-    assert s.index_dir == Path("index")
-    assert s.model == BUNDLED_MODEL
-    assert s.top_k == 6
-    assert s.chunk_max_tokens == 128
-    assert s.chunk_overlap_sentences == 1
-    assert s.sentence_max_gap >= 0
+    assert s.ingest.sources_dir == Path("sources")
+    assert s.ingest.index_dir == Path("index")
+    assert s.ingest.model == BUNDLED_MODEL
+    assert s.retrieval.top_k == 6
+    assert s.ingest.chunk_max_tokens == 128
+    assert s.ingest.chunk_overlap_sentences == 1
+    assert s.sentences.sentence_max_gap >= 0
     assert Settings.from_env(env={}) == s
 
 
@@ -27,8 +27,8 @@ def test_from_env_ignores_the_real_environment_when_given_a_mapping(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("QA_TOP_K", "9")
-    assert Settings.from_env(env={}).top_k == 6
-    assert Settings.from_env().top_k == 9
+    assert Settings.from_env(env={}).retrieval.top_k == 6
+    assert Settings.from_env().retrieval.top_k == 9
 
 
 def test_env_overrides_are_parsed_by_type() -> None:
@@ -46,14 +46,14 @@ def test_env_overrides_are_parsed_by_type() -> None:
             "TOP_K": "99",
         }
     )
-    assert s.top_k == 10 and isinstance(s.top_k, int)
-    assert s.dense_weight == 0.5 and isinstance(s.dense_weight, float)
-    assert s.abstain_min_support == -0.25
-    assert s.sources_dir == Path("/data/sources")
-    assert s.index_dir == Path("idx")
-    assert s.model == "/models/local-st"
-    assert s.chunk_max_tokens == 64
-    assert s.embed_batch_size == Settings().embed_batch_size
+    assert s.retrieval.top_k == 10 and isinstance(s.retrieval.top_k, int)
+    assert s.retrieval.dense_weight == 0.5 and isinstance(s.retrieval.dense_weight, float)
+    assert s.abstention.abstain_min_support == -0.25
+    assert s.ingest.sources_dir == Path("/data/sources")
+    assert s.ingest.index_dir == Path("idx")
+    assert s.ingest.model == "/models/local-st"
+    assert s.ingest.chunk_max_tokens == 64
+    assert s.ingest.embed_batch_size == Settings().ingest.embed_batch_size
 
 
 def test_every_setting_can_be_set_from_the_environment() -> None:
@@ -64,9 +64,9 @@ def test_every_setting_can_be_set_from_the_environment() -> None:
 
 def test_explicit_overrides_win_over_env_and_none_is_ignored() -> None:
     s = Settings.from_env(env={"QA_TOP_K": "10", "QA_RRF_K": "5"}, top_k=3, rrf_k=None)
-    assert s.top_k == 3
-    assert s.rrf_k == 5
-    assert Settings.from_env(env={}, sources_dir="elsewhere").sources_dir == Path("elsewhere")
+    assert s.retrieval.top_k == 3
+    assert s.retrieval.rrf_k == 5
+    assert Settings.from_env(env={}, sources_dir="elsewhere").ingest.sources_dir == Path("elsewhere")
 
 
 def test_unknown_override_is_a_config_error() -> None:
@@ -131,16 +131,16 @@ def test_config_error_message_for_top_k_is_helpful() -> None:
 
 def test_constructor_validates_too() -> None:
     with pytest.raises(ConfigError, match="top_k"):
-        Settings(top_k=0)
+        Settings.of(top_k=0)
     with pytest.raises(ConfigError, match="must be a number"):
-        Settings(top_k="5")  # type: ignore[arg-type]
+        Settings.of(top_k="5")
     with pytest.raises(ConfigError, match="must be a number"):
-        Settings(top_k=True)
+        Settings.of(top_k=True)
 
 
 def test_dense_and_lexical_weights_cannot_both_be_zero() -> None:
-    assert Settings(dense_weight=0.0).lexical_weight > 0
-    assert Settings(lexical_weight=0.0).dense_weight == 1.0
+    assert Settings.of(dense_weight=0.0).retrieval.lexical_weight > 0
+    assert Settings.of(lexical_weight=0.0).retrieval.dense_weight == 1.0
     with pytest.raises(ConfigError, match="dense_weight and lexical_weight"):
         Settings.from_env(env={"QA_DENSE_WEIGHT": "0", "QA_LEXICAL_WEIGHT": "0"})
 
@@ -154,13 +154,13 @@ def test_boundaries_are_inclusive() -> None:
     s = Settings.from_env(
         env={"QA_TOP_K": "1", "QA_CHUNK_MAX_TOKENS": "512", "QA_DEDUP_COSINE": "1.0"}
     )
-    assert (s.top_k, s.chunk_max_tokens, s.dedup_cosine) == (1, 512, 1.0)
+    assert (s.retrieval.top_k, s.ingest.chunk_max_tokens, s.sentences.dedup_cosine) == (1, 512, 1.0)
 
 
 def test_replace_validates_and_fingerprint_tracks_chunking() -> None:
     s = Settings()
     t = s.replace(chunk_max_tokens=64)
-    assert t.chunk_max_tokens == 64 and s.chunk_max_tokens == 128
+    assert t.ingest.chunk_max_tokens == 64 and s.ingest.chunk_max_tokens == 128
     assert t.chunking_fingerprint() != s.chunking_fingerprint()
     assert s.replace(top_k=3).chunking_fingerprint() == s.chunking_fingerprint()
     with pytest.raises(ConfigError, match="chunk_overlap_sentences"):
@@ -169,7 +169,7 @@ def test_replace_validates_and_fingerprint_tracks_chunking() -> None:
 
 def test_int_settings_reject_fractions() -> None:
     with pytest.raises(ConfigError, match="top_k"):
-        Settings(top_k=2.5)  # type: ignore[arg-type]
+        Settings.of(top_k=2.5)
 
 
 def test_logging_settings_from_the_environment() -> None:
@@ -180,11 +180,11 @@ def test_logging_settings_from_the_environment() -> None:
             "QA_DB_PATH": "/tmp/x/qa.sqlite3",
         }
     )
-    assert s.log_questions is True
-    assert s.log_retention_days == 7
-    assert s.db_path == Path("/tmp/x/qa.sqlite3")
-    assert Settings().log_questions is False  # off unless the operator turns it on
-    assert Settings.from_env(env={"QA_LOG_QUESTIONS": "0"}).log_questions is False
+    assert s.serving.log_questions is True
+    assert s.serving.log_retention_days == 7
+    assert s.serving.db_path == Path("/tmp/x/qa.sqlite3")
+    assert Settings().serving.log_questions is False  # off unless the operator turns it on
+    assert Settings.from_env(env={"QA_LOG_QUESTIONS": "0"}).serving.log_questions is False
 
 
 def test_bad_boolean_names_the_setting() -> None:

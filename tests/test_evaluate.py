@@ -366,7 +366,7 @@ def test_escalate_given_as_a_list_is_a_suite_error(tmp_path: Path) -> None:
 
 @pytest.fixture
 def index(built: Settings) -> IndexData:
-    return load_index(built.index_dir)
+    return load_index(built.ingest.index_dir)
 
 
 def citation(index: IndexData, n: int, doc_id: str, sentence: str, shift: int = 0) -> Citation:

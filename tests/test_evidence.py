@@ -6,7 +6,7 @@ from __future__ import annotations
 from qa.answering.evidence import Evidence, abstention
 from qa.config import Settings
 
-SETTINGS = Settings(abstain_min_support=0.5, abstain_coverage_weight=0.1)
+SETTINGS = Settings.of(abstain_min_support=0.5, abstain_coverage_weight=0.1)
 
 
 def test_support_is_the_mean_of_the_two_cosines_plus_weighted_coverage():

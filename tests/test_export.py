@@ -13,7 +13,7 @@ NOW = 1_750_000_000.0
 
 
 def _settings(tmp_path, log_questions: bool) -> Settings:
-    return Settings(db_path=tmp_path / "qa.sqlite3", log_questions=log_questions)
+    return Settings.of(db_path=tmp_path / "qa.sqlite3", log_questions=log_questions)
 
 
 def test_marked_entries_export_as_a_valid_suite(tmp_path, built, fake_embedder):

@@ -41,18 +41,18 @@ KILLED_BUILD = textwrap.dedent(
         Path(sys.argv[3]).write_text("writing")
         time.sleep(600)
     qa.ingest.store._save_npy = save_then_hang
-    build_index(Settings(sources_dir=Path(sys.argv[1]), index_dir=Path(sys.argv[2])), FakeEmbedder())
+    build_index(Settings.of(sources_dir=Path(sys.argv[1]), index_dir=Path(sys.argv[2])), FakeEmbedder())
     """
 )
 
 
 def test_build_killed_mid_write_leaves_the_previous_index_served(built, tmp_path):
-    before = current_build(built.index_dir)
-    path = built.sources_dir / "surgery-notes.md"
+    before = current_build(built.ingest.index_dir)
+    path = built.ingest.sources_dir / "surgery-notes.md"
     path.write_text(path.read_text() + "\nA new sentence about stomas.\n")
     marker = tmp_path / "writing"
     child = subprocess.Popen(
-        [sys.executable, "-c", KILLED_BUILD, str(built.sources_dir), str(built.index_dir), marker],
+        [sys.executable, "-c", KILLED_BUILD, str(built.ingest.sources_dir), str(built.ingest.index_dir), marker],
         cwd=REPO,
     )
     try:
@@ -64,20 +64,20 @@ def test_build_killed_mid_write_leaves_the_previous_index_served(built, tmp_path
         os.kill(child.pid, signal.SIGKILL)
     finally:
         child.wait()
-    assert list((built.index_dir / BUILDS).glob(".tmp-*")), "the kill should leave a partial build"
-    assert current_build(built.index_dir) == before
-    load_index(built.index_dir)  # the previous build verifies and loads
+    assert list((built.ingest.index_dir / BUILDS).glob(".tmp-*")), "the kill should leave a partial build"
+    assert current_build(built.ingest.index_dir) == before
+    load_index(built.ingest.index_dir)  # the previous build verifies and loads
     # The sources changed, so serving refuses the old build with the fix...
     with pytest.raises(IndexProblem, match="qa index"):
         load_pipeline(built, FakeEmbedder())
     # ...and the next build succeeds and is served.
     build_index(built, FakeEmbedder())
-    assert current_build(built.index_dir) != before
+    assert current_build(built.ingest.index_dir) != before
     load_pipeline(built, FakeEmbedder())
 
 
 def _build_files(settings) -> list[str]:
-    build = current_build(settings.index_dir)
+    build = current_build(settings.ingest.index_dir)
     return sorted(str(p.relative_to(build)) for p in build.rglob("*") if p.is_file())
 
 
@@ -86,7 +86,7 @@ def test_every_damaged_index_file_is_refused_with_the_fix(built, damage):
     files = _build_files(built)
     assert len(files) >= 6
     for name in files:
-        build = current_build(built.index_dir)
+        build = current_build(built.ingest.index_dir)
         target = build / name
         original = target.read_bytes()
         if damage == "truncate":
@@ -96,10 +96,10 @@ def test_every_damaged_index_file_is_refused_with_the_fix(built, damage):
         else:
             target.unlink()
         with pytest.raises(IndexProblem, match="qa index") as err:
-            load_index(built.index_dir)
+            load_index(built.ingest.index_dir)
         assert isinstance(err.value, IndexCorrupt) or name == "manifest.json"
         target.write_bytes(original)
-        load_index(built.index_dir)  # restored: served again
+        load_index(built.ingest.index_dir)  # restored: served again
 
 
 def test_rebuild_while_fifty_threads_ask(built):
@@ -124,7 +124,7 @@ def test_rebuild_while_fifty_threads_ask(built):
     for t in threads:
         t.start()
     try:
-        path = built.sources_dir / "chemo-guide.txt"
+        path = built.ingest.sources_dir / "chemo-guide.txt"
         path.write_text(path.read_text() + "\nFOLFOXIRI is a newer combination.\n")
         build_index(built, FakeEmbedder())
         deadline = time.monotonic() + 120
@@ -135,7 +135,7 @@ def test_rebuild_while_fifty_threads_ask(built):
         for t in threads:
             t.join()
     assert not errors
-    assert live.build == current_build(built.index_dir).name != old_build
+    assert live.build == current_build(built.ingest.index_dir).name != old_build
     assert len(answers) > 50
     assert all(a.status is Status.ANSWERED and a.disclaimer for a in answers)
     # Every answer quotes the index that answered it, verbatim.
@@ -146,11 +146,11 @@ def test_rebuild_while_fifty_threads_ask(built):
 
 def test_a_damaged_new_build_is_not_swapped_in(built):
     live = LivePipeline(built, FakeEmbedder(), check_seconds=0.0)
-    served = current_build(built.index_dir)
+    served = current_build(built.ingest.index_dir)
     bad = served.with_name(f"{served.name}-damaged")
     shutil.copytree(served, bad)
     (bad / "chunks.jsonl").write_text("{}\n", encoding="utf-8")
-    (built.index_dir / "CURRENT").write_text(bad.name + "\n", encoding="utf-8")
+    (built.ingest.index_dir / "CURRENT").write_text(bad.name + "\n", encoding="utf-8")
     live.ask("What is FOLFIRI?")  # notices the new build and tries it in the background
     deadline = time.monotonic() + 10
     while live.seen != bad.name and time.monotonic() < deadline:

@@ -30,7 +30,7 @@ def pipeline(tmp_path_factory):
     for name, text in TINY_DOCS.items():
         (sources / name).write_text(text, encoding="utf-8")
     (sources / "catalog.toml").write_text(TINY_CATALOG, encoding="utf-8")
-    s = Settings(sources_dir=sources, index_dir=root / "index")
+    s = Settings.of(sources_dir=sources, index_dir=root / "index")
     build_index(s, FakeEmbedder())
     return load_pipeline(s, FakeEmbedder())
 

@@ -65,7 +65,7 @@ def _answer(question: str = "What is FOLFIRI? email me a@b.com", status=Status.A
 
 
 def _book(tmp_path, **changes) -> Logbook:
-    settings = Settings(db_path=tmp_path / "var" / "qa.sqlite3").replace(**changes)
+    settings = Settings.of(db_path=tmp_path / "var" / "qa.sqlite3").replace(**changes)
     return Logbook.open(settings, now=NOW)
 
 
@@ -104,7 +104,7 @@ def test_retention_purges_old_rows_on_open_and_insert(tmp_path):
     recent = book.record(_answer(), now=NOW - 1 * DAY)
     assert book.get(old) is None  # purged by the insert
     assert book.get(recent) is not None
-    Logbook.open(Settings(db_path=book.path, log_retention_days=2), now=NOW + 2 * DAY)
+    Logbook.open(Settings.of(db_path=book.path, log_retention_days=2), now=NOW + 2 * DAY)
     assert book.recent() == []
     counts = (
         sqlite3.connect(book.path)

@@ -92,9 +92,9 @@ def test_the_encoder_setting_is_checked():
 
 
 def test_make_embedder_follows_the_setting_and_loads_nothing(tmp_path):
-    onnx = make_embedder(Settings(encoder_dir=tmp_path))
+    onnx = make_embedder(Settings.of(encoder_dir=tmp_path))
     assert isinstance(onnx, OnnxEmbedder) and onnx._model is None
-    torch = make_embedder(Settings(encoder="torch"))
+    torch = make_embedder(Settings.of(encoder="torch"))
     assert isinstance(torch, SentenceTransformerEmbedder) and torch._model is None
     assert onnx.name == torch.name  # one model: an index built with either serves with the other
 

@@ -29,7 +29,7 @@ Not a bullet, so the sentence above introduces nothing.
 
 @pytest.fixture
 def with_list(built, fake_embedder: FakeEmbedder):
-    (built.sources_dir / "decisions.md").write_text(DECISIONS, encoding="utf-8")
+    (built.ingest.sources_dir / "decisions.md").write_text(DECISIONS, encoding="utf-8")
     build_index(built, fake_embedder)
     return built
 
@@ -39,7 +39,7 @@ def _text(doc_text: str, span: tuple[int, int]) -> str:
 
 
 def test_intro_maps_to_the_bullets_after_it(with_list):
-    index = load_index(with_list.index_dir)
+    index = load_index(with_list.ingest.index_dir)
     doc = index.documents["decisions"]
     found = {
         _text(doc.text, key[1:]): [_text(doc.text, (s.start, s.end)) for s in items]
@@ -80,7 +80,7 @@ def test_list_is_cut_at_an_item_boundary_to_fit_the_budget(with_list, fake_embed
 
 def _pipeline_with(built, fake_embedder, name: str, text: str) -> Pipeline:
     """The tiny corpus plus one document, indexed; abstention off."""
-    (built.sources_dir / name).write_text(text, encoding="utf-8")
+    (built.ingest.sources_dir / name).write_text(text, encoding="utf-8")
     build_index(built, fake_embedder)
     return load_pipeline(built.replace(abstain_min_support=-1.0), fake_embedder)
 
@@ -118,7 +118,7 @@ def test_a_sentence_pointing_at_what_follows_is_never_quoted_alone(built, fake_e
 
 
 def test_a_sentence_is_embedded_after_the_one_before_it_in_its_paragraph(with_list, fake_embedder):
-    index = load_index(with_list.index_dir)
+    index = load_index(with_list.ingest.index_dir)
     doc = index.documents["decisions"].text
     in_context = {
         doc[s.start : s.end]: index.sentence_context_vectors[index.sentence_context_row[i]]
@@ -142,10 +142,10 @@ def test_a_context_the_model_window_cannot_hold_is_left_out(tmp_path, window, in
         "Eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty.\n",
         encoding="utf-8",
     )
-    settings = Settings(sources_dir=sources, index_dir=tmp_path / "index")
+    settings = Settings.of(sources_dir=sources, index_dir=tmp_path / "index")
     # 22 word pieces for the two sentences together, 12 for each alone.
     build_index(settings, FakeEmbedder(max_tokens=window))
-    index = load_index(settings.index_dir)
+    index = load_index(settings.ingest.index_dir)
     assert len(index.sentences) == 2
     assert sum(bool(s.context_key) for s in index.sentences) == in_context
     assert index.sentence_context_vectors.shape[0] == in_context

@@ -44,7 +44,7 @@ def test_citation_carries_metadata(pipeline):
 def test_word_budget_and_no_furniture(pipeline):
     a = pipeline.ask("chemotherapy side effects fatigue nausea")
     words = sum(len(s.text.split()) for s in a.sentences)
-    assert words <= pipeline.settings.answer_max_words
+    assert words <= pipeline.settings.sentences.answer_max_words
     assert "Find out more" not in a.text and "[1][" not in a.text
 
 
@@ -146,7 +146,7 @@ def test_a_defined_abbreviation_is_spelled_out_for_the_encoder_only(
 ):
     from qa.ingest.build import build_index
 
-    (settings.sources_dir / "ablation.txt").write_text(
+    (settings.ingest.sources_dir / "ablation.txt").write_text(
         "Ablation for liver metastases\n\nRadiofrequency ablation (RFA) uses heat to destroy "
         "liver tumours. It is done with a needle through the skin.\n"
     )
@@ -185,7 +185,7 @@ def _never_abstaining_pipeline_on(
         (sources / name).write_text(content, encoding="utf-8")
     (sources / "catalog.toml").write_text(catalog, encoding="utf-8")
     (sources / PROFILE_NAME).write_bytes((REPO / "sources" / PROFILE_NAME).read_bytes())
-    settings = Settings(sources_dir=sources, index_dir=tmp_path / "index", abstain_min_support=-1.0)
+    settings = Settings.of(sources_dir=sources, index_dir=tmp_path / "index", abstain_min_support=-1.0)
     build_index(settings, fake_embedder)
     return load_pipeline(
         settings.replace(sentence_max_gap=10.0) if quote_all else settings, fake_embedder
@@ -291,7 +291,7 @@ def test_a_sentence_holding_what_the_question_asks_for_gets_the_answer_type_bonu
         return next(s.score for s in p.ask(asked).sentences if word in s.text)
 
     gap = score(pipeline, favoured) - score(plain, favoured)
-    assert gap == pytest.approx(pipeline.settings.answer_type_weight)
+    assert gap == pytest.approx(pipeline.settings.sentences.answer_type_weight)
     assert score(pipeline, other) == pytest.approx(score(plain, other))
 
 
@@ -307,7 +307,7 @@ def test_sentences_about_the_other_cancer_score_lower(tmp_path, fake_embedder):
         catalog=SUBJECT_CATALOG,
     )
     plain = _with_settings(pipeline, other_site_penalty=0)
-    penalty = pipeline.settings.other_site_penalty
+    penalty = pipeline.settings.sentences.other_site_penalty
 
     def scores(p: Pipeline, question: str) -> dict[str, float]:
         return {s.text.split()[-1]: s.score for s in p.ask(question).sentences}
@@ -366,7 +366,7 @@ def test_a_sentence_scores_at_least_the_one_before_it_less_the_continuation_gap(
     )
     alone = _with_settings(pipeline, continuation_gap=10)
     asked = "Which surgery is done if chemoradiation was used first?"
-    gap = pipeline.settings.continuation_gap
+    gap = pipeline.settings.sentences.continuation_gap
     kept = _scores_by_second_word(pipeline, asked)
     scored_alone = _scores_by_second_word(alone, asked)
     assert scored_alone["abdominoperineal"] < scored_alone["can"] - gap

@@ -77,7 +77,7 @@ def test_a_profile_round_trips_through_a_build(tmp_path):
 def test_a_catalog_subject_the_profile_does_not_declare_is_named_at_build(built, fake_embedder):
     from qa.ingest.build import build_index
 
-    catalog = built.sources_dir / "catalog.toml"
+    catalog = built.ingest.sources_dir / "catalog.toml"
     catalog.write_text(
         catalog.read_text(encoding="utf-8").replace(
             'title = "Chemotherapy guide"', 'title = "Chemotherapy guide"\nsubject = "colon"'

@@ -65,3 +65,11 @@ def test_the_try_it_block_runs_as_written(tmp_path):
         assert done.returncode == 0, f"{command}: {done.stderr[-2000:]}"
         if "--json" in command:
             assert json.loads(done.stdout)["citations"]
+
+
+def test_every_setting_is_documented():
+    from qa.config import GROUP_OF
+
+    text = (REPO / "docs" / "settings.md").read_text(encoding="utf-8")
+    missing = [name for name in GROUP_OF if f"QA_{name.upper()}" not in text]
+    assert not missing, missing

@@ -103,7 +103,7 @@ def test_professional_audience_is_labelled(real_pipeline):
 
 
 def test_qa_eval_golden_meets_the_gate(real_pipeline, real_settings, capsys, tmp_path):
-    paths = ["--index", str(real_settings.index_dir), "--sources", str(real_settings.sources_dir)]
+    paths = ["--index", str(real_settings.ingest.index_dir), "--sources", str(real_settings.ingest.sources_dir)]
     golden = str(REPO / "evals" / "golden.yaml")
     report = tmp_path / "report"
     code = main(["eval", golden, *paths, *GOLDEN_BOUNDS, "--report", str(report)])
@@ -201,7 +201,7 @@ def test_the_bundled_adapter_is_what_make_adapter_learns(real_pipeline):
 
 def test_cli_ask_json_and_batch_in_a_real_process(real_pipeline, real_settings, tmp_path):
     env = dict(os.environ)
-    args = ["--index", str(real_settings.index_dir), "--sources", str(real_settings.sources_dir)]
+    args = ["--index", str(real_settings.ingest.index_dir), "--sources", str(real_settings.ingest.sources_dir)]
     batch = tmp_path / "questions.txt"
     batch.write_text("What is FOLFIRI?\n\nwhich hospital in toronto is best?\n")
     done = subprocess.run(
@@ -257,8 +257,8 @@ def test_a_cold_ask_answers_without_importing_torch(real_pipeline, real_settings
     script = (
         "import sys\n"
         "from ui.cli.command import main\n"
-        f"code = main(['ask', 'What is FOLFIRI?', '--index', {str(real_settings.index_dir)!r},"
-        f" '--sources', {str(real_settings.sources_dir)!r}])\n"
+        f"code = main(['ask', 'What is FOLFIRI?', '--index', {str(real_settings.ingest.index_dir)!r},"
+        f" '--sources', {str(real_settings.ingest.sources_dir)!r}])\n"
         "assert 'torch' not in sys.modules, 'torch was imported'\n"
         "sys.exit(code)\n"
     )

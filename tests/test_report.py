@@ -214,7 +214,7 @@ def cli_eval(built: Settings, suite_path: Path, pipeline: Pipeline, monkeypatch)
     monkeypatch.setattr(eval_cmds, "ready_pipeline", lambda s, rebuild=False: pipeline)
 
     def run(*extra: str) -> int:
-        return main(["eval", str(suite_path), "--index", str(built.index_dir), *extra])
+        return main(["eval", str(suite_path), "--index", str(built.ingest.index_dir), *extra])
 
     return run, suite_path
 
@@ -230,7 +230,7 @@ def test_report_json_and_html_are_written(cli_eval, tmp_path: Path, capsys) -> N
 
     data = json.loads((out / "report.json").read_text(encoding="utf-8"))
     prov = data["provenance"]
-    assert prov["settings"]["abstain_min_support"] == Settings().abstain_min_support
+    assert prov["settings"]["abstain_min_support"] == Settings().abstention.abstain_min_support
     assert prov["index"]["corpus_hash"] and prov["qa_version"] and prov["date"]
     assert prov["suites"][0]["path"] == str(suite) and len(prov["suites"][0]["sha256"]) == 64
     s = data["suites"][0]

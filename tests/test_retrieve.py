@@ -15,7 +15,7 @@ def _hits(
     built: Settings, question_for_encoder: str, question_terms: str, **settings: object
 ) -> tuple[Hit, ...]:
     """Hits for a question whose vector and BM25 terms come from different texts."""
-    index = load_index(built.index_dir)
+    index = load_index(built.ingest.index_dir)
     vector = FakeEmbedder().encode([question_for_encoder])[0]
     return retrieve(index, vector, Terms().query(question_terms), built.replace(**settings))
 
@@ -45,7 +45,7 @@ def test_no_sentence_channel_when_switched_off_or_already_retrieved(built):
 
 
 def test_every_sentence_maps_to_a_chunk_holding_it(built):
-    index = load_index(built.index_dir)
+    index = load_index(built.ingest.index_dir)
     assert index.sentence_lexical.size == len(index.sentences)
     for row, chunk_row in index.sentence_chunk.items():
         s, chunk = index.sentences[row], index.chunks[chunk_row]

@@ -190,7 +190,7 @@ def test_a_bad_score_file_is_refused_with_the_fix(tmp_path, text):
 
 
 def test_the_bundled_score_applies_only_to_the_bundled_encoder(tmp_path):
-    settings = Settings(triage_cache_dir=tmp_path)
+    settings = Settings.of(triage_cache_dir=tmp_path)
     # The fake embedder is another model: rules only, no bank built.
     assert make_triager(settings, FakeEmbedder()).model is None
     # A score file named explicitly must be for this model.

@@ -88,7 +88,7 @@ class ChatHandlers:
         # The rate limit is applied before the queue (ui/guard.py). The browser enforces the
         # length limit too, but a script need not: an over-long question is answered with
         # the limit, shown back cut short, and never stored whole in the session.
-        limit = self.pipeline.settings.max_question_chars
+        limit = self.pipeline.settings.abstention.max_question_chars
         if len(message) > limit:
             text = TOO_LONG.format(n=len(message), limit=limit)
             refused = Answer(message[:_ECHO_CHARS], Status.REJECTED, text, DISCLAIMER)

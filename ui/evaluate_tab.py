@@ -27,7 +27,7 @@ class EvaluateHandlers:
 
     @property
     def folder(self) -> Path:
-        return self.live.pipeline.settings.evals_dir
+        return self.live.pipeline.settings.serving.evals_dir
 
     def suites(self) -> list[str]:
         """Suite files offered to staff: the *.yaml files of the evals folder, by name only."""

@@ -49,12 +49,12 @@ def host_policy(settings: Settings, bind_host: str) -> HostPolicy:
     """Loopback servers answer to this machine's names only (a page elsewhere that points its
     own host name at 127.0.0.1 is refused); other servers answer to `allowed_hosts`, or to any
     name when it is empty."""
-    named = {h.strip().lower().strip("[]") for h in settings.allowed_hosts.split(",")}
+    named = {h.strip().lower().strip("[]") for h in settings.serving.allowed_hosts.split(",")}
     named.discard("")
     if any(not re.fullmatch(r"[a-z0-9.:*-]+", h) for h in named):
         raise ConfigError(
             "setting allowed_hosts (QA_ALLOWED_HOSTS) must be host names separated by commas, "
-            f"got {settings.allowed_hosts!r}"
+            f"got {settings.serving.allowed_hosts!r}"
         )
     if "*" in named:
         return HostPolicy(frozenset())
@@ -65,7 +65,7 @@ def host_policy(settings: Settings, bind_host: str) -> HostPolicy:
 
 def trusted_proxies(settings: Settings) -> tuple[Network, ...]:
     nets = []
-    for item in (p.strip() for p in settings.trusted_proxies.split(",")):
+    for item in (p.strip() for p in settings.serving.trusted_proxies.split(",")):
         if not item:
             continue
         try:

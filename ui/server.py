@@ -69,14 +69,14 @@ def create_app(
 ) -> FastAPI:
     settings = live.pipeline.settings
     patient = build_patient_app(
-        ChatHandlers(live, logbook, examples), settings.max_question_chars
+        ChatHandlers(live, logbook, examples), settings.abstention.max_question_chars
     )
     # A bounded queue: when it is full, Gradio tells the user it is busy instead of hanging.
     # api_open=False: a queued event cannot be run by a direct POST that skips the queue (and
     # its concurrency limit and the rate limit in front of it).
     patient.queue(
-        default_concurrency_limit=settings.serve_concurrency,
-        max_size=settings.serve_queue_size,
+        default_concurrency_limit=settings.serving.serve_concurrency,
+        max_size=settings.serving.serve_queue_size,
         api_open=False,
     )
     calm_queue(patient)
@@ -86,7 +86,9 @@ def create_app(
         Mount(
             "",
             RoutePolicy(_public_api(patient), serves_files=False),
-            questions=RateLimiter(settings.chat_rate_per_minute, settings.chat_rate_burst),
+            questions=RateLimiter(
+                settings.serving.chat_rate_per_minute, settings.serving.chat_rate_burst
+            ),
         )
     ]
     if staff.enabled:
@@ -102,7 +104,7 @@ def create_app(
                 STAFF_PATH,
                 RoutePolicy(_public_api(reviewer), serves_files=True),
                 loopback_only=staff.auth is None,
-                logins=FailureThrottle(settings.login_attempts, _LOGIN_WINDOW_SECONDS)
+                logins=FailureThrottle(settings.serving.login_attempts, _LOGIN_WINDOW_SECONDS)
                 if staff.auth
                 else None,
             )
@@ -114,7 +116,7 @@ def create_app(
         mounts=mounts,
         hosts=host_policy(settings, bind_host),
         proxies=trusted_proxies(settings),
-        max_body_bytes=settings.max_request_bytes,
+        max_body_bytes=settings.serving.max_request_bytes,
     )
     return app
 
@@ -161,7 +163,11 @@ def _blocked_paths(settings: Settings) -> list[str]:
     """The index, the logbook's folder and the sources are never served as files."""
     return [
         str(p.resolve())
-        for p in (settings.index_dir, settings.db_path.parent, settings.sources_dir)
+        for p in (
+            settings.ingest.index_dir,
+            settings.serving.db_path.parent,
+            settings.ingest.sources_dir,
+        )
     ]
 
 

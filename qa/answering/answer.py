@@ -37,6 +37,8 @@ def abstain_message(profile: Profile) -> str:
         f"{profile.scope_with_topics()}. Your care team can answer questions about your own "
         "situation."
     )
+
+
 # A sentence opening with one of these leans on the sentence before it.
 _ANAPHOR = re.compile(r"(?:It|Its|This|These|They|Their|Such|That|Those)\b")
 # A sentence with one of these points at what comes after it ("The following are treatment
@@ -153,11 +155,11 @@ def candidates(
     in_context = _in_context(index, rows_used, query_vector, sims)
     ranked = sims
     if ranking_vector is not None and spans:
-        w = settings.query_adapter_weight
+        w = settings.sentences.query_adapter_weight
         ranked = (1 - w) * sims + w * (index.sentence_vectors[rows_used] @ ranking_vector)
     generic = index.sentence_density[rows_used]
     out = []
-    mix = settings.sentence_context_weight
+    mix = settings.sentences.sentence_context_weight
     for (hit, start, end, row), text, sterms, oterms, dense, rank, read, o, g in zip(
         spans, texts, span_terms, own_terms, sims, ranked, in_context, own, generic, strict=True
     ):
@@ -167,11 +169,15 @@ def candidates(
         own_text = index.documents[o.doc_id].text[o.start : o.end]
         dangling = end == o.end and (own_text.rstrip().endswith(":") or _cataphoric(own_text))
         score = (
-            settings.sentence_dense_weight * ((1 - mix) * float(rank) + mix * float(read))
-            + settings.sentence_lexical_weight * lexical
-            + settings.sentence_chunk_weight * passage_sims[hit.row]
-            + (settings.answer_type_weight if asked and holds(asked, text, drugs) else 0.0)
-            - settings.sentence_generic_weight * float(g)
+            settings.sentences.sentence_dense_weight * ((1 - mix) * float(rank) + mix * float(read))
+            + settings.sentences.sentence_lexical_weight * lexical
+            + settings.sentences.sentence_chunk_weight * passage_sims[hit.row]
+            + (
+                settings.sentences.answer_type_weight
+                if asked and holds(asked, text, drugs)
+                else 0.0
+            )
+            - settings.sentences.sentence_generic_weight * float(g)
         )
         out.append(
             Candidate(
@@ -189,7 +195,7 @@ def candidates(
                 word_count(text),
             )
         )
-    raised = _continued(out, index, settings.continuation_gap)
+    raised = _continued(out, index, settings.sentences.continuation_gap)
     return [
         c if score == c.score else dataclasses.replace(c, score=score)
         for c, score in zip(out, raised, strict=True)
@@ -242,7 +248,7 @@ def _list_end(
     text = index.documents[doc_id].text
     end = items[0].end
     for item in items[1:]:
-        if word_count(text[start : item.end]) > settings.answer_max_words:
+        if word_count(text[start : item.end]) > settings.sentences.answer_max_words:
             break
         end = item.end
     return end
@@ -264,14 +270,14 @@ def select(
     chosen: list[Candidate] = []
     words = 0
     for c in usable:
-        if len(chosen) >= settings.answer_max_sentences:
+        if len(chosen) >= settings.sentences.answer_max_sentences:
             break
         n = c.words
         if chosen and (
-            c.score < chosen[0].score - settings.sentence_max_gap
-            or words + n > settings.answer_max_words
+            c.score < chosen[0].score - settings.sentences.sentence_max_gap
+            or words + n > settings.sentences.answer_max_words
             or any(_overlaps(c, p) for p in chosen)
-            or any(float(c.vector @ p.vector) > settings.dedup_cosine for p in chosen)
+            or any(float(c.vector @ p.vector) > settings.sentences.dedup_cosine for p in chosen)
         ):
             continue
         chosen.append(c)
@@ -365,14 +371,14 @@ def compose(
 
     def bonus(i: int, c: Candidate) -> float:
         if i in defining:
-            return settings.definition_weight
-        return settings.answer_type_weight if named & set(terms(c.text)) else 0.0
+            return settings.sentences.definition_weight
+        return settings.sentences.answer_type_weight if named & set(terms(c.text)) else 0.0
 
     if defining or named:
         cands = [dataclasses.replace(c, score=c.score + bonus(i, c)) for i, c in enumerate(cands)]
     site = conversation_subject(question, index.profile.subjects, previous)
     other_site = _other_site_documents(cands, site, index)
-    cands = _other_site_lowered(cands, other_site, settings.other_site_penalty)
+    cands = _other_site_lowered(cands, other_site, settings.sentences.other_site_penalty)
     chosen = [] if reason else select(cands, settings, exclude)
     # What the question asks for must be in a quoted sentence sharing a word with the question:
     # "6 months of chemotherapy" does not answer "how long is the hospital stay after
@@ -395,7 +401,7 @@ def compose(
             disclaimer=disclaimer,
             hits=tuple(hits),
             reason=reason or "no usable sentence",
-            evidence=ev.as_dict(settings.abstain_coverage_weight),
+            evidence=ev.as_dict(settings.abstention.abstain_coverage_weight),
         )
     citations = []
     sentences = []
@@ -425,5 +431,5 @@ def compose(
         citations=tuple(citations),
         hits=tuple(hits),
         reason="",
-        evidence=ev.as_dict(settings.abstain_coverage_weight),
+        evidence=ev.as_dict(settings.abstention.abstain_coverage_weight),
     )

@@ -53,10 +53,10 @@ class Evidence:
 
 def abstention(ev: Evidence, settings: Settings) -> str:
     """The reason to abstain, or "" to answer."""
-    support = ev.support(settings.abstain_coverage_weight)
-    if ev.defines_asked_term or support >= settings.abstain_min_support:
+    support = ev.support(settings.abstention.abstain_coverage_weight)
+    if ev.defines_asked_term or support >= settings.abstention.abstain_min_support:
         return ""
     return (
         f"evidence support {support:.3f} is below "
-        f"abstain_min_support={settings.abstain_min_support}"
+        f"abstain_min_support={settings.abstention.abstain_min_support}"
     )

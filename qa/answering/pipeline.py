@@ -56,8 +56,8 @@ class Pipeline:
         lexicon = Lexicon.of(index.profile)
         vocabulary = Vocabulary.of((d.text for d in index.documents.values()), lexicon)
         path = (
-            resolve(settings.query_adapter, embedder.name)
-            if settings.query_adapter_weight > 0
+            resolve(settings.sentences.query_adapter, embedder.name)
+            if settings.sentences.query_adapter_weight > 0
             else None
         )
         adapter = None if path is None else load_adapter(path, embedder.name, embedder.dim)
@@ -67,7 +67,7 @@ class Pipeline:
     def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
         """Answer `question`; `history` holds the user's earlier questions, oldest first, so
         that a follow-up ("what are its side effects?") retrieves about the earlier topic."""
-        checked = check_question(question, self.settings.max_question_chars)
+        checked = check_question(question, self.settings.abstention.max_question_chars)
         if checked.rejection:
             return Answer(
                 question=checked.question,

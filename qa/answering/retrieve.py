@@ -45,12 +45,12 @@ def retrieve(
     A terse bullet ("Surgery for the primary can be safely delayed up to 5-6 months after
     radiotherapy …") can match a question's words better than any other sentence while its
     chunk, a list of other bullets, ranks low for both retrievers."""
-    dense = dense_search(index, query_vector, settings.dense_k)
-    lexical = index.lexical.search(query_terms, settings.lexical_k)
+    dense = dense_search(index, query_vector, settings.retrieval.dense_k)
+    lexical = index.lexical.search(query_terms, settings.retrieval.lexical_k)
     fused = reciprocal_rank_fusion(
         {"dense": [i for i, _ in dense], "lexical": [i for i, _ in lexical]},
-        {"dense": settings.dense_weight, "lexical": settings.lexical_weight},
-        settings.rrf_k,
+        {"dense": settings.retrieval.dense_weight, "lexical": settings.retrieval.lexical_weight},
+        settings.retrieval.rrf_k,
     )
     dense_at = {i: (rank, score) for rank, (i, score) in enumerate(dense, 1)}
     lexical_at = {i: (rank, score) for rank, (i, score) in enumerate(lexical, 1)}
@@ -70,9 +70,9 @@ def retrieve(
             sentence_rank=sentence_rank,
         )
 
-    hits = [hit(row) for row, _ in fused[: settings.top_k]]
+    hits = [hit(row) for row, _ in fused[: settings.retrieval.top_k]]
     have = {h.row for h in hits}
-    sentences = index.sentence_lexical.search(query_terms, settings.sentence_lexical_k)
+    sentences = index.sentence_lexical.search(query_terms, settings.retrieval.sentence_lexical_k)
     for rank, (sentence, _) in enumerate(sentences, 1):
         row = index.sentence_chunk.get(sentence)
         if row is not None and row not in have:

@@ -9,8 +9,10 @@ from qa.encoder.torch_encoder import SentenceTransformerEmbedder
 
 def make_embedder(settings: Settings) -> Embedder:
     """The Embedder the `encoder` setting names; nothing loads until it is first used."""
-    if settings.encoder == "torch":
-        return SentenceTransformerEmbedder(settings.model, settings.embed_batch_size)
+    if settings.ingest.encoder == "torch":
+        return SentenceTransformerEmbedder(settings.ingest.model, settings.ingest.embed_batch_size)
     from qa.encoder.onnx_encoder import OnnxEmbedder
 
-    return OnnxEmbedder(settings.model, settings.embed_batch_size, settings.encoder_dir)
+    return OnnxEmbedder(
+        settings.ingest.model, settings.ingest.embed_batch_size, settings.ingest.encoder_dir
+    )

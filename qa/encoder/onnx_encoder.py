@@ -5,7 +5,8 @@ ONNX Runtime and the tokenizers library take about 0.3 s, and encode faster on t
 ONNX file is exported locally from the installed model the first time it is needed
 (`qa.encoder.onnx_export`, which does import torch), checked against sentence-transformers' own
 vectors,
-and cached under `settings.encoder_dir`, named after the model's files and the export version,
+and cached under `settings.ingest.encoder_dir`, named after the model's files and the export
+version,
 so an index built with either encoder serves with the other.
 """
 

@@ -62,11 +62,11 @@ def run_bench(
 ) -> dict[str, Any]:
     """Build `options.corpus` into a separate index folder and measure it; returns the figures."""
 
-    evals = Path("evals") if _same(options.corpus, settings.sources_dir) else None
+    evals = Path("evals") if _same(options.corpus, settings.ingest.sources_dir) else None
     corpus = load_corpus(options.corpus, evals, options.source, options.max_documents)
     workdir = Path(tempfile.mkdtemp(prefix="qa-bench-"))
     index_dir = options.index_dir or workdir / "index"
-    _check_index_dir(index_dir, settings.index_dir)
+    _check_index_dir(index_dir, settings.ingest.index_dir)
     bench_settings = settings.replace(index_dir=index_dir, sources_dir=corpus.path)
     embedder = embedder or make_embedder(settings)
     out: dict[str, Any] = {
@@ -157,7 +157,7 @@ def warm_latency(pipeline: Any, questions: Sequence[str], bars: bool) -> dict[st
     embedder: Embedder = pipeline.embedder
     single_threaded_search()  # as retrieval does
     exact = index.dense if type(index.dense).__name__ == EXACT else exact_index(index.chunk_vectors)
-    k = min(settings.dense_k, exact.ntotal)
+    k = min(settings.retrieval.dense_k, exact.ntotal)
     for q in questions[:_WARMUP]:
         pipeline.ask(q)
     times: dict[str, list[float]] = {"baseline": [], "retrieve": [], "answer": []}

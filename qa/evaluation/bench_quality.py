@@ -124,7 +124,8 @@ def run(
     progress: bool = True,
     say: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
-    """Index the answers into `settings.index_dir`, ask the (sampled) questions, score them."""
+    """Index the answers into `settings.ingest.index_dir`, ask the (sampled) questions, score
+    them."""
     from tqdm import tqdm
 
     from qa.answering.answer import compose
@@ -152,7 +153,7 @@ def run(
             progress=say,
             show_bars=progress,
         )
-    index = load_index(settings.index_dir)
+    index = load_index(settings.ingest.index_dir)
     index_seconds = time.perf_counter() - started
 
     started = time.perf_counter()
@@ -163,7 +164,7 @@ def run(
         [encoder_query(p.question, index.acronyms, embedder, terms.lexicon) for p in pairs],
         progress=progress,
     )
-    wide = settings.replace(top_k=max(RANK_DEPTH, settings.top_k))
+    wide = settings.replace(top_k=max(RANK_DEPTH, settings.retrieval.top_k))
     # Extraction is scored with abstention off; whether it would abstain is counted apart.
     extract = settings.replace(abstain_min_support=-1.0)
     ranks: dict[str, list[int | None]] = {"hybrid": [], "dense": [], "bm25": []}
@@ -185,7 +186,14 @@ def run(
         for name, doc_ids in ranked.items():
             ranks[name].append(first_rank(doc_ids, [pair.doc_id]))
         answer = compose(
-            pair.question, index, hits[: settings.top_k], qv, q_terms, terms, extract, DISCLAIMER
+            pair.question,
+            index,
+            hits[: settings.retrieval.top_k],
+            qv,
+            q_terms,
+            terms,
+            extract,
+            DISCLAIMER,
         )
         quotes = any(c.source_id == pair.doc_id for c in answer.citations)
         would_abstain = bool(abstention(Evidence.from_dict(answer.evidence), settings))
@@ -206,7 +214,7 @@ def run(
         "pairs": len(corpus.pairs),
         "skipped_pairs": corpus.skipped,
         "questions": n,
-        "index_dir": str(settings.index_dir),
+        "index_dir": str(settings.ingest.index_dir),
         "retrieval": scores,
         "gain_over_dense": gain(scores["hybrid"], scores["dense"]),
         "gain_over_bm25": gain(scores["hybrid"], scores["bm25"]),

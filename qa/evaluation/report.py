@@ -6,7 +6,6 @@ interrupted run (Ctrl-C, a crash) keeps every finished case and `qa eval --resum
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import logging
@@ -49,11 +48,8 @@ _MANIFEST_KEYS = (
 
 
 def settings_json(settings: Settings) -> dict[str, Any]:
-    """Every Settings field as a JSON value (paths as strings)."""
-    return {
-        f.name: str(v) if isinstance(v := getattr(settings, f.name), Path) else v
-        for f in dataclasses.fields(settings)
-    }
+    """Every setting by its flat name (QA_<NAME>), paths as text."""
+    return {k: str(v) if isinstance(v, Path) else v for k, v in settings.flat().items()}
 
 
 def git_commit(cwd: Path | None = None) -> str | None:

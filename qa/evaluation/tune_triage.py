@@ -282,7 +282,7 @@ def tune(
     `progress(done, total)` is called as the messages are matched."""
     embedder = make_embedder(settings)
     triager = make_triager(settings.replace(triage_model="off"), embedder)
-    bank = ExampleBank.build(triager.catalogue, embedder, settings.triage_cache_dir)
+    bank = ExampleBank.build(triager.catalogue, embedder, settings.safety.triage_cache_dir)
     triager = replace(triager, embedder=embedder, bank=bank)
     data = labelled(triager, suite_paths, progress)
     if not any(item.level for item in data) or all(item.level for item in data):

@@ -71,18 +71,19 @@ def build_index(
     progress: Callable[[str], None] | None = None,
     show_bars: bool = False,
 ) -> BuildReport:
-    """Build the index for `settings.sources_dir` into `settings.index_dir` and make it current.
+    """Build the index for `settings.ingest.sources_dir` into `settings.ingest.index_dir` and make
+    it current.
 
     Vectors of chunks and sentences whose embedded text is unchanged are taken from the
     current build instead of being computed again.
     """
     started = time.perf_counter()
-    loaded = load_sources(settings.sources_dir)
+    loaded = load_sources(settings.ingest.sources_dir)
     return build_documents(
         settings,
         embedder,
         loaded,
-        corpus_hash(settings.sources_dir),
+        corpus_hash(settings.ingest.sources_dir),
         progress=progress,
         show_bars=show_bars,
         started=started,
@@ -98,28 +99,32 @@ def build_documents(
     show_bars: bool = False,
     started: float | None = None,
 ) -> BuildReport:
-    """Index already-loaded documents into `settings.index_dir` (see `build_index`).
+    """Index already-loaded documents into `settings.ingest.index_dir` (see `build_index`).
 
     `corpus_id` is recorded as the manifest's corpus hash; staleness checks compare it with
-    `corpus_hash(settings.sources_dir)`.
+    `corpus_hash(settings.ingest.sources_dir)`.
     """
     say = progress or (lambda _msg: None)
     started = time.perf_counter() if started is None else started
     for problem in loaded.problems:
         say(f"warning: {problem}")
-    profile = load_profile(settings.sources_dir)
+    profile = load_profile(settings.ingest.sources_dir)
     for warning in (*loaded.warnings, *unknown_subjects(loaded.documents, profile)):
         say(f"warning: {warning}")
     if not loaded.documents:
         raise SourceError(
-            f"nothing to index in {settings.sources_dir}: {'; '.join(loaded.problems)}"
+            f"nothing to index in {settings.ingest.sources_dir}: {'; '.join(loaded.problems)}"
         )
     fits = _window_check(embedder)
     chunks: list[Chunk] = []
     for doc in _bar(loaded.documents, "chunking", "docs", show_bars):
         chunks.extend(
             chunk_document(
-                doc, settings.chunk_max_tokens, settings.chunk_overlap_sentences, count_tokens, fits
+                doc,
+                settings.ingest.chunk_max_tokens,
+                settings.ingest.chunk_overlap_sentences,
+                count_tokens,
+                fits,
             )
         )
     documents = {d.id: d for d in loaded.documents}
@@ -167,7 +172,7 @@ def build_documents(
         "lexical": "bm25s BM25 (lucene), PyStemmer english, english stopwords",
         "tokenizer": ENCODING,
         "chunking": settings.chunking_fingerprint(),
-        "sources_dir": str(settings.sources_dir),
+        "sources_dir": str(settings.ingest.sources_dir),
         "corpus_hash": corpus_id,
         "documents": len(documents),
         "chunks": len(chunks),
@@ -190,7 +195,7 @@ def build_documents(
         dense=dense,
         profile=profile,
     )
-    build_dir = write_build(settings.index_dir, data)
+    build_dir = write_build(settings.ingest.index_dir, data)
     return BuildReport(
         build_dir=build_dir,
         documents=len(documents),
@@ -205,7 +210,7 @@ def build_documents(
 
 
 def _dense(vectors: np.ndarray, settings: Settings, show_bar: bool) -> tuple[Any, dict[str, Any]]:
-    approximate = len(vectors) >= settings.ann_threshold
+    approximate = len(vectors) >= settings.ingest.ann_threshold
     with _bar_total(len(vectors), "HNSW index", "vectors", show_bar and approximate) as bar:
         return build_dense(vectors, settings, progress=bar.update)
 
@@ -267,7 +272,7 @@ def _sentence_rows(
 def _previous_vectors(settings: Settings, embedder: Embedder) -> dict[str, np.ndarray]:
     """Vectors of the current build by key, when it was made with the same model."""
     try:
-        old = load_index(settings.index_dir, formats=REUSABLE_FORMATS)
+        old = load_index(settings.ingest.index_dir, formats=REUSABLE_FORMATS)
     except IndexProblem:
         return {}
     if old.manifest.get("model") != embedder.name or old.manifest.get("dimension") != embedder.dim:

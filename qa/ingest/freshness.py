@@ -57,8 +57,10 @@ def staleness(
         )
     if (
         check_sources
-        and settings.sources_dir.exists()
-        and manifest.get("corpus_hash") != corpus_hash(settings.sources_dir)
+        and settings.ingest.sources_dir.exists()
+        and manifest.get("corpus_hash") != corpus_hash(settings.ingest.sources_dir)
     ):
-        reasons.append(f"files in {settings.sources_dir} were added, removed or edited since")
+        reasons.append(
+            f"files in {settings.ingest.sources_dir} were added, removed or edited since"
+        )
     return reasons

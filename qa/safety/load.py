@@ -16,7 +16,11 @@ OFF = "off"
 
 
 def contacts(settings: Settings) -> Contacts:
-    return Contacts(settings.emergency_number, settings.crisis_line, settings.care_team_line)
+    return Contacts(
+        settings.safety.emergency_number,
+        settings.safety.crisis_line,
+        settings.safety.care_team_line,
+    )
 
 
 def make_triager(settings: Settings, embedder: Embedder | None) -> Triager:
@@ -27,16 +31,22 @@ def make_triager(settings: Settings, embedder: Embedder | None) -> Triager:
     """
     catalogue_path = (
         BUNDLED_CATALOGUE
-        if settings.triage_catalogue == BUNDLED
-        else Path(settings.triage_catalogue)
+        if settings.safety.triage_catalogue == BUNDLED
+        else Path(settings.safety.triage_catalogue)
     )
     catalogue = load_catalogue(catalogue_path)
-    model_path = None if settings.triage_model == OFF else (
-        BUNDLED_MODEL_FILE if settings.triage_model == BUNDLED else Path(settings.triage_model)
+    model_path = (
+        None
+        if settings.safety.triage_model == OFF
+        else (
+            BUNDLED_MODEL_FILE
+            if settings.safety.triage_model == BUNDLED
+            else Path(settings.safety.triage_model)
+        )
     )
     model = None if model_path is None or embedder is None else TriageModel.load(model_path)
     if model is not None and embedder is not None and model.model != embedder.name:
-        if settings.triage_model != BUNDLED:
+        if settings.safety.triage_model != BUNDLED:
             raise ConfigError(
                 f"setting triage_model (QA_TRIAGE_MODEL): {model_path} was fitted for "
                 f"{model.model!r}, not {embedder.name!r}; refit it with `qa tune-triage` or "
@@ -45,5 +55,5 @@ def make_triager(settings: Settings, embedder: Embedder | None) -> Triager:
         model = None
     if model is None or embedder is None:
         return Triager(catalogue, contacts(settings))
-    bank = ExampleBank.build(catalogue, embedder, settings.triage_cache_dir)
+    bank = ExampleBank.build(catalogue, embedder, settings.safety.triage_cache_dir)
     return Triager(catalogue, contacts(settings), embedder, bank, model)

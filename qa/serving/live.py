@@ -39,7 +39,7 @@ class LivePipeline:
         self._settings = settings
         self._loader = loader
         self._check_seconds = check_seconds
-        self._served = self._seen = current_build(settings.index_dir).name
+        self._served = self._seen = current_build(settings.ingest.index_dir).name
         self._pipeline = loader(settings, embedder)
         self._checked_at = time.monotonic()
         self._reloading = threading.Lock()
@@ -72,7 +72,7 @@ class LivePipeline:
             return
         self._checked_at = now
         try:
-            name = current_build(self._settings.index_dir).name
+            name = current_build(self._settings.ingest.index_dir).name
         except QAError:
             return  # a pointer being replaced or removed; keep serving what is loaded
         if name != self._seen and self._reloading.acquire(blocking=False):

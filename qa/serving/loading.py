@@ -18,11 +18,12 @@ def load_pipeline(
     """The pipeline over the current build; refuse a build that no longer matches the sources
     or the settings, with the command that rebuilds it."""
     embedder = embedder or make_embedder(settings)
-    index = load_index(settings.index_dir)
+    index = load_index(settings.ingest.index_dir)
     reasons = staleness(settings, index.manifest, embedder.name, check_sources)
     if reasons:
+        fix = fix_command(settings.ingest.index_dir, settings.ingest.sources_dir)
         raise IndexMismatch(
-            f"the index in {settings.index_dir} is out of date: {'; '.join(reasons)}. "
-            f"Rebuild it with `{fix_command(settings.index_dir, settings.sources_dir)}`"
+            f"the index in {settings.ingest.index_dir} is out of date: {'; '.join(reasons)}. "
+            f"Rebuild it with `{fix}`"
         )
     return Pipeline.assemble(settings, embedder, index)

@@ -160,7 +160,11 @@ class Logbook:
     @classmethod
     def open(cls, settings: Settings, now: float | None = None) -> Logbook:
         """Create the database if needed (WAL mode), and delete rows past the retention period."""
-        book = cls(settings.db_path, settings.log_questions, settings.log_retention_days)
+        book = cls(
+            settings.serving.db_path,
+            settings.serving.log_questions,
+            settings.serving.log_retention_days,
+        )
         book.path.parent.mkdir(parents=True, exist_ok=True)
         # Created readable by its owner only; SQLite gives the -wal and -shm files the same
         # mode. A logbook made world-readable by an older version is made private again.

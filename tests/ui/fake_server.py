@@ -68,7 +68,7 @@ def prepare(folder: Path) -> Settings:
     (evals / "tiny.yaml").write_text(TINY_SUITE, encoding="utf-8")
     # Every in-scope question is answered (the fake embedder's scores are not calibrated);
     # out-of-scope questions still abstain through the scope rules.
-    return Settings(
+    return Settings.of(
         sources_dir=sources,
         index_dir=folder / "index",
         db_path=folder / "var" / "qa.sqlite3",
@@ -84,11 +84,11 @@ def main(folder: str, port: str) -> None:
     settings = prepare(Path(folder))
     # The abuse test runs this app as behind a proxy, with the rate limit on.
     proxied = Settings.from_env()
-    if proxied.trusted_proxies:
+    if proxied.serving.trusted_proxies:
         settings = settings.replace(
-            trusted_proxies=proxied.trusted_proxies,
-            chat_rate_per_minute=proxied.chat_rate_per_minute,
-            chat_rate_burst=proxied.chat_rate_burst,
+            trusted_proxies=proxied.serving.trusted_proxies,
+            chat_rate_per_minute=proxied.serving.chat_rate_per_minute,
+            chat_rate_burst=proxied.serving.chat_rate_burst,
         )
     embedder = FakeEmbedder()
     build_index(settings, embedder)

@@ -13,7 +13,7 @@ from ui.server import _IDLE_POLL_SECONDS, create_app, staff_access
 
 @pytest.fixture
 def app(built, fake_embedder):
-    settings = built.replace(db_path=built.index_dir.parent / "var" / "q.db")
+    settings = built.replace(db_path=built.ingest.index_dir.parent / "var" / "q.db")
     live = LivePipeline(settings, fake_embedder)
     return create_app(live, Logbook.open(settings), staff_access({}, "127.0.0.1"))
 

@@ -10,13 +10,13 @@ from ui.render import esc
 
 
 def handlers_for(built, fake_embedder) -> ChatHandlers:
-    settings = built.replace(abstain_min_support=-1.0, db_path=built.index_dir.parent / "q.db")
+    settings = built.replace(abstain_min_support=-1.0, db_path=built.ingest.index_dir.parent / "q.db")
     return ChatHandlers(LivePipeline(settings, fake_embedder), Logbook.open(settings))
 
 
 def test_an_over_long_question_is_refused_and_never_kept_whole(built, fake_embedder):
     handlers = handlers_for(built, fake_embedder)
-    limit = handlers.pipeline.settings.max_question_chars
+    limit = handlers.pipeline.settings.abstention.max_question_chars
     question = "what is FOLFIRI " * 10_000  # 160,000 characters, as a script could send
     box, messages, conv = handlers.respond(question, Conversation())
     assert "too long" in messages[-1]["content"]

@@ -56,7 +56,7 @@ def make(peer: str = "127.0.0.1", proxies: str = "", hosts: HostPolicy = LOCAL, 
                     questions=mount.pop("questions", None))
     staff = Mount("/staff", RoutePolicy(frozenset(), serves_files=True), **mount)
     guard = Guard(app, [patient, staff], hosts,
-                  trusted_proxies(Settings(trusted_proxies=proxies)), max_body_bytes=1000)
+                  trusted_proxies(Settings.of(trusted_proxies=proxies)), max_body_bytes=1000)
     return app, TestClient(guard, base_url="http://127.0.0.1:7860", client=(peer, 5000))
 
 
@@ -71,12 +71,12 @@ def test_host_names_follow_the_bind_address_and_the_setting():
     assert host_policy(Settings(), "127.0.0.1").allows("localhost:7860")
     assert not host_policy(Settings(), "127.0.0.1").allows("rebind.example")
     assert host_policy(Settings(), "0.0.0.0").allows("anything.example")
-    named = host_policy(Settings(allowed_hosts="chat.clinic.org"), "0.0.0.0")
+    named = host_policy(Settings.of(allowed_hosts="chat.clinic.org"), "0.0.0.0")
     assert named.allows("chat.clinic.org") and not named.allows("other.example")
     with pytest.raises(ConfigError, match="QA_ALLOWED_HOSTS"):
-        host_policy(Settings(allowed_hosts="bad host/"), "0.0.0.0")
+        host_policy(Settings.of(allowed_hosts="bad host/"), "0.0.0.0")
     with pytest.raises(ConfigError, match="QA_TRUSTED_PROXIES"):
-        trusted_proxies(Settings(trusted_proxies="10.0.0.0/8, proxy.local"))
+        trusted_proxies(Settings.of(trusted_proxies="10.0.0.0/8, proxy.local"))
 
 
 def test_staff_without_a_login_is_decided_by_the_socket_never_by_headers():
@@ -92,7 +92,7 @@ def test_staff_without_a_login_is_decided_by_the_socket_never_by_headers():
 
 def test_forwarded_for_counts_only_from_trusted_proxies():
     assert client_address("203.0.113.9", "1.2.3.4", []) == "203.0.113.9"
-    proxies = trusted_proxies(Settings(trusted_proxies="127.0.0.1,10.0.0.0/8"))
+    proxies = trusted_proxies(Settings.of(trusted_proxies="127.0.0.1,10.0.0.0/8"))
     assert client_address("127.0.0.1", "1.2.3.4, 5.6.7.8", proxies) == "5.6.7.8"
     assert client_address("127.0.0.1", "1.2.3.4, 10.1.1.1", proxies) == "1.2.3.4"
     assert client_address("127.0.0.1", "not-an-ip", proxies) == "127.0.0.1"

@@ -104,7 +104,7 @@ def _cmd_bench_quality(args: argparse.Namespace, settings: Settings, *_: Any) ->
     if args.sample is not None and args.sample < 1:
         raise ConfigError(f"--sample must be at least 1, got {args.sample}")
     index_dir = args.bench_index or bench_quality.default_index_dir(args.source)
-    if index_dir.resolve() == settings.index_dir.resolve():
+    if index_dir.resolve() == settings.ingest.index_dir.resolve():
         raise ConfigError(f"--index {index_dir} is the app's index; give another folder")
     result = bench_quality.run(
         args.path,
@@ -129,7 +129,7 @@ def _cmd_bench(args: argparse.Namespace, settings: Settings, *_: Any) -> int:
     if args.questions < 1 or args.encode_sample < 1 or (args.max_documents or 1) < 1:
         raise ConfigError("--questions, --encode-sample and --max-documents must be at least 1")
     options = BenchOptions(
-        corpus=args.corpus or settings.sources_dir,
+        corpus=args.corpus or settings.ingest.sources_dir,
         questions=args.questions,
         index_dir=args.index,
         source=args.source,

@@ -87,7 +87,7 @@ def build_with_progress(settings: Settings, quiet: bool = False) -> None:
         if not quiet:
             print(message, file=sys.stderr)
 
-    say(f"indexing {settings.sources_dir} into {settings.index_dir} …")
+    say(f"indexing {settings.ingest.sources_dir} into {settings.ingest.index_dir} …")
     report = build_index(settings, embedder, progress=say, show_bars=not quiet)
     say(
         f"done in {report.seconds:.1f}s: {report.documents} documents, {report.chunks} chunks, "

@@ -118,7 +118,9 @@ def _cmd_serve(args: argparse.Namespace, settings: Settings, *_: Any) -> int:
     try:
         logbook = Logbook.open(settings)
     except (sqlite3.Error, OSError) as err:
-        raise ConfigError(f"setting db_path (QA_DB_PATH) {settings.db_path}: {err}") from None
+        raise ConfigError(
+            f"setting db_path (QA_DB_PATH) {settings.serving.db_path}: {err}"
+        ) from None
     serve(live, logbook, args.host, args.port)
     return 0
 
@@ -140,7 +142,7 @@ def _cmd_loadtest(args: argparse.Namespace, settings: Settings, *_: Any) -> int:
         raise ConfigError("--server-pid goes with a URL (without one, the load test knows the pid)")
     if args.url is not None and (args.index or args.sources):
         raise ConfigError("--index and --sources go with the app the load test starts (no URL)")
-    questions = loadtest.load_questions(args.questions_file, settings.evals_dir)
+    questions = loadtest.load_questions(args.questions_file, settings.serving.evals_dir)
     if args.abuse:
         return _abuse_loadtest(args, questions)
 
@@ -172,13 +174,18 @@ def _abuse_loadtest(args: argparse.Namespace, questions: list[str]) -> int:
     serve_args = [f"--{k}={v}" for k, v in (("index", args.index), ("sources", args.sources)) if v]
     env = {
         "QA_TRUSTED_PROXIES": "127.0.0.1",
-        "QA_CHAT_RATE_PER_MINUTE": str(Settings().chat_rate_per_minute),
+        "QA_CHAT_RATE_PER_MINUTE": str(Settings().serving.chat_rate_per_minute),
     }
     print("starting `qa serve` behind a simulated proxy …", file=sys.stderr)
     with local_app(serve_args, env=env) as app:
         print(f"clean run, then under abuse, against {app.url} (pid {app.pid})", file=sys.stderr)
         result = abuse.run_abuse(
-            app.url, questions, args.users, args.questions, args.ramp_seconds, args.timeout,
+            app.url,
+            questions,
+            args.users,
+            args.questions,
+            args.ramp_seconds,
+            args.timeout,
             app.pid,
         )
     print(json.dumps(result.to_json(), ensure_ascii=False) if args.json else abuse.table(result))
