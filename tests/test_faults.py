@@ -30,17 +30,17 @@ KILLED_BUILD = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    import qa.ingest.store
+    import qa.ingest.store_write
     from qa.ingest.build import build_index
     from qa.config import Settings
     from tests.fakes import FakeEmbedder
 
-    real_save = qa.ingest.store._save_npy
+    real_save = qa.ingest.store_write._save_npy
     def save_then_hang(path, array):
         real_save(path, array)
         Path(sys.argv[3]).write_text("writing")
         time.sleep(600)
-    qa.ingest.store._save_npy = save_then_hang
+    qa.ingest.store_write._save_npy = save_then_hang
     build_index(Settings.of(sources_dir=Path(sys.argv[1]), index_dir=Path(sys.argv[2])), FakeEmbedder())
     """
 )

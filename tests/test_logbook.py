@@ -10,7 +10,8 @@ import pytest
 
 from qa.config import Settings
 from qa.serving.loading import load_pipeline
-from qa.serving.logbook import Logbook, Mark, Verdict, clean_for_log, redact
+from qa.serving.logbook import Logbook, Mark, Verdict
+from qa.serving.redaction import clean_for_log, redact
 from qa.types import Answer, Status
 
 DAY = 86_400.0

@@ -13,7 +13,8 @@ import pytest
 
 from qa.answering.pipeline import Pipeline
 from qa.serving.loading import load_pipeline
-from qa.serving.logbook import Logbook, Mark, Verdict, redact
+from qa.serving.logbook import Logbook, Mark, Verdict
+from qa.serving.redaction import redact
 
 # Every kind of reply: answered, abstained, named-but-unknown, personal, dose, emergency,
 # crisis, rejected, a follow-up; each carrying something only the patient could have written.

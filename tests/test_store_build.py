@@ -106,7 +106,7 @@ def test_failed_write_leaves_current_build_served(built, monkeypatch):
     def boom(*_a, **_k):
         raise OSError("disk full")
 
-    monkeypatch.setattr("qa.ingest.store._save_npy", boom)
+    monkeypatch.setattr("qa.ingest.store_write._save_npy", boom)
     with pytest.raises(OSError):
         build_index(built, FakeEmbedder())
     assert current_build(built.ingest.index_dir) == before

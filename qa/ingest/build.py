@@ -24,7 +24,8 @@ from qa.ingest.chunking import chunk_document
 from qa.ingest.freshness import PIPELINE_VERSION, corpus_hash
 from qa.ingest.genericness import neighbour_density
 from qa.ingest.sources import LoadReport, load_sources
-from qa.ingest.store import FORMAT_VERSION, REUSABLE_FORMATS, load_index, sentence_bm25, write_build
+from qa.ingest.store import FORMAT_VERSION, REUSABLE_FORMATS, load_index, sentence_bm25
+from qa.ingest.store_write import write_build
 from qa.ingest.tokens import ENCODING, count_tokens
 from qa.lexical import LexicalIndex, Terms
 from qa.passages import paragraph_predecessors

@@ -126,7 +126,7 @@ def _cmd_serve(args: argparse.Namespace, settings: Settings, *_: Any) -> int:
 
 
 def _cmd_loadtest(args: argparse.Namespace, settings: Settings, *_: Any) -> int:
-    from qa.evaluation import loadtest
+    from qa.evaluation import loadtest, loadtest_table
     from qa.evaluation.local_app import local_app
 
     for name, value, low in (
@@ -161,7 +161,8 @@ def _cmd_loadtest(args: argparse.Namespace, settings: Settings, *_: Any) -> int:
         with local_app(serve_args) as app:
             print(f"load test against {app.url} (pid {app.pid})", file=sys.stderr)
             result = load(app.url, app.pid)
-    print(json.dumps(result.to_json(), ensure_ascii=False) if args.json else loadtest.table(result))
+    shown = json.dumps(result.to_json(), ensure_ascii=False) if args.json else None
+    print(shown or loadtest_table.table(result))
     return 0 if result.failures == 0 else 1
 
 
