@@ -1,10 +1,11 @@
 """Extractive, cited question answering over trusted documents (no generative model).
 
-The package is in wings; data flows one way, files -> Document -> Chunk -> index, and
-question -> Hits -> Answer. The top-level modules are the core every wing may import: settings
-(`config`), errors, the data types passed between stages (`types`, and `index_data`, the
-in-memory index that ingest builds and answering reads), and text analysis (`text`, `lexical`,
-`acronyms`, `passages`, `courtesy`, `dense`, `files`). The core imports no wing.
+The package is in wings; data flows one way, files -> Document -> Chunk -> index, and question ->
+Hits -> Answer. The top-level modules are the core every wing may import: settings (`config`,
+`config_groups`), the collection's profile (`profile`), errors, the data types passed between stages
+(`types`, and `index_data`, the in-memory index that ingest builds and answering reads), and text
+analysis (`text`, `lexical`, `acronyms`, `passages`, `courtesy`, `dense`, `files`). The core imports
+no wing.
 
 - `qa.encoder`: the sentence encoder;
 - `qa.ingest`: sources -> cleaned documents -> chunks -> vectors -> the index folder;
