@@ -8,17 +8,15 @@ from qa.answering.answer_type import (
     AnswerType,
     asked_types,
     defines,
-    drug_names,
     holds,
     meaning_asked,
-    missing_drug,
-    missing_drug_effect,
     missing_kinds,
     missing_place,
     missing_span,
     unanswered_part,
     what_is,
 )
+from qa.answering.drugs import drug_names, missing_drug, missing_drug_effect
 from qa.lexical import Terms
 from tests.conftest import BUNDLED_PROFILE
 

@@ -68,7 +68,7 @@ def test_chemoradiation_and_chemoradiotherapy_are_one_search():
 
 
 def test_term_coverage_counts_the_question_s_content_words_only():
-    from qa.answering.answer import TermCoverage
+    from qa.answering.candidates import TermCoverage
     from qa.lexical import LexicalIndex
 
     terms = Terms()
