@@ -11,7 +11,8 @@ import pytest
 
 from qa.config import Settings
 from qa.errors import ConfigError
-from qa.evaluation.bench import BenchOptions, percentiles, render_table, run_bench
+from qa.evaluation.bench import BenchOptions, percentiles, run_bench
+from qa.evaluation.bench_table import render_table
 from qa.ingest.corpus import load_corpus
 from tests.fakes import FakeEmbedder
 

@@ -11,16 +11,15 @@ import pytest
 from qa.config import Settings
 from qa.errors import SuiteError
 from qa.evaluation.evaluate import (
-    Case,
     CaseResult,
     Report,
     citations_verbatim,
-    load_suite,
     metrics,
     run_suite,
     score_case,
     unmet_bounds,
 )
+from qa.evaluation.suites import Case, load_suite
 from qa.index_data import IndexData
 from qa.ingest.store import load_index
 from qa.types import Answer, AnswerSentence, Citation, Status

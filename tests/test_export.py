@@ -1,9 +1,9 @@
-"""Marked log entries become a golden suite that `qa.evaluation.evaluate.load_suite` accepts."""
+"""Marked log entries become a golden suite that `qa.evaluation.suites.load_suite` accepts."""
 
 from __future__ import annotations
 
 from qa.config import Settings
-from qa.evaluation.evaluate import load_suite
+from qa.evaluation.suites import load_suite
 from qa.serving.export import export_suite
 from qa.serving.loading import load_pipeline
 from qa.serving.logbook import Logbook, Mark, Verdict

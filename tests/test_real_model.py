@@ -17,7 +17,8 @@ from qa.answering.pipeline import Pipeline
 from qa.config import Settings
 from qa.encoder.factory import make_embedder
 from qa.encoder.torch_encoder import SentenceTransformerEmbedder
-from qa.evaluation.evaluate import CaseResult, citations_verbatim, load_suite, run_suite
+from qa.evaluation.evaluate import CaseResult, citations_verbatim, run_suite
+from qa.evaluation.suites import load_suite
 from qa.ingest.build import build_index
 from qa.serving.loading import load_pipeline
 from qa.types import Status

@@ -12,7 +12,6 @@ import pytest
 from qa.answering.pipeline import Pipeline
 from qa.config import Settings
 from qa.evaluation.compare import compare, provenance_warnings
-from qa.evaluation.evaluate import load_suite
 from qa.evaluation.metrics import (
     CaseRecord,
     CitedSource,
@@ -24,6 +23,7 @@ from qa.evaluation.metrics import (
 )
 from qa.evaluation.report import CASES_JSONL, read_cases, run_suites
 from qa.evaluation.report_html import histogram
+from qa.evaluation.suites import load_suite
 from qa.serving.loading import load_pipeline
 from tests.fakes import FakeEmbedder
 from ui.cli import eval_cmds

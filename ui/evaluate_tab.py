@@ -11,8 +11,9 @@ from typing import Any
 import gradio as gr
 
 from qa.errors import QAError
-from qa.evaluation.evaluate import Report, load_suite, run_suite
+from qa.evaluation.evaluate import Report, run_suite
 from qa.evaluation.report import provenance, report_json, write_report
+from qa.evaluation.suites import load_suite
 from qa.serving.live import LivePipeline
 from ui.render import esc
 

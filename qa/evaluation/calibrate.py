@@ -10,7 +10,8 @@ from pathlib import Path
 
 from qa.answering.evidence import Evidence
 from qa.answering.pipeline import Pipeline
-from qa.evaluation.evaluate import load_suite, score_case
+from qa.evaluation.evaluate import score_case
+from qa.evaluation.suites import load_suite
 from qa.types import Status
 
 

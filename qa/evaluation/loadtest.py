@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from qa.errors import ConfigError, QAError
-from qa.evaluation.evaluate import load_suite
 from qa.evaluation.procmem import Memory, read_memory
+from qa.evaluation.suites import load_suite
 from qa.safety.messages import DISCLAIMER
 
 DEFAULT_SUITES = ("golden.yaml", "holdout.yaml")

@@ -19,8 +19,9 @@ from typing import IO, Any
 
 from qa import __version__
 from qa.config import Settings
-from qa.evaluation.evaluate import CaseResult, Report, Suite, run_suite
+from qa.evaluation.evaluate import CaseResult, Report, run_suite
 from qa.evaluation.metrics import CaseRecord
+from qa.evaluation.suites import Suite
 from qa.files import write_atomic
 from qa.index_data import IndexData
 from qa.types import Answer

@@ -25,7 +25,7 @@ import numpy as np
 
 from qa.answering.adapter import QueryAdapter
 from qa.answering.pipeline import Pipeline
-from qa.evaluation.evaluate import Case, load_suite
+from qa.evaluation.suites import Case, load_suite
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.evaluation.evaluate import load_suite
+from qa.evaluation.suites import load_suite
 from tests.ui.conftest import SCREENSHOTS, STAFF_PASSWORD, STAFF_USER
 from tests.ui.helpers import ask, handler_attributes, xss_fired
 

@@ -124,7 +124,8 @@ def _cmd_bench_quality(args: argparse.Namespace, settings: Settings, *_: Any) ->
 
 
 def _cmd_bench(args: argparse.Namespace, settings: Settings, *_: Any) -> int:
-    from qa.evaluation.bench import BenchOptions, render_table, run_bench
+    from qa.evaluation.bench import BenchOptions, run_bench
+    from qa.evaluation.bench_table import render_table
 
     if args.questions < 1 or args.encode_sample < 1 or (args.max_documents or 1) < 1:
         raise ConfigError("--questions, --encode-sample and --max-documents must be at least 1")

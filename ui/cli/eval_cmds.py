@@ -70,7 +70,7 @@ def _cmd_eval(
     args: argparse.Namespace, settings: Settings, mins: dict[str, float], maxs: dict[str, float]
 ) -> int:
     from qa.evaluation.compare import compare, comparison_lines
-    from qa.evaluation.evaluate import load_suite, unmet_bounds
+    from qa.evaluation.evaluate import unmet_bounds
     from qa.evaluation.report import (
         CASES_JSONL,
         load_baseline,
@@ -79,6 +79,7 @@ def _cmd_eval(
         run_suites,
         write_report,
     )
+    from qa.evaluation.suites import load_suite
 
     if args.resume and args.report is None:
         raise ConfigError("--resume needs --report DIR (the folder of the interrupted run)")
