@@ -15,6 +15,11 @@ brings its own leaflets writes its own profile (or none: every key has a neutral
     [drugs]
     names = '…'                 # drug and regimen names the general drug-name stems miss
 
+    [[topic]]                   # a topic a reply must speak of (adds to qa/answering/topics.toml)
+    name = "…"
+    asked = '…'                 # regular expression: the words a question asks about it with
+    also_spoken = '…'           # optional: further words a reply may speak of it with
+
     [[subject]]                 # what one document at a time is about (catalog.toml: subject = id)
     id = "…"
     names = '…'                 # regular expression: a question names it as its subject
@@ -39,7 +44,7 @@ from typing import Any
 from qa.errors import ConfigError
 
 PROFILE_NAME = "profile.toml"
-_SECTIONS = {"chat", "brands", "drugs", "lexicon", "subject"}
+_SECTIONS = {"chat", "brands", "drugs", "lexicon", "subject", "topic"}
 _CHAT_KEYS = {"title", "scope", "topics", "examples"}
 
 
@@ -67,6 +72,9 @@ class Profile:
     # Drug and regimen names the general drug-name stems miss ("folfox\w*|capox"): a regular
     # expression, matched on lower-cased text between word boundaries.
     drug_names: str = ""
+    # Topics a reply must speak of when a question asks about them, beyond the general ones
+    # (qa/answering/topics.toml): (name, asked words, further words a reply may use).
+    topic_words: tuple[tuple[str, str, str], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -83,6 +91,7 @@ class Profile:
             lexicon=tuple((str(p), str(w)) for p, w in raw["lexicon"]),
             subjects=tuple(Subject(**s) for s in raw.get("subjects", [])),
             drug_names=str(raw.get("drug_names", "")),
+            topic_words=tuple((str(n), str(a), str(s)) for n, a, s in raw.get("topic_words", [])),
         )
 
     def scope_with_topics(self) -> str:
@@ -135,6 +144,7 @@ def _parse(data: dict[str, Any], path: Path) -> Profile:
         lexicon=_lexicon(data.get("lexicon", []), path),
         subjects=_subjects(data.get("subject", []), path),
         drug_names=_drug_names(_table(data, "drugs", path), path),
+        topic_words=_topics(data.get("topic", []), path),
     )
 
 
@@ -185,6 +195,27 @@ def _drug_names(drugs: dict[str, Any], path: Path) -> str:
     except re.error as err:
         raise ConfigError(f"{path}: drugs.names is not a regular expression ({err})") from None
     return names
+
+
+def _topics(entries: Any, path: Path) -> tuple[tuple[str, str, str], ...]:
+    if not isinstance(entries, list):
+        raise ConfigError(f"{path}: topic must be a list of [[topic]] entries")
+    out = []
+    for n, entry in enumerate(entries, 1):
+        where = f"{path}: topic entry {n}"
+        if not isinstance(entry, dict) or not {"name", "asked"} <= set(entry) <= {
+            "name", "asked", "also_spoken"
+        }:
+            raise ConfigError(f"{where} needs the keys name and asked (and may have also_spoken)")
+        if not all(isinstance(v, str) and v.strip() for v in entry.values()):
+            raise ConfigError(f"{where}: name, asked and also_spoken must be text")
+        for key in ("asked", "also_spoken"):
+            try:
+                re.compile(entry.get(key, ""))
+            except re.error as err:
+                raise ConfigError(f"{where}: {key} is not a regular expression ({err})") from None
+        out.append((entry["name"], entry["asked"], entry.get("also_spoken", "")))
+    return tuple(out)
 
 
 def _subjects(entries: Any, path: Path) -> tuple[Subject, ...]:

@@ -3,7 +3,13 @@
 import pytest
 
 from qa.answering.answer_type import unanswered_part
-from qa.answering.topics import missing_topic, named_topics
+from qa.answering.topics import Topics, topics_for
+from tests.conftest import BUNDLED_PROFILE
+
+# The general topics with the bundled documents' own (their profile's [[topic]] entries).
+TOPICS = topics_for(BUNDLED_PROFILE.topic_words)
+named_topics = TOPICS.named
+missing_topic = TOPICS.missing
 
 CHEMO = ["Chemotherapy is usually given for 6 months.", "Side effects include nausea."]
 
@@ -97,3 +103,13 @@ def test_a_topic_named_only_in_the_story_does_not_count():
 def test_a_question_typed_without_its_apostrophe_still_has_an_asking_part():
     # "whats …?" asks; "he can't eat much" tells the situation.
     assert unanswered_part("whats the plan after chemo? he can't eat much", CHEMO) == ""
+
+
+def test_a_profile_adds_topics_and_words_to_the_general_ones():
+    general = topics_for()
+    assert general.named("is HIPEC an option?") == []
+    assert TOPICS.named("is HIPEC an option?") == ["HIPEC"]
+    assert general.named("will I need a colonoscopy?") == []
+    assert TOPICS.named("will I need a colonoscopy?") == ["family screening"]
+    own = Topics([("gardening", "garden\\w*", "soil")])
+    assert own.missing("can I do gardening?", ["Wash your hands after touching soil."]) is None

@@ -23,6 +23,7 @@ from qa.answering.candidates import (
 from qa.answering.drugs import drug_names
 from qa.answering.evidence import Evidence, abstention
 from qa.answering.subjects import conversation_subject
+from qa.answering.topics import topics_for
 from qa.config import Settings
 from qa.index_data import IndexData
 from qa.lexical import Terms
@@ -174,6 +175,7 @@ def compose(
         question,
         [c.text for c in chosen if c.lexical > 0 and c.doc_id not in other_site],
         drug_names(index.profile.brands, index.profile.drug_names),
+        topics_for(index.profile.topic_words),
     )
     if chosen and unanswered:
         reason = unanswered

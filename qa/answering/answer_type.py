@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Sequence
 from enum import Enum
 
 from qa.answering.drugs import GENERAL_DRUGS, DrugNames, missing_drug, missing_drug_effect
-from qa.answering.topics import missing_topic
+from qa.answering.topics import Topics, topics_for
 
 
 class AnswerType(Enum):
@@ -266,7 +266,12 @@ def missing_place(question: str, texts: Iterable[str]) -> str | None:
     return None if any(place.search(t) for t in texts) else asked.group(1)
 
 
-def unanswered_part(question: str, texts: Sequence[str], drugs: DrugNames | None = None) -> str:
+def unanswered_part(
+    question: str,
+    texts: Sequence[str],
+    drugs: DrugNames | None = None,
+    topics: Topics | None = None,
+) -> str:
     """Why `texts` do not answer `question` though they are about it (the amount, cost,
     survival span, place, drug, drug's effects or topic it asks for is in none of them), or ""
     when nothing it asks for is missing.
@@ -277,18 +282,21 @@ def unanswered_part(question: str, texts: Sequence[str], drugs: DrugNames | None
     answered by sentences that neither compare nor speak of survival.
     """
     drugs = drugs or GENERAL_DRUGS
+    topics = topics or topics_for()
     parts = _asking_parts(question)
     if len(parts) == 1:
-        return _unanswered(question, parts[0], texts, drugs)
-    reasons = [_unanswered(part, part, texts, drugs) for part in parts]
+        return _unanswered(question, parts[0], texts, drugs, topics)
+    reasons = [_unanswered(part, part, texts, drugs, topics) for part in parts]
     return "; ".join(reasons) if all(reasons) else ""
 
 
-def _unanswered(question: str, asking: str, texts: Sequence[str], drugs: DrugNames) -> str:
+def _unanswered(
+    question: str, asking: str, texts: Sequence[str], drugs: DrugNames, topics: Topics
+) -> str:
     """unanswered_part for a question asking one thing; `asking` is its asking sentence, where
     a topic must be named ("My dad can't eat much. Should he stop chemo?" is about stopping).
     Words taken from the question are quoted, so the logbook can leave them out."""
-    topic = missing_topic(asking, texts)
+    topic = topics.missing(asking, texts)
     if topic is not None:
         return f"the question asks about {topic} and no sentence found speaks of it"
     kinds = missing_kinds(question, texts, drugs)

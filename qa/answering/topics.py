@@ -11,77 +11,22 @@ reads the chosen sentences, not a list of what the documents cover, so a documen
 nutrition, once added, answers the food questions.
 
 The words are matched as whole words, in any case. A sentence speaks of a topic with the
-question's words or with the few more a reply may use ("live" and "cure" for survival).
+question's words or with the few more a reply may use ("live" and "cure" for survival). The
+topics are data: the general ones in `topics.toml`, a collection's own in its profile.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import tomllib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
-_TOPIC_WORDS = {
-    "food and drink": (
-        r"eat|eats|eating|ate|foods?|diets?|dietary|nutrition\w*|nutrients?|meals?|appetite"
-        r"|drinks?|drinking|alcohol\w*|wine|beer|coffee|caffeine|juices?|fasting|vegetarian|vegan"
-    ),
-    "supplements": (
-        r"vitamins?|supplements?|herbs?|herbal|turmeric|curcumin|cannabis|marijuana|cbd"
-        r"|acupuncture|homeopath\w*|naturopath\w*"
-    ),
-    "exercise": (
-        r"exercis\w*|gym|workouts?|sports?|swim\w*|yoga|jogg\w*"
-        r"|lift(?:ing)? weights|fitness"
-    ),
-    "sex": r"sex|sexual\w*|intercourse|intimacy|intimate|libido|erectile|erections?",
-    "fertility": (
-        r"fertil\w*|infertil\w*|pregnan\w*|conceiv\w*|have (?:a )?(?:baby|babies|kids|children)"
-        r"|start a family|sperm"
-    ),
-    "driving": r"drive|drives|driving|drove",
-    "travel": r"travel\w*|fly|flying|flights?|holidays?|vacations?|abroad",
-    "hair": r"hair|bald\w*|wigs?|cold caps?",
-    "work": r"jobs?|employers?|back to work|return to work|sick leave|time off work",
-    "family screening": (
-        r"hereditary|inherit\w*|colonoscop\w*|screening|lynch|family history"
-        r"|runs? in (?:the |my |our )?famil\w*"
-    ),
-    "a second opinion": r"second opinions?",
-    "recovery": r"recover\w*|hospital stay|(?:stay|be|spend) in (?:the )?hospital",
-    "smoking": r"smok\w*|cigarettes?|vape|vapes|vaping",
-    "sleep": r"sleep\w*|insomnia",
-    "vaccines": r"vaccin\w*|flu shots?|covid",
-    "feelings": (
-        r"depress\w*|anxiety|anxious|stress|stressed|stressful|emotions?|emotional\w*"
-        r"|mental health|counsel\w*|psycholog\w*|psychiatr\w*|therapist|panic\w*"
-    ),
-    "pets": r"pets?|dogs?|cats?(?! scans?\b)",  # a "CAT scan" is a CT scan
-    "teeth": r"dentists?|dental|teeth|tooth",
-    "survival": (
-        r"surviv\w*|life expectancy|prognosis|outlook|how long[^.?!]*\blive|live longer"
-        r"|extra (?:time|weeks|months|years)|(?:success|cure) rates?"
-    ),
-    # Treatments by name: a reply about radiation in general does not say whether proton
-    # therapy is an option.
-    "proton therapy": r"protons?",
-    "immunotherapy": r"immunotherap\w*|checkpoint inhibitors?|car-t",
-    "stereotactic radiation": r"stereotactic|sbrt|sabr|cyberknife|cyber knife|gamma knife",
-    "brachytherapy": r"brachytherapy|internal radiation",
-    "photodynamic therapy": r"photodynamic|pdt",
-    "a transplant": r"transplant\w*",
-    "a stent": r"stents?|stenting",
-    "HIPEC": r"hipec|heated chemo\w*",
-    "radioembolization": r"radioemboli[sz]ation|sirt|y-?90|radioactive beads",
-    "ablation": r"ablation|ablate|rfa|cryo\w*|microwave",
-    "keyhole surgery": r"keyhole|laparoscop\w*|robotic",
-}
-# Words a reply may speak of a topic with that a question asking about it need not use.
-_ALSO_SPOKEN = {
-    "survival": r"live|lives|cured?|curable",
-    "HIPEC": r"hyperthermic",
-    "radioembolization": r"microspheres?",
-    "ablation": r"ablat\w*",
-}
+GENERAL_TOPICS = Path(__file__).with_name("topics.toml")
+# (name, the words a question asks about it with, further words a reply may speak of it with)
+TopicEntry = tuple[str, str, str]
 
 
 @dataclass(frozen=True)
@@ -90,36 +35,55 @@ class Topic:
     spoken: re.Pattern[str]  # a sentence speaks of it
 
 
+class Topics:
+    """The topics of the general list and of a collection's profile: an entry of the profile
+    with a general topic's name adds its words to that topic; any other is a topic of its own."""
+
+    def __init__(self, entries: Sequence[TopicEntry]) -> None:
+        merged: dict[str, tuple[str, str]] = {}
+        for name, asked, spoken in entries:
+            old_asked, old_spoken = merged.get(name, ("", ""))
+            merged[name] = (
+                "|".join(w for w in (old_asked, asked) if w),
+                "|".join(w for w in (old_spoken, spoken) if w),
+            )
+        self.topics = {
+            name: Topic(_words(asked), _words(f"{asked}|{also}" if also else asked))
+            for name, (asked, also) in merged.items()
+        }
+        # All topics' (lower-case) question words in one pattern, matched case-sensitively
+        # against the lower-cased text: most questions name no topic, and this one scan tells
+        # so in about 6 µs; one IGNORECASE search per topic took about 90.
+        self._any_asked = re.compile(
+            r"\b(?=\w)(?:" + "|".join(asked for asked, _ in merged.values()) + r")\b"
+        )
+
+    def named(self, text: str) -> list[str]:
+        """The topics `text` asks about, in order."""
+        if not self._any_asked.search(text.lower()):
+            return []
+        return [name for name, topic in self.topics.items() if topic.asked.search(text)]
+
+    def missing(self, question: str, texts: Iterable[str]) -> str | None:
+        """A topic `question` asks about that none of `texts` speaks of, or None."""
+        texts = list(texts)
+        for name in self.named(question):
+            if not any(self.topics[name].spoken.search(text) for text in texts):
+                return name
+        return None
+
+
+@lru_cache(maxsize=8)
+def topics_for(extra: tuple[TopicEntry, ...] = ()) -> Topics:
+    """The general topics, with a collection's own (its profile's [[topic]] entries)."""
+    return Topics((*_general(), *extra))
+
+
+@lru_cache(maxsize=1)
+def _general() -> tuple[TopicEntry, ...]:
+    data = tomllib.loads(GENERAL_TOPICS.read_text(encoding="utf-8"))
+    return tuple((t["name"], t["asked"], t.get("also_spoken", "")) for t in data["topic"])
+
+
 def _words(alternatives: str) -> re.Pattern[str]:
     return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
-
-
-TOPICS = {
-    name: Topic(
-        _words(words),
-        _words(f"{words}|{_ALSO_SPOKEN[name]}" if name in _ALSO_SPOKEN else words),
-    )
-    for name, words in _TOPIC_WORDS.items()
-}
-
-
-# All topics' (lower-case) question words in one pattern, matched case-sensitively against the
-# lower-cased text: most questions name no topic, and this one scan tells so in about 6 µs; one
-# IGNORECASE search per topic took about 90.
-_ANY_ASKED = re.compile(r"\b(?=\w)(?:" + "|".join(_TOPIC_WORDS.values()) + r")\b")
-
-
-def named_topics(text: str) -> list[str]:
-    """The topics `text` asks about, in TOPICS order."""
-    if not _ANY_ASKED.search(text.lower()):
-        return []
-    return [name for name, topic in TOPICS.items() if topic.asked.search(text)]
-
-
-def missing_topic(question: str, texts: Iterable[str]) -> str | None:
-    """A topic `question` asks about that none of `texts` speaks of, or None."""
-    texts = list(texts)
-    for name in named_topics(question):
-        if not any(TOPICS[name].spoken.search(text) for text in texts):
-            return name
-    return None
