@@ -22,7 +22,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from qa.evaluation.loadtest import LoadResult, connect, run
+from qa.evaluation.loadtest import connect, run
+from qa.evaluation.loadtest_result import LoadResult
 
 THINK_SECONDS = 2.0
 OVERSIZED_BYTES = 2_000_000

@@ -12,7 +12,6 @@ sampled during it and read after it.
 from __future__ import annotations
 
 import html
-import math
 import os
 import re
 import threading
@@ -25,16 +24,13 @@ from pathlib import Path
 from typing import Any
 
 from qa.errors import ConfigError, QAError
-from qa.evaluation.procmem import Memory, read_memory
+from qa.evaluation.loadtest_result import BUSY, RATE_LIMITED, LoadResult
+from qa.evaluation.procmem import read_memory
 from qa.evaluation.suites import load_suite
 from qa.safety.messages import DISCLAIMER
 
 DEFAULT_SUITES = ("golden.yaml", "holdout.yaml")
 API_NAME = "/ask"
-BUSY = "busy"
-# The guard's polite refusal of a client over the rate limit (HTTP 429), counted apart.
-RATE_LIMITED = "rate_limited"
-POLITE = frozenset({BUSY, RATE_LIMITED})
 TIMEOUT = "timeout"
 CONNECT = "connect"
 BAD_REPLY = "bad_reply"
@@ -63,14 +59,6 @@ def load_questions(path: Path | None, evals_dir: Path) -> list[str]:
             raise ConfigError(f"--questions-file {path}: no questions in it")
         return questions
     return [c.question for name in DEFAULT_SUITES for c in load_suite(evals_dir / name).cases]
-
-
-def percentile(values: Sequence[float], p: float) -> float:
-    """Nearest-rank percentile: the value at rank ceil(p/100 * n) of the sorted values."""
-    if not values:
-        return math.nan
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
 
 
 @dataclass
@@ -173,62 +161,6 @@ def ask(client: Any, question: str, timeout: float) -> tuple[str, str]:
         return _outcome_of(err), f"{type(err).__name__}: {err}"
     outcome = classify_reply(result)
     return outcome, "" if outcome.startswith("reply:") else repr(result)[:200]
-
-
-@dataclass(frozen=True)
-class LoadResult:
-    url: str
-    users: int
-    peak_users: int
-    ramp_seconds: float
-    questions: int
-    seconds: float
-    latencies: tuple[float, ...]
-    errors: dict[str, int]
-    error_examples: dict[str, str]
-    replies: dict[str, int]
-    memory_before: Memory | None = None
-    memory_after: Memory | None = None
-    memory_peak_mb: float | None = None
-
-    @property
-    def failures(self) -> int:
-        """Errors other than the app's polite refusals ("busy", "rate_limited")."""
-        return sum(n for kind, n in self.errors.items() if kind not in POLITE)
-
-    def to_json(self) -> dict[str, Any]:
-        ms = [s * 1000 for s in self.latencies]
-        memory = None
-        if self.memory_before and self.memory_after:
-            memory = {
-                "before_mb": round(self.memory_before.rss_mb, 1),
-                "after_mb": round(self.memory_after.rss_mb, 1),
-                "peak_mb": round(self.memory_peak_mb or self.memory_after.rss_mb, 1),
-                "high_water_mb": round(self.memory_after.hwm_mb, 1),
-                "growth_mb": round(self.memory_after.rss_mb - self.memory_before.rss_mb, 1),
-            }
-        return {
-            "url": self.url,
-            "users": self.users,
-            "peak_users": self.peak_users,
-            "ramp_seconds": self.ramp_seconds,
-            "questions": self.questions,
-            "answered": len(self.latencies),
-            "duration_s": round(self.seconds, 2),
-            "throughput_qps": round(len(self.latencies) / self.seconds, 2) if self.seconds else 0.0,
-            "latency_ms": {
-                name: round(percentile(ms, p), 1) if ms else None
-                for name, p in (("p50", 50), ("p95", 95), ("p99", 99), ("max", 100))
-            },
-            "busy": self.errors.get(BUSY, 0),
-            "rate_limited": self.errors.get(RATE_LIMITED, 0),
-            "error_count": self.failures,
-            "errors": dict(sorted(self.errors.items())),
-            "error_examples": self.error_examples,
-            "replies": dict(sorted(self.replies.items())),
-            "memory": memory,
-            "ok": self.failures == 0,
-        }
 
 
 def run(

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from gradio_client.utils import QueueError
 
-from qa.evaluation import loadtest
+from qa.evaluation import loadtest, loadtest_result
 from qa.evaluation.procmem import read_memory
 from qa.safety.messages import DISCLAIMER
 from tests.ui.conftest import REPO, app_process
@@ -154,10 +154,10 @@ def test_classify_reply_rejects_malformed_replies():
 
 def test_percentile_is_nearest_rank():
     values = list(range(1, 101))
-    assert loadtest.percentile(values, 50) == 50
-    assert loadtest.percentile(values, 95) == 95
-    assert loadtest.percentile(values, 100) == 100
-    assert loadtest.percentile([7.0], 99) == 7.0
+    assert loadtest_result.percentile(values, 50) == 50
+    assert loadtest_result.percentile(values, 95) == 95
+    assert loadtest_result.percentile(values, 100) == 100
+    assert loadtest_result.percentile([7.0], 99) == 7.0
 
 
 def test_memory_of_this_process():

@@ -126,7 +126,7 @@ def _cmd_serve(args: argparse.Namespace, settings: Settings, *_: Any) -> int:
 
 
 def _cmd_loadtest(args: argparse.Namespace, settings: Settings, *_: Any) -> int:
-    from qa.evaluation import loadtest, loadtest_table
+    from qa.evaluation import loadtest, loadtest_result
     from qa.evaluation.local_app import local_app
 
     for name, value, low in (
@@ -146,7 +146,7 @@ def _cmd_loadtest(args: argparse.Namespace, settings: Settings, *_: Any) -> int:
     if args.abuse:
         return _abuse_loadtest(args, questions)
 
-    def load(url: str, pid: int | None) -> loadtest.LoadResult:
+    def load(url: str, pid: int | None) -> loadtest_result.LoadResult:
         return loadtest.run(
             url, questions, args.users, args.questions, args.ramp_seconds, args.timeout, pid
         )
@@ -162,7 +162,7 @@ def _cmd_loadtest(args: argparse.Namespace, settings: Settings, *_: Any) -> int:
             print(f"load test against {app.url} (pid {app.pid})", file=sys.stderr)
             result = load(app.url, app.pid)
     shown = json.dumps(result.to_json(), ensure_ascii=False) if args.json else None
-    print(shown or loadtest_table.table(result))
+    print(shown or loadtest_result.table(result))
     return 0 if result.failures == 0 else 1
 
 
