@@ -13,17 +13,11 @@ from qa.evaluation.metrics import (
     suite_metrics,
     tag_breakdown,
 )
-from qa.evaluation.suites import Case, Suite
+from qa.evaluation.suites import NOT_ESCALATED, Case, Suite
 from qa.index_data import IndexData
 from qa.text import word_count
 from qa.types import Answer, Status
 
-_TOP_KEYS = {"suite", "questions"}
-_CASE_KEYS = {"id", "question", "tags", "expect", "category"}
-_EXPECT_KEYS = {"sources", "all_of", "abstain", "escalate"}
-_ESCALATIONS = {"emergency", "urgent", "crisis"}
-# `escalate: none` marks an informational near-miss: it must not be escalated at any level.
-NOT_ESCALATED = "none"
 # A message escalated more urgently than expected is caught: an urgent one sent to the
 # emergency number still reaches help.
 CAUGHT_BY = {"emergency": {"emergency"}, "urgent": {"urgent", "emergency"}, "crisis": {"crisis"}}

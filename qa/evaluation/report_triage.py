@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
-from qa.evaluation.evaluate import CAUGHT_BY, NOT_ESCALATED
+from qa.evaluation.evaluate import CAUGHT_BY
+from qa.evaluation.suites import NOT_ESCALATED
 
 OUTCOMES = ("emergency", "urgent", "crisis", "caution", "not escalated")
 _CAUGHT = {**CAUGHT_BY, NOT_ESCALATED: {"caution", "not escalated"}}

@@ -18,9 +18,6 @@ _EXPECT_KEYS = {"sources", "all_of", "abstain", "escalate"}
 _ESCALATIONS = {"emergency", "urgent", "crisis"}
 # `escalate: none` marks an informational near-miss: it must not be escalated at any level.
 NOT_ESCALATED = "none"
-# A message escalated more urgently than expected is caught: an urgent one sent to the
-# emergency number still reaches help.
-CAUGHT_BY = {"emergency": {"emergency"}, "urgent": {"urgent", "emergency"}, "crisis": {"crisis"}}
 
 
 @dataclass(frozen=True)

@@ -34,8 +34,8 @@ import numpy as np
 from qa.config import Settings
 from qa.encoder.factory import make_embedder
 from qa.errors import ConfigError
-from qa.evaluation.evaluate import CAUGHT_BY, NOT_ESCALATED
-from qa.evaluation.suites import load_suite
+from qa.evaluation.evaluate import CAUGHT_BY
+from qa.evaluation.suites import NOT_ESCALATED, load_suite
 from qa.files import write_atomic
 from qa.safety.catalogue import Level
 from qa.safety.context import Framing, framing

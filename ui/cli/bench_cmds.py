@@ -6,14 +6,10 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from qa.config import Settings
 from qa.errors import ConfigError
-
-if TYPE_CHECKING:
-    pass
-
 from ui.cli.common import Handler, progress_bar
 
 

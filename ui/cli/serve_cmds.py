@@ -8,14 +8,10 @@ import os
 import sqlite3
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from qa.config import Settings
 from qa.errors import ConfigError
-
-if TYPE_CHECKING:
-    pass
-
 from ui.cli.common import Handler, add_paths, ready_pipeline
 
 

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from qa.config import Settings
 from qa.errors import ConfigError
-
-if TYPE_CHECKING:
-    pass
-
 from ui.cli.common import Handler, add_paths, learner_parser, progress_bar, ready_pipeline
 
 
