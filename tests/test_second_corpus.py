@@ -1,7 +1,8 @@
 """One engine, any corpus: a clinic's own leaflets on other cancers, with their own profile,
 are indexed and answered by `qa` as it is, without editing code (issue 25). The leaflets are
 MedQuAD's CancerGov answers about breast, lung and prostate cancer and melanoma, read from
-../shared (never copied into the repository); the test needs that folder, as CI has it."""
+../shared (never copied into the repository). CI has that folder; a user's fresh clone does not
+(docs: ../shared/docs/offline.md), and there the test is skipped, saying why."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ def write_corpus(folder: Path) -> dict[str, list[dict[str, str]]]:
     """One document per cancer (its first answers, as a leaflet would hold them) and the
     catalog and profile beside them; returns the MedQuAD pairs used, by document id."""
     if not MEDQUAD.exists():
-        pytest.fail(f"{MEDQUAD} is missing: this test needs ../shared beside the repository")
+        pytest.skip(f"{MEDQUAD} is missing: this test needs ../shared beside the repository")
     pairs: dict[str, list[dict[str, str]]] = {}
     with gzip.open(MEDQUAD, "rt", encoding="utf-8") as lines:
         for line in lines:
