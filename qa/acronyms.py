@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 
-# "(HIPEC)", "(HAI)", "(SBRT)", "(5-FU)": a short form of 2-10 characters with a capital letter
-# other than its first, so that "(Avastin)" or "(called the hepatic artery)" are not taken.
+# "(HIPEC)", "(HAI)", "(SBRT)", "(HER2)": a short form of 2-10 characters with a capital letter
+# other than its first, so that "(Herceptin)" or "(called the hepatic artery)" are not taken.
 _SHORT = re.compile(r"\(([A-Za-z0-9][A-Za-z0-9-]{1,9})\)")
 _CLAUSE_END = re.compile(r"[.;:!?()\[\]]")
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")

@@ -15,7 +15,7 @@ import numpy as np
 from qa.profile import Profile
 
 # The general lay lexicon (qa/lay_lexicon.toml) and a collection's own (its profile's lexicon and
-# drug brand names: "avastin" -> "bevacizumab avastin"), in that order: the profile's first.
+# drug brand names: "herceptin" -> "trastuzumab herceptin"), in that order: the profile's first.
 GENERAL_LEXICON = Path(__file__).with_name("lay_lexicon.toml")
 
 
@@ -74,7 +74,7 @@ class Lexicon:
 
     @cached_property
     def lay_words(self) -> frozenset[str]:
-        """The single words among the lay phrases ("chemo", "mets", "avastin"), spelled out."""
+        """The single words among the lay phrases ("chemo", "mets", "herceptin"), spelled out."""
         return frozenset(
             w
             for pattern, _ in self.entries

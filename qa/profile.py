@@ -10,7 +10,7 @@ brings its own leaflets writes its own profile (or none: every key has a neutral
     examples = ["…", "…"]       # example questions shown in the chat (each one answered)
 
     [brands]                    # drug brand names -> the generic names the documents use
-    avastin = "bevacizumab"
+    herceptin = "trastuzumab"
 
     [drugs]
     names = '…'                 # drug and regimen names the general drug-name stems miss
@@ -26,8 +26,8 @@ brings its own leaflets writes its own profile (or none: every key has a neutral
     words = '…'                 # regular expression: any word of it
 
     [[lexicon]]                 # lay phrases -> the documents' words, for the search terms
-    lay = '\\bbag\\b'           # a regular expression, matched case-insensitively at a word start
-    documents = "colostomy stoma"
+    lay = '\\bboob\\b'          # a regular expression, matched case-insensitively at a word start
+    documents = "breast"
 
 Every key is validated when the profile is read; a bad one is refused with a message naming it.
 """
@@ -69,7 +69,7 @@ class Profile:
     brands: tuple[tuple[str, str], ...] = ()  # (brand, generic), brand lower-case
     lexicon: tuple[tuple[str, str], ...] = ()  # (lay phrase as a regular expression, words)
     subjects: tuple[Subject, ...] = ()
-    # Drug and regimen names the general drug-name stems miss ("folfox\w*|capox"): a regular
+    # Drug and regimen names the general drug-name stems miss ("chop\w*|abvd"): a regular
     # expression, matched on lower-cased text between word boundaries.
     drug_names: str = ""
     # Topics a reply must speak of when a question asks about them, beyond the general ones

@@ -169,8 +169,8 @@ def compose(
     # What the question asks for must be in a quoted sentence sharing a word with the question:
     # "6 months of chemotherapy" does not answer "how long is the hospital stay after
     # exenteration?".
-    # … and about the cancer the question is about: a survival figure for rectal cancer does not
-    # answer "what's the survival rate for anal cancer that has come back?".
+    # … and about the subject the question is about: a survival figure for one cancer does not
+    # answer "what's the survival rate for <another cancer> that has come back?".
     unanswered = unanswered_part(
         question,
         [c.text for c in chosen if c.lexical > 0 and c.doc_id not in other_site],

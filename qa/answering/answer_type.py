@@ -2,9 +2,9 @@
 
 Classic question answering matches the expected answer type: "what drug …" wants a sentence
 naming a drug, "how long …" one with a number and a unit. The embedding model scores
-"Hepatic arterial infusion delivers chemotherapy to the liver" above "Floxuridine (FUDR) is the
-most common chemotherapy drug used for hepatic arterial infusion" for "what chemo drug do they
-send into the liver artery?"; a small bonus for the sentence that has the asked-for kind of
+"Intrathecal chemotherapy is given into the spinal fluid" above "Methotrexate is the most
+common chemotherapy drug given into the spinal fluid" for "what chemo drug do they put into
+the spine?"; a small bonus for the sentence that has the asked-for kind of
 answer sets that right. The same holds for a cost ("how much does it cost …"), for "is there
 … ?", answered by a sentence stating "There is (no) …", and for "why …?", answered by a
 sentence giving a reason ("… is not used very often because it has to be done …"), and for
@@ -15,11 +15,11 @@ saying what the choice depends on.
 sentences about radiation that compare nothing do not answer it.
 
 Some questions name the figure they want: "what is the 5-year survival rate …?" is not answered
-by "survival … to 40 percent or more at two years" (`missing_span`). "Which hospital in Toronto
-…?" is not answered by a sentence that never says Toronto (`missing_place`), nor "what side
-effects does regorafenib have?" by sentences on chemotherapy's side effects in general
-(`missing_drug_effect`), nor "what should I eat during chemo?" by sentences that never speak of
-food (`qa.answering.topics`).
+by "survival … to 40 percent or more at two years" (`missing_span`). "Which hospital in
+Springfield …?" is not answered by a sentence that never says Springfield (`missing_place`),
+nor "what side effects does trastuzumab have?" by sentences on chemotherapy's side effects in
+general (`missing_drug_effect`), nor "what should I eat during chemo?" by sentences that never
+speak of food (`qa.answering.topics`).
 """
 
 from __future__ import annotations
@@ -246,8 +246,9 @@ def defines(text: str, asked: frozenset[str], terms: Callable[[str], Sequence[st
     return any((named := terms(m.group(1))) and named[0] in asked for m in _DEFINES.finditer(text))
 
 
-# "which hospital in Toronto …", "best cancer centre near Ottawa for …": the place named must be
-# in the answer. (Without a place, "specialized centers" may well answer "which hospitals …?".)
+# "which hospital in Springfield …", "best cancer centre near Shelbyville for …": the place
+# named must be in the answer. (Without a place, "specialized centers" may well answer "which
+# hospitals …?".)
 _ASKS_INSTITUTION_IN = re.compile(
     r"\b(?:which|what|best|good|top|recommend\w*)\b[^?.!]{0,25}?"
     r"\b(?:hospitals?|clinics?|cent(?:er|re)s?|institutes?)\s+(?:in|near|around)\s+"
@@ -257,7 +258,7 @@ _ASKS_INSTITUTION_IN = re.compile(
 
 
 def missing_place(question: str, texts: Iterable[str]) -> str | None:
-    """The place a question asking which hospital (clinic, centre) there names ("Toronto") when
+    """The place a question asking which hospital (clinic, centre) there names ("Springfield") when
     none of `texts` mentions it; None when it asks no such thing or the place is mentioned."""
     asked = _ASKS_INSTITUTION_IN.search(question)
     if asked is None:
@@ -278,7 +279,7 @@ def unanswered_part(
 
     A question asking two things is unanswered only when both parts are: in "what does
     oligometastatic mean? how many spots is that?" the first part can be answered without a
-    number, but "is FOLFOXIRI better than FOLFIRI? which one gives longer survival?" is not
+    number, but "is CHOP-R better than CHOP? which one gives longer survival?" is not
     answered by sentences that neither compare nor speak of survival.
     """
     drugs = drugs or GENERAL_DRUGS

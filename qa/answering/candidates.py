@@ -194,9 +194,9 @@ def _in_context(
     index: IndexData, rows: Sequence[int], query_vector: np.ndarray, sims: np.ndarray
 ) -> np.ndarray:
     """Cosine of the question to each sentence read after the one before it in its paragraph,
-    when that is closer than the sentence alone (`sims`). Alone, "An abdominoperineal resection
-    removes the rectum, anal sphincter, anus and muscles around the anus." does not say it is
-    the surgery for anal cancer back after chemoradiation; the sentence before it does. Context
+    when that is closer than the sentence alone (`sims`). Alone, "A lobectomy removes the
+    whole lobe of the lung." does not say it is the surgery offered when the cancer comes back
+    after radiation; the sentence before it does. Context
     only ever helps: a sentence keeps its own cosine when the one before it is on another
     point ("The drugs used most often are …" before "Treatment is usually continued as long
     as …")."""
@@ -211,11 +211,10 @@ def _in_context(
 
 def continued(cands: Sequence[Candidate], index: IndexData, gap: float) -> list[float]:
     """Each candidate's score raised to at least that of the candidate right before it in the
-    same paragraph, less `gap`. The embedding model scores a sentence alone: "An
-    abdominoperineal resection removes the rectum, anal sphincter, anus and muscles around the
-    anus." says which surgery the sentence before it ("Surgery can be done to remove a local
-    recurrence if chemoradiation was used …") offers, yet relates weakly to "what operation
-    would they do?"."""
+    same paragraph, less `gap`. The embedding model scores a sentence alone: "A lobectomy
+    removes the whole lobe of the lung." says which surgery the sentence before it ("Surgery can
+    be done to remove a local recurrence if radiation was used …") offers, yet relates weakly to
+    "what operation would they do?"."""
     # The first candidate ending there wins: a sentence quoted alone comes before its longer
     # units.
     ending: dict[tuple[str, int], float] = {}

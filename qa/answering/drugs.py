@@ -2,8 +2,8 @@
 drug-name stems (WHO INN), by the collection's own drug and regimen names and by its brand names
 (its profile's [drugs] and [brands]), each drug under any of its names.
 
-"What side effects does mitomycin cause?" is not answered by a sentence that never names
-mitomycin (`missing_drug_effect`); "what's the usual dose of capecitabine?" not by one that names
+"What side effects does trastuzumab cause?" is not answered by a sentence that never names
+trastuzumab (`missing_drug_effect`); "what's the usual dose of tamoxifen?" not by one that names
 no drug of the question (`missing_drug`).
 """
 
@@ -23,7 +23,7 @@ _DRUG = re.compile(
 )
 
 
-# "what side effects does mitomycin cause?", "does avastin cause bleeding?"
+# "what side effects does trastuzumab cause?", "does herceptin cause heart problems?"
 _ASKS_EFFECT = re.compile(r"\bside[- ]effects?\b|\bcauses?\b|\btoxic", re.IGNORECASE)
 
 
@@ -37,9 +37,9 @@ _DRUG_LOWER = re.compile(_DRUG.pattern)
 
 class DrugNames:
     """The drugs a text names: by the general pattern (_DRUG), by the collection's own names
-    (its profile's [drugs] names: regimens such as "FOLFOX") or by its brand names; and each
-    drug's other names (the generic name and every brand: "avastin" -> {"bevacizumab",
-    "avastin", "mvasi", "zirabev"})."""
+    (its profile's [drugs] names: regimens such as "CHOP") or by its brand names; and each
+    drug's other names (the generic name and every brand: "herceptin" -> {"trastuzumab",
+    "herceptin", "kanjinti", "ogivri"})."""
 
     def __init__(self, brands: Sequence[tuple[str, str]], names: str = "") -> None:
         self._own = re.compile(rf"\b(?:{names})\b") if names else None
@@ -83,8 +83,8 @@ GENERAL_DRUGS = DrugNames(())
 
 
 def missing_drug(asking: str, texts: Iterable[str], drugs: DrugNames) -> str | None:
-    """A drug the question's asking sentence names ("which one makes you live longer, FOLFOX
-    or FOLFIRI?", "what's the usual dose of capecitabine?") when no one of `texts` names any of
+    """A drug the question's asking sentence names ("which one makes you live longer, CHOP
+    or CHOP-R?", "what's the usual dose of tamoxifen?") when no one of `texts` names any of
     them (under any name); None when it names none or one does."""
     named = drugs.named(asking)
     if not named:
@@ -94,7 +94,7 @@ def missing_drug(asking: str, texts: Iterable[str], drugs: DrugNames) -> str | N
 
 
 def missing_drug_effect(question: str, texts: Iterable[str], drugs: DrugNames) -> str | None:
-    """The drug a question asks the effects of ("side effects of regorafenib") when no one of
+    """The drug a question asks the effects of ("side effects of trastuzumab") when no one of
     `texts` names it (or its brand or generic name) and speaks of side effects or causing;
     None when it asks no such thing or one does."""
     if not _ASKS_EFFECT.search(question):

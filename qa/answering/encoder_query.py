@@ -2,13 +2,13 @@
 out, lay words and short names followed by the documents' words for them (qa.lexical,
 qa.acronyms).
 
-"My dad's rectal cancer spread to his liver" asks what "my rectal cancer spread to my liver"
+"My dad's lung cancer spread to his liver" asks what "my lung cancer spread to my liver"
 asks; the documents never talk about fathers, and the relative only pulls the question's vector
 away from the passages that answer it. Measured on our suites, dropping it rescued questions
 written by family members and turned no unanswerable question into an answer. BM25 drops these
 words by its idf anyway, and the safety rules read the user's own words.
 
-The small model does not know that "the bag" is a colostomy or "mets" are metastases; it reads
+The small model does not know that "the tummy" is the abdomen or "mets" are metastases; it reads
 the lay lexicon BM25 uses, in brackets. Together with counting only the question's content words
 in term coverage (qa.lexical._FRAME_WORDS) and the threshold recalibrated, this raised answer
 accuracy over our six calibration suites from 0.80 to 0.86 and cut false abstentions from 0.12
@@ -50,8 +50,8 @@ def drop_relatives(question: str) -> str:
 
 def with_lay_meanings(question: str, lexicon: Lexicon) -> str:
     """Each lay phrase the lexical step maps to the documents' words, followed by them in
-    brackets: "is the bag forever" -> "is the bag (colostomy stoma) forever". Skipped when the
-    question already says them, or the phrase is one of them ("radiation")."""
+    brackets: "mets in the tummy" -> "mets (metastases) in the tummy (abdomen abdominal)".
+    Skipped when the question already says them, or the phrase is one of them ("radiation")."""
     lowered = question.lower()
 
     def bracket(m: re.Match[str], clinical: str) -> str:

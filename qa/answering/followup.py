@@ -81,8 +81,8 @@ def contextualize(question: str, previous: Sequence[str]) -> str:
     the topic terms of the most recent earlier question that had a topic appended.
 
     An earlier question that was itself a follow-up carries the topic it inherited, so
-    "What is FOLFIRI?" → "What are its side effects?" → "How long do they last?" still
-    retrieves about FOLFIRI.
+    "What is trastuzumab?" → "What are its side effects?" → "How long do they last?" still
+    retrieves about trastuzumab.
     """
     topic: list[str] = []
     for earlier in previous[-RECENT_QUESTIONS:]:

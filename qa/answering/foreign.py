@@ -1,9 +1,9 @@
-"""Names the sources never mention: a question about "Keytruda" or "BRAF" cannot be answered by
+"""Names the sources never mention: a question about "Ibrance" or "BRCA" cannot be answered by
 documents that never say them, however close the rest of the question is to the documents.
 
 A word counts as such a name when all of these hold:
 - the documents never use it, nor any word sharing its first five letters or one typing slip
-  away (typo shields: "avastn" shares "avast" with "avastin", "diffrence" is one letter short of
+  away (typo shields: "hercepin" shares "herce" with "herceptin", "diffrence" is one letter short of
   "difference"), and it is no lay term the lexical step maps to the documents' words ("chemo",
   "yrs"); contractions typed without an apostrophe ("cant") do not count;
 - the embedding model's tokenizer splits it into several word pieces, also once a common English
@@ -178,7 +178,7 @@ def foreign_names(
     """The words of `question` that look like names the documents never mention, in order.
 
     A word counts as known when the documents use it or the word the lexical step maps it to
-    ("chemo" -> "chemotherapy", "avastin" -> "bevacizumab"); the words named are the user's.
+    ("chemo" -> "chemotherapy", "herceptin" -> "trastuzumab"); the words named are the user's.
 
     Args:
         is_whole: whether the embedding model's tokenizer keeps a word as one piece.

@@ -1,4 +1,4 @@
-"""Typing slips mended before retrieval: "my dads retal cacer came back" asks about rectal cancer.
+"""Typing slips mended before retrieval: "my dads lung cacer came back" asks about lung cancer.
 
 The small embedding model splits a mistyped word into meaningless pieces ("cacer" -> "ca",
 "##cer"), BM25 finds no such term, and the unknown-name rule (qa.answering.foreign) would take

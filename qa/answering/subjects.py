@@ -1,16 +1,16 @@
 """Which subject of the collection a question is about (its profile's [[subject]] entries: for
-the bundled documents, rectal and anal cancer).
+the bundled documents, two cancers).
 
-Treatment differs between subjects: "For resectable rectal cancer, chemotherapy is usually
-given for 6 months." does not answer "my mother's anal cancer has spread far away: how long do
+Treatment differs between subjects: "For resectable lung cancer, chemotherapy is usually
+given for 4 cycles." does not answer "my mother's breast cancer has spread far away: how long do
 they keep giving the chemo?", though the model relates the two closely. Sentences from a
 document about another subject (catalog.toml's `subject`) are scored lower
 (`Settings.other_site_penalty`), so that they are quoted only when nothing from a document about
 the asked-about subject, or about none, comes close.
 
-A question is about one subject when it names that subject (its `names` pattern: "anal cancer",
-"cancer of the rectum") and no word of another (their `words`): "the tumour is close to the
-anus" in a rectal cancer question does not make it an anal cancer question. A follow-up ("how
+A question is about one subject when it names that subject (its `names` pattern: "breast
+cancer", "cancer of the breast") and no word of another (their `words`): "it has spread to the
+lung" in a breast cancer question does not make it a lung cancer question. A follow-up ("how
 long do they give it?") is about the subject the conversation is about (`conversation_subject`),
 read the way retrieval reads its topic (qa.answering.followup).
 """

@@ -1,7 +1,7 @@
 """How generic each sentence is: its mean cosine to the sentences most like it in the corpus.
 
 A sentence much like many others ("Symptoms depend on where the cancer has spread.",
-"Chemotherapy is usually offered for stage 4 or recurrent rectal cancer.") restates the
+"Chemotherapy is usually offered for stage 4 or recurrent lung cancer.") restates the
 documents' common ground; the small embedding model ranks such sentences close to almost any
 question on their topic, ahead of the specific sentence that answers it ("There is no standard
 treatment for distant metastasis."). Answer scoring subtracts
