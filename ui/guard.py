@@ -60,6 +60,7 @@ SECURITY_HEADERS = (
     (b"x-content-type-options", b"nosniff"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
 )
+_SECURITY_NAMES = frozenset(name for name, _ in SECURITY_HEADERS)
 _CORS = b"access-control-"
 _WITH_BODY = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -263,7 +264,7 @@ def _with_headers(send: Send, strip_cors: bool) -> Send:
                 (k, v)
                 for k, v in message.get("headers", [])
                 if not (strip_cors and k.lower().startswith(_CORS))
-                and k.lower() not in {h for h, _ in SECURITY_HEADERS}
+                and k.lower() not in _SECURITY_NAMES
             ]
             message = dict(message, headers=[*kept, *SECURITY_HEADERS])
         await send(message)
