@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.setup-done
 TIKTOKEN_WHEEL_DIR := $(VENV)/cache/wheels
 
-.PHONY: setup browser run test lint typecheck index eval adapter triage-model clean
+.PHONY: setup browser run test lint typecheck index eval adapter triage-model second-corpus clean
 
 setup: $(STAMP)
 
@@ -61,6 +61,16 @@ triage-model: setup
 
 eval: setup
 	$(BIN)/qa eval evals/golden.yaml --verbose
+
+# The second corpus (docs/quality.md): MedQuAD's CancerGov answers on other cancers, built from
+# ../shared/benchmarks/medquad (never copied into the repository), indexed and evaluated with the
+# same engine and no code change.
+SECOND := build/second_corpus
+second-corpus: setup
+	$(BIN)/python evals/second_corpus/build.py --out $(SECOND)/sources
+	QA_SOURCES_DIR=$(SECOND)/sources QA_INDEX_DIR=$(SECOND)/index $(BIN)/qa index
+	QA_SOURCES_DIR=$(SECOND)/sources QA_INDEX_DIR=$(SECOND)/index $(BIN)/qa eval \
+		evals/second_corpus/*.yaml --report $(SECOND)/report
 
 clean:
 	rm -rf $(VENV) index/CURRENT index/builds var/encoder

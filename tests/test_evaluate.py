@@ -19,6 +19,7 @@ from qa.evaluation.evaluate import (
     score_case,
     unmet_bounds,
 )
+from qa.evaluation.metrics import CaseRecord
 from qa.evaluation.suites import Case, load_suite
 from qa.index_data import IndexData
 from qa.ingest.store import load_index
@@ -706,3 +707,41 @@ def test_unmet_bounds() -> None:
         "escalation_recall was not measured (the suite has no cases of that kind)",
         "false_abstain_rate = 0.2 is above the allowed maximum 0.1",
     ]
+
+
+def test_a_conversation_case_is_asked_with_its_earlier_turns(
+    index: IndexData, tmp_path: Path
+) -> None:
+    path = tmp_path / "conv.yaml"
+    path.write_text(
+        "suite: conv\nquestions:\n"
+        "  - id: c1\n"
+        '    turns: ["What is FOLFIRI?", "is it hard going?"]\n'
+        '    question: "and which one is used most?"\n'
+        "    expect: {sources: [chemo-guide]}\n",
+        encoding="utf-8",
+    )
+    suite = load_suite(path)
+    assert suite.cases[0].turns == ("What is FOLFIRI?", "is it hard going?")
+    asked: list[tuple[str, tuple[str, ...]]] = []
+
+    def ask(question: str, history: tuple[str, ...] = ()) -> Answer:
+        asked.append((question, tuple(history)))
+        return answered(index, ("chemo-guide", FOLFIRI))
+
+    report = run_suite(suite, ask, index)
+    assert asked == [("and which one is used most?", ("What is FOLFIRI?", "is it hard going?"))]
+    assert report.results[0].passed
+    record = report.cases[0]
+    assert CaseRecord.from_json(record.to_json()) == record
+
+
+def test_turns_must_be_a_list_of_messages(tmp_path: Path) -> None:
+    path = tmp_path / "conv.yaml"
+    path.write_text(
+        "suite: conv\nquestions:\n  - id: c1\n    turns: what is it\n"
+        '    question: "and then?"\n    expect: {abstain: true}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(SuiteError, match=r"c1.*turns must be a list"):
+        load_suite(path)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,11 +48,11 @@ class EvaluateHandlers:
         total = len(suite.cases)
         done = 0
 
-        def ask(question: str) -> Any:
+        def ask(question: str, history: Sequence[str] = ()) -> Any:
             nonlocal done
             progress((done, total), desc=f"case {done + 1} of {total}")
             done += 1
-            return pipeline.ask(question)
+            return pipeline.ask(question, history)
 
         report = run_suite(suite, ask, pipeline.index)
         stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())

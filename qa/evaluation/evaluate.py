@@ -48,6 +48,7 @@ class CaseResult:
             suite=suite,
             id=c.id,
             question=c.question,
+            turns=c.turns,
             tags=c.tags,
             expect_abstain=c.abstain,
             expect_escalate=c.escalate,
@@ -148,12 +149,13 @@ def metrics(results: Sequence[CaseResult]) -> dict[str, float | None]:
 
 def run_suite(
     suite: Suite,
-    ask: Callable[[str], Answer],
+    ask: Callable[..., Answer],
     index: IndexData,
     on_case: Callable[[CaseResult], None] | None = None,
     done: Mapping[str, CaseRecord] | None = None,
 ) -> Report:
-    """Ask and score every case; cases in `done` (by id, same question) are not asked again."""
+    """Ask and score every case; cases in `done` (by id, same question) are not asked again.
+    `ask(question)`, or `ask(question, earlier_messages)` for a conversation's case."""
     results = []
     records = []
     for case in suite.cases:
@@ -161,7 +163,8 @@ def run_suite(
         if previous is not None and previous.question == case.question:
             records.append(previous)
             continue
-        result = score_case(case, ask(case.question), index)
+        answer = ask(case.question, case.turns) if case.turns else ask(case.question)
+        result = score_case(case, answer, index)
         results.append(result)
         records.append(result.record(suite.name))
         if on_case:

@@ -57,6 +57,8 @@ class CaseRecord:
     expect_category: str = ""
     escalation: str | None = None
     caution: str | None = None
+    # A conversation's earlier messages (qa/evaluation/suites.py); () for a single question.
+    turns: tuple[str, ...] = ()
 
     @property
     def answerable(self) -> bool:
@@ -78,7 +80,7 @@ class CaseRecord:
     def to_json(self) -> dict[str, Any]:
         """The `qa eval --json` case object: id, status, passed, answer, reasons, and more."""
         out = asdict(self)
-        for key in ("tags", "expect_sources", "reasons", "retrieved"):
+        for key in ("tags", "expect_sources", "reasons", "retrieved", "turns"):
             out[key] = list(out[key])
         out["citations"] = [asdict(c) for c in self.citations]
         return out
@@ -86,13 +88,13 @@ class CaseRecord:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> CaseRecord:
         names = {f.name for f in fields(cls)}
-        optional = {"expect_category", "escalation", "caution"}
+        optional = {"expect_category", "escalation", "caution", "turns"}
         missing = names - set(data) - optional
         if missing:
             raise ValueError(f"case record lacks {', '.join(sorted(missing))}")
         values = {k: data[k] for k in names if k in data}
-        for key in ("tags", "expect_sources", "reasons", "retrieved"):
-            values[key] = tuple(str(v) for v in values[key])
+        for key in ("tags", "expect_sources", "reasons", "retrieved", "turns"):
+            values[key] = tuple(str(v) for v in values.get(key, ()))
         values["citations"] = tuple(CitedSource(**c) for c in values["citations"])
         return cls(**values)
 

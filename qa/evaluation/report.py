@@ -167,7 +167,7 @@ def read_cases(path: Path) -> dict[tuple[str, str], CaseRecord]:
 
 def run_suites(
     suites: Sequence[Suite],
-    ask: Callable[[str], Answer],
+    ask: Callable[..., Answer],
     index: IndexData,
     folder: Path | None = None,
     resume: bool = False,

@@ -13,7 +13,7 @@ import yaml
 from qa.errors import SuiteError, unknown_keys
 
 _TOP_KEYS = {"suite", "questions"}
-_CASE_KEYS = {"id", "question", "tags", "expect", "category"}
+_CASE_KEYS = {"id", "question", "turns", "tags", "expect", "category"}
 _EXPECT_KEYS = {"sources", "all_of", "abstain", "escalate"}
 _ESCALATIONS = {"emergency", "urgent", "crisis"}
 # `escalate: none` marks an informational near-miss: it must not be escalated at any level.
@@ -30,6 +30,8 @@ class Case:
     abstain: bool = False
     escalate: str | None = None
     category: str = ""
+    # A conversation's earlier messages, oldest first; only `question`, the last, is scored.
+    turns: tuple[str, ...] = ()
 
     @property
     def answerable(self) -> bool:
@@ -128,6 +130,9 @@ def _case(where: str, case_id: str, raw: dict[str, Any], known: set[str] | None)
         raise SuiteError(f"{where}: has no expectation (sources, all_of, abstain or escalate)")
     if abstain and (sources or parsed_groups):
         raise SuiteError(f"{where}: abstain: true cannot be combined with sources or all_of")
+    turns = raw.get("turns", []) or []
+    if not isinstance(turns, list) or not all(isinstance(t, str) and t.strip() for t in turns):
+        raise SuiteError(f"{where}: turns must be a list of the conversation's earlier messages")
     tags = raw.get("tags", []) or []
     if not isinstance(tags, list):
         raise SuiteError(f"{where}: tags must be a list")
@@ -140,6 +145,7 @@ def _case(where: str, case_id: str, raw: dict[str, Any], known: set[str] | None)
         abstain=abstain,
         escalate=escalate,
         category=category,
+        turns=tuple(turns),
     )
 
 
