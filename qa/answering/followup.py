@@ -6,6 +6,7 @@ user's own words, so context from an earlier question can never trigger or hide 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -32,8 +33,23 @@ ANAPHORS = frozenset(
 )
 # Openings that continue the previous topic ("and the side effects?", "what about radiation?").
 _CONTINUATION = re.compile(r"^\s*(?:and|also|or|so|what about|how about)\b", re.IGNORECASE)
-# Longer questions are taken to say what they are about.
+# A short question that points back is a follow-up; a longer one only when it names fewer than
+# MIN_OWN_TOPIC_TERMS topical words itself ("can they still cure it when it comes back like
+# that?" is about what was said before; "my dad's cancer spread to his liver and the surgeon
+# says it cannot be removed" says what it is about).
 MAX_FOLLOWUP_WORDS = 10
+MIN_OWN_TOPIC_TERMS = 2
+# Words rarer in general English than this Zipf frequency (wordfreq: 4.5 is about 30 per million
+# words) can carry a topic ("pelvis" 3.3, "surgeon" 4.1, "cure" 4.3); more frequent ones cannot
+# ("back" 6.0, "work" 6.0, "spread" 4.8, "cancer" 4.9).
+TOPICAL_ZIPF = 4.5
+# Questions open with one of these (or end with "?"); other messages are statements, which
+# add to the conversation's topic instead of replacing it ("Doctor says surgery is possible").
+_QUESTION = re.compile(
+    r"^\s*(?:what|whats|how|why|when|where|which|who|whom|whose|is|are|am|was|were|do|does|did|"
+    r"can|could|will|would|should|shall|may|might|must|has|have|had)\b",
+    re.IGNORECASE,
+)
 # At most this many topic terms are carried forward, so a chain of follow-ups stays on topic.
 MAX_CONTEXT_TERMS = 8
 # Only the last few questions of a conversation can lend their topic (bounds the work per call).
@@ -63,17 +79,28 @@ def content_terms(text: str) -> list[str]:
     return list(seen)
 
 
+@functools.lru_cache(maxsize=4096)
+def topical(word: str) -> bool:
+    """Whether `word` is rare enough in general English to say what a message is about."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en") < TOPICAL_ZIPF
+
+
 def is_followup(question: str) -> bool:
-    """A short question that points back (it, they, this …), continues ("and …", "what about
-    …") or has no topic words of its own ("why?")."""
+    """A question that points back (it, they, this …), continues ("and …", "what about …") or
+    has no topic words of its own ("why?"). Past MAX_FOLLOWUP_WORDS words it must also name
+    fewer than MIN_OWN_TOPIC_TERMS topical words."""
     words = _WORD.findall(question.lower())
-    if len(words) > MAX_FOLLOWUP_WORDS:
-        return False
-    return (
-        any(w in ANAPHORS for w in words)
-        or bool(_CONTINUATION.match(question))
-        or not content_terms(question)
-    )
+    points_back = any(w in ANAPHORS for w in words) or bool(_CONTINUATION.match(question))
+    if len(words) <= MAX_FOLLOWUP_WORDS:
+        return points_back or not content_terms(question)
+    return points_back and sum(map(topical, content_terms(question))) < MIN_OWN_TOPIC_TERMS
+
+
+def is_statement(message: str) -> bool:
+    """A message that asks nothing: no "?" and no question word first."""
+    return "?" not in message and not _QUESTION.match(message)
 
 
 def contextualize(question: str, previous: Sequence[str]) -> str:
@@ -82,7 +109,9 @@ def contextualize(question: str, previous: Sequence[str]) -> str:
 
     An earlier question that was itself a follow-up carries the topic it inherited, so
     "What is trastuzumab?" → "What are its side effects?" → "How long do they last?" still
-    retrieves about trastuzumab.
+    retrieves about trastuzumab; so does a statement ("My dad's lung cancer came back." →
+    "The doctor says surgery is possible." → "what would they remove?"). Only topical words
+    are carried.
     """
     topic: list[str] = []
     for earlier in previous[-RECENT_QUESTIONS:]:
@@ -94,8 +123,8 @@ def contextualize(question: str, previous: Sequence[str]) -> str:
     return f"{question} {' '.join(added)}" if added else question
 
 
-def _topic(question: str, context: list[str]) -> list[str]:
-    own = content_terms(question)
-    if is_followup(question):
+def _topic(message: str, context: list[str]) -> list[str]:
+    own = [t for t in content_terms(message) if topical(t)]
+    if is_followup(message) or is_statement(message):
         own += [t for t in context if t not in own]
     return own[:MAX_CONTEXT_TERMS]
