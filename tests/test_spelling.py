@@ -12,7 +12,8 @@ from qa.types import Status
 VOCAB = Vocabulary.of(
     [
         "Rectal cancer that comes back first is treated with chemotherapy. The cancer may be "
-        "diagnosed late. Cancer cells spread. Patients cope with side effects. Treatment varies."
+        "diagnosed late. Cancer cells spread. Patients cope with side effects. Treatment varies. "
+        "Diarrhea is common."
     ]
 )
 # Stand-in for the model's tokenizer: these are one piece, every other word several.
@@ -36,6 +37,10 @@ def whole(word: str) -> bool:
         # A lay word the lexical step knows, though the documents never use it.
         ("is chmo safe", "is chemo safe", {"chmo": "chemo"}),
         ("Is CHMEO safe", "Is chemo safe", {"chmeo": "chemo"}),
+        # Two slips in a longer word.
+        ("can chemo cause diahrrea", "can chemo cause diarrhea", {"diahrrea": "diarrhea"}),
+        # An everyday English word the documents never use.
+        ("is it gonig", "is it going", {"gonig": "going"}),
     ],
 )
 def test_slips_are_mended(question, expected, mended):
@@ -46,12 +51,16 @@ def test_slips_are_mended(question, expected, mended):
     "question",
     [
         "is wine safe with chemo",  # an everyday word the model knows, one slip from "wide"
-        "is xancer back",  # the first letter wrong: as likely another word as a slip
+        "is zancer back",  # the first letter wrong: as likely another word as a slip
         "copd",  # four letters, one off "cope": as often a name
         "msi",  # too short to tell from a name
         "my dads cant",  # a contraction
         "what is diagnose",  # an inflection of the documents' "diagnosed"
         "what is zorblatinib",  # nothing one slip away
+        "what is a stoma",  # a rare English word the documents do not use
+        # One slip from "pancreatic", but a topical English word the documents never use is no
+        # help in finding a passage: a name is not guessed into one.
+        "is it pancreatix",
     ],
 )
 def test_names_and_known_words_are_left_alone(question):

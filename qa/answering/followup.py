@@ -6,10 +6,10 @@ user's own words, so context from an earlier question can never trigger or hide 
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 
+from qa.answering import english
 from qa.text import normalise
 
 # Words that point back at something said before.
@@ -39,10 +39,9 @@ _CONTINUATION = re.compile(r"^\s*(?:and|also|or|so|what about|how about)\b", re.
 # says it cannot be removed" says what it is about).
 MAX_FOLLOWUP_WORDS = 10
 MIN_OWN_TOPIC_TERMS = 2
-# Words rarer in general English than this Zipf frequency (wordfreq: 4.5 is about 30 per million
-# words) can carry a topic ("pelvis" 3.3, "surgeon" 4.1, "cure" 4.3); more frequent ones cannot
-# ("back" 6.0, "work" 6.0, "spread" 4.8, "cancer" 4.9).
-TOPICAL_ZIPF = 4.5
+# Words rarer in general English than everyday ones (qa.answering.english) can carry a topic
+# ("pelvis" 3.3, "surgeon" 4.1, "cure" 4.3); everyday ones cannot ("back" 6.0, "work" 6.0,
+# "spread" 4.8, "cancer" 4.9).
 # Questions open with one of these (or end with "?"); other messages are statements, which
 # add to the conversation's topic instead of replacing it ("Doctor says surgery is possible").
 _QUESTION = re.compile(
@@ -79,12 +78,9 @@ def content_terms(text: str) -> list[str]:
     return list(seen)
 
 
-@functools.lru_cache(maxsize=4096)
 def topical(word: str) -> bool:
     """Whether `word` is rare enough in general English to say what a message is about."""
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, "en") < TOPICAL_ZIPF
+    return english.zipf(word) < english.EVERYDAY_ZIPF
 
 
 def is_followup(question: str) -> bool:

@@ -13,15 +13,21 @@ A word counts as such a name when all of these hold:
   wording; a split word is a rare name, acronym or brand;
 - it is not two whole words run together ("painkillers") nor a clinical common noun by its
   ending ("neuropathy", "incontinence"), which a patient may mention in passing.
+
+Such a name is no reason to refuse by itself (qa/answering/answer.py,
+`unknown_name_min_coverage`).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from qa.answering import english
+from qa.answering.edits import any_near, near
 from qa.lexical import Lexicon
 
 _WORD = re.compile(r"[a-z][a-z0-9]*")
@@ -31,7 +37,6 @@ _MIN_SLIP_LENGTH = 6
 # The tokenizer's whole words are a wider net than the documents' words; five letters let
 # "gonig" and "sincce" through while names of four letters ("braf") stay names.
 _MIN_EVERYDAY_SLIP_LENGTH = 5
-_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _MIN_LENGTH = 3
 # Contractions typed without the apostrophe are everyday words, not names.
 CONTRACTIONS = frozenset(
@@ -149,27 +154,17 @@ class Vocabulary:
         prefixes = frozenset(w[:_PREFIX] for w in words if len(w) >= _PREFIX)
         return cls(dict(words), prefixes, lexicon or Lexicon.of())
 
+    @functools.cached_property
+    def by_frequency(self) -> tuple[str, ...]:
+        """The words, the most frequent first."""
+        return tuple(sorted(self.words, key=lambda w: (-self.words[w], w)))
+
     def knows(self, word: str) -> bool:
         return (
             word in self.words
             or (len(word) >= _PREFIX and word[:_PREFIX] in self.prefixes)
-            or (len(word) >= _MIN_SLIP_LENGTH and any(w in self.words for w in one_slip(word)))
+            or (len(word) >= _MIN_SLIP_LENGTH and any_near(word, self.by_frequency, 1))
         )
-
-
-def one_slip(word: str) -> Iterator[str]:
-    """Every string one deletion, transposition, replacement or insertion of a letter away
-    (Norvig's spelling corrector)."""
-    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    for left, right in splits:
-        if right:
-            yield left + right[1:]
-        if len(right) > 1:
-            yield left + right[1] + right[0] + right[2:]
-        for c in _LETTERS:
-            if right:
-                yield left + c + right[1:]
-            yield left + c + right
 
 
 def foreign_names(
@@ -200,6 +195,7 @@ def foreign_names(
     return found
 
 
+
 def _everyday(word: str, is_whole: Callable[[str], bool]) -> bool:
     """Whether the tokenizer keeps a word it splits whole once a common ending or beginning is
     taken off ("unrealistically"), or once one typing slip is mended ("diffrence"); or whether
@@ -220,7 +216,8 @@ def _everyday(word: str, is_whole: Callable[[str], bool]) -> bool:
     ):
         return True
     return len(word) >= _MIN_EVERYDAY_SLIP_LENGTH and any(
-        len(w) >= _MIN_EVERYDAY_SLIP_LENGTH and is_whole(w) for w in set(one_slip(word))
+        len(w) >= _MIN_EVERYDAY_SLIP_LENGTH and is_whole(w)
+        for w, _, _ in near(word, english.words(english.COMMON_ZIPF), 1)
     )
 
 

@@ -2,20 +2,22 @@
 
 The small embedding model splits a mistyped word into meaningless pieces ("cacer" -> "ca",
 "##cer"), BM25 finds no such term, and the unknown-name rule (qa.answering.foreign) would take
-the word for
-a name the sources never mention and refuse to answer. With one slip typed into a word of five
-or more letters of our suites' answerable questions, 29% of them were refused that way.
+the word for a name the sources never mention.
 
-A word is mended only when all of these hold, so that names and everyday words are left alone:
-- the documents never use it nor a word sharing its first five letters (an inflection), and
-  the embedding model's tokenizer splits it (a whole-word piece is an English word the model
-  knows: "wine" is not mended to "wide");
-- it is no lay term or contraction ("chemo", "cant") and has four letters or more ("msi" is a
-  name, not a slip of "mri");
-- one deletion, transposition, replacement or insertion of a letter, not of the first one,
-  turns it into a word the documents use or a lay word ("chmo" -> "chemo"); a four-letter word
-  only by an added letter ("frst" -> "first"), as one letter off another four-letter word it is
-  as often a name ("copd", "lice"). Among several, the documents' most frequent word wins.
+A word is a slip only when it is nobody's word: the documents never use it nor a word sharing
+its first five letters (an inflection), it is no English word (wordfreq, qa.answering.english),
+the embedding model's tokenizer splits it (a whole-word piece is a word the model knows), it is
+no lay term or contraction, and it has four letters or more ("msi" is a name, not a slip of
+"mri").
+
+What it meant is the nearest word, by the optimal-string-alignment edit distance (rapidfuzz), of
+the documents, the lay lexicon and everyday English (qa.answering.english says why only
+everyday), one edit away for a word of up to six letters and two for longer ones ("diahrrea" ->
+"diarrhea", "efectes" -> "effects", "actuaklu" -> "actually"). It keeps the first letter (a
+slip there is as likely another word), and a four-letter word is mended only by an added letter
+("frst" -> "first"), as one letter off another four-letter word it is as often a name ("copd",
+"lice"). Nearest first; then the documents' words (the most frequent), the lay words,
+and English (the most frequent).
 """
 
 from __future__ import annotations
@@ -23,11 +25,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from qa.answering.foreign import CONTRACTIONS, Vocabulary, one_slip
+from qa.answering import english
+from qa.answering.edits import near
+from qa.answering.foreign import CONTRACTIONS, Vocabulary
 
 _WORD = re.compile(r"[A-Za-z]+")
 _MIN_LENGTH = 4
 _PREFIX = 5
+# Longer words than this may hold two slips: few words lie two edits from a long one.
+_ONE_EDIT_MAX_LENGTH = 6
 
 
 def mend_slips(
@@ -56,17 +62,22 @@ def _meant(word: str, vocabulary: Vocabulary, is_whole: Callable[[str], bool]) -
         or word in vocabulary.words
         or word[:_PREFIX] in vocabulary.prefixes
         or word in CONTRACTIONS
-        or is_whole(word)
         or vocabulary.lexicon.is_lay_word(word)
+        or is_whole(word)
+        or english.known(word)
     ):
         return None
-    # Set operations first (most slips are no word at all), the plausibility test on the few left.
-    options = set(one_slip(word))
-    known = [w for w in options & vocabulary.words.keys() if _plausible(word, w)]
-    if known:
-        return max(known, key=lambda w: (vocabulary.words[w], w))
-    lay = sorted(w for w in options & vocabulary.lexicon.lay_words if _plausible(word, w))
-    return lay[0] if lay else None
+    edits = 1 if len(word) <= _ONE_EDIT_MAX_LENGTH else 2
+    # Each source's words in order of preference, the documents' most frequent first.
+    lay = sorted(vocabulary.lexicon.lay_words)
+    sources = (vocabulary.by_frequency, lay, english.everyday_words())
+    best: tuple[int, int, int, str] | None = None
+    for rank, words in enumerate(sources):
+        for meant, distance, position in near(word, words, edits):
+            key = (distance, rank, position, meant)
+            if _plausible(word, meant) and (best is None or key < best):
+                best = key
+    return None if best is None else best[3]
 
 
 def _plausible(typed: str, meant: str) -> bool:
