@@ -50,6 +50,14 @@ def add_parsers(sub: Any) -> None:
         default=0.02,
         help="with --baseline: exit 1 when a metric got worse by more than this (default 0.02)",
     )
+    sp.add_argument(
+        "--slips",
+        action="store_true",
+        help=(
+            "type realistic typing slips into every question first: two variants per case, "
+            "one slip in a word of 5+ letters and two in a word of 7+ (seeded, repeatable)"
+        ),
+    )
     sp.add_argument("--quiet", action="store_true", help="no progress bar")
     add_paths(sp)
     sp = sub.add_parser(
@@ -87,6 +95,10 @@ def _cmd_eval(
     pipeline = ready_pipeline(settings)
     known = pipeline.index.documents.keys()
     suites = [load_suite(p, known) for p in args.suites]
+    if args.slips:
+        from qa.evaluation.slips import with_slips
+
+        suites = [with_slips(s) for s in suites]
     try:
         reports = run_suites(
             suites, pipeline.ask, pipeline.index, args.report, args.resume, not args.quiet
