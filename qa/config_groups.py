@@ -101,8 +101,14 @@ class SentenceSettings:
     # (qa/ingest/genericness.py).
     sentence_generic_weight: float = 0.5
     answer_max_words: int = 80
-    answer_max_sentences: int = 4
-    # A further sentence must score within this of the best one.
+    # What ranks the candidate passages (qa/answering/ranker.py): "hand" (the sentence score
+    # with the question's terms counted over the passage) or a file from `qa tune-passages`.
+    passage_ranker: str = "hand"
+    # A second passage is quoted only when it adds this much of the question's terms (IDF-
+    # weighted share, 0..1) to what the first passage covers (qa/answering/assemble.py).
+    second_passage_min_gain: float = 0.15
+    # A neighbouring sentence joins a passage, and a second passage is quoted, only when it
+    # scores within this of the best sentence.
     sentence_max_gap: float = 0.3
     # A sentence scores at least the sentence before it in its paragraph, less this: the
     # sentence after "Surgery can be done … if chemoradiation was used" says which surgery.
@@ -122,6 +128,14 @@ class AbstentionSettings:
     # holdout7 and holdout8 are kept out, as the check.
     abstain_min_support: float = 0.5037
     abstain_coverage_weight: float = 0.1
+    # A question naming words the documents never use ("Ibrance") is answered only when the
+    # quoted passages hold at least this IDF-weighted share of its terms, the unknown names
+    # counting at the highest weight; else the bot abstains and says which names it could not
+    # find. A name is no reason to refuse by itself: "my mum is on Ibrance, can chemo cause
+    # diarrhoea?" is answered, with a note that the sources do not mention Ibrance. The
+    # development suites of both corpora score the same from 0.6 to 0.85 (0.5 answers one more
+    # question about a name with a passage about the rest); 0.7 is inside that plateau.
+    unknown_name_min_coverage: float = 0.7
     max_question_chars: int = 2000
 
 

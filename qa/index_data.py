@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from qa.acronyms import Abbreviations, definitions
+from qa.layout import Layout, layout
 from qa.lexical import LexicalIndex, Terms
 from qa.passages import list_items
 from qa.profile import Profile
@@ -97,3 +98,14 @@ class IndexData:
     def list_items(self) -> dict[tuple[str, int, int], tuple[Span, ...]]:
         """List-introducing sentence -> the bullet items after it; built once per loaded index."""
         return list_items(self.documents, set(self.sentence_row))
+
+    @cached_property
+    def layout(self) -> Layout:
+        """Which sentence each sentence leans on (qa/layout.py); built once per loaded index."""
+        return layout(self.documents, [s.identity for s in self.sentences])
+
+    @cached_property
+    def sentence_ends(self) -> tuple[int, ...]:
+        """Sentence row -> its end offset."""
+        return tuple(s.end for s in self.sentences)
+

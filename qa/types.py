@@ -137,6 +137,17 @@ class AnswerSentence:
     score: float
     dense: float
     lexical: float
+    # Offsets of `text` in the cited document's cleaned text (0, 0 in answers logged before
+    # passages existed).
+    start: int = 0
+    end: int = 0
+    # Whether the sentence carries the answer; the others are its passage's context (the
+    # sentence introducing a list, the sentence a "These …" sentence refers to).
+    marked: bool = True
+    # Which of the answer's passages (0 or 1) the sentence belongs to.
+    passage: int = 0
+    # Whether the sentence is (in) a list item.
+    item: bool = False
 
 
 @dataclass(frozen=True)
@@ -161,13 +172,42 @@ class Answer:
     # clinical note).
     triage_entry: str | None = None
 
+    def passages_json(self) -> list[dict[str, object]]:
+        """Each passage: its source, the offsets from its first sentence to its last, and the
+        indices (into `sentences`) of its sentences and of those marked as the answer."""
+        source = {c.n: c.source_id for c in self.citations}
+        out: list[dict[str, object]] = []
+        for number in sorted({s.passage for s in self.sentences}):
+            members = [(i, s) for i, s in enumerate(self.sentences) if s.passage == number]
+            out.append(
+                {
+                    "source_id": source.get(members[0][1].citation, ""),
+                    "start": members[0][1].start,
+                    "end": members[-1][1].end,
+                    "sentences": [i for i, _ in members],
+                    "marked": [i for i, s in members if s.marked],
+                }
+            )
+        return out
+
     def to_json(self) -> dict[str, object]:
-        """The `qa ask --json` contract."""
+        """The `qa ask --json` contract (docs/commands.md)."""
         return {
             "question": self.question,
             "status": self.status.value,
             "answer": self.text,
-            "sentences": [{"text": s.text, "citation": s.citation} for s in self.sentences],
+            "sentences": [
+                {
+                    "text": s.text,
+                    "citation": s.citation,
+                    "start": s.start,
+                    "end": s.end,
+                    "marked": s.marked,
+                    "item": s.item,
+                }
+                for s in self.sentences
+            ],
+            "passages": self.passages_json(),
             "citations": [
                 {
                     "n": c.n,

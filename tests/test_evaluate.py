@@ -14,6 +14,7 @@ from qa.evaluation.evaluate import (
     CaseResult,
     Report,
     citations_verbatim,
+    fragments,
     metrics,
     run_suite,
     score_case,
@@ -392,7 +393,10 @@ def answered(
     shift: int = 0,
 ) -> Answer:
     citations = tuple(citation(index, i, d, s, shift) for i, (d, s) in enumerate(quotes, 1))
-    sentences = tuple(AnswerSentence(s, i, 1.0, 0.8, 0.5) for i, (_, s) in enumerate(quotes, 1))
+    sentences = tuple(
+        AnswerSentence(s, c.n, 1.0, 0.8, 0.5, start=c.start, end=c.end, passage=c.n - 1)
+        for c, (_, s) in zip(citations, quotes, strict=True)
+    )
     return Answer(
         question="q?",
         status=Status.ANSWERED,
@@ -612,6 +616,8 @@ def test_metrics_values(index: IndexData) -> None:
         "citation_integrity": 0.6667,
         "disclaimer_rate": 0.8,
         "answer_words_p50": 10.0,
+        "fragment_rate": 0.0,
+        "one_passage_rate": 1.0,
     }
 
 
@@ -745,3 +751,16 @@ def test_turns_must_be_a_list_of_messages(tmp_path: Path) -> None:
     )
     with pytest.raises(SuiteError, match=r"c1.*turns must be a list"):
         load_suite(path)
+
+
+def test_a_quoted_sentence_without_the_one_it_leans_on_is_a_fragment(index: IndexData) -> None:
+    layout = index.layout
+    row = next(r for r, lean in enumerate(layout.leans_on) if lean >= 0)
+    lean = layout.leans_on[row]
+
+    def text(r: int) -> tuple[str, str]:
+        s = index.sentences[r]
+        return s.doc_id, index.documents[s.doc_id].text[s.start : s.end]
+
+    assert fragments(answered(index, text(row)), index) == 1
+    assert fragments(answered(index, text(lean), text(row)), index) == 0

@@ -73,8 +73,12 @@ def test_plural_of_an_everyday_word_is_not_a_name():
     assert foreign_names("spots", VOCAB, whole) == []
 
 
-def test_pipeline_abstains_and_says_which_name(built, fake_embedder, monkeypatch):
-    pipeline = load_pipeline(built.replace(abstain_min_support=-1.0), fake_embedder)
+def test_an_unknown_name_is_noted_and_abstains_only_when_the_passage_misses_the_question(
+    built, fake_embedder, monkeypatch
+):
+    # The rest of the question is well covered (the unknown name, at the highest weight, is not).
+    lenient = built.replace(abstain_min_support=-1.0, unknown_name_min_coverage=0.3)
+    pipeline = load_pipeline(lenient, fake_embedder)
     assert pipeline.ask("Is FOLFIRI used for stage 4 rectal cancer?").status is Status.ANSWERED
     # The fake tokenizer makes one piece of any word; make "zorblatinib", and every word one
     # typing slip from it, a rare one.
@@ -84,8 +88,19 @@ def test_pipeline_abstains_and_says_which_name(built, fake_embedder, monkeypatch
         "token_length",
         lambda text: 5 if len(text) >= 10 or text.endswith("nib") else 3,
     )
-    answer = pipeline.ask("Is zorblatinib used with FOLFIRI for stage 4 rectal cancer?")
-    assert answer.status is Status.ABSTAINED
+    question = "Is zorblatinib used with FOLFIRI for stage 4 rectal cancer?"
+    # The rest of the question is covered: answered, saying the name is not in the sources.
+    answer = pipeline.ask(question)
+    assert answer.status is Status.ANSWERED
+    assert answer.text.startswith("My sources do not mention 'zorblatinib'.")
     assert "'zorblatinib'" in answer.reason
+    assert answer.citations
+    # Asking the quoted passages to cover the whole question, name included: abstains.
+    strict = load_pipeline(
+        built.replace(abstain_min_support=-1.0, unknown_name_min_coverage=1.0), fake_embedder
+    )
+    answer = strict.ask(question)
+    assert answer.status is Status.ABSTAINED
+    assert "'zorblatinib'" in answer.reason and "unknown_name_min_coverage" in answer.reason
     assert answer.disclaimer
     assert answer.hits  # staff still see what was retrieved

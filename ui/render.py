@@ -12,7 +12,7 @@ import html
 from collections.abc import Mapping, Sequence
 
 from qa.ingest.sources import CLEANING_WARN_SHARE
-from qa.types import Answer, Citation, Document, Hit, Status
+from qa.types import Answer, AnswerSentence, Citation, Document, Hit, Status
 
 PROFESSIONALS_LABEL = "written for healthcare professionals"
 # Characters of context either side of a quote when its passage is not among the answer's hits.
@@ -70,7 +70,7 @@ def answer_html(answer: Answer, documents: Mapping[str, Document] | None = None)
             f"<p><strong>{esc(answer.text)}</strong></p>"
             f"{disclaimer_html(answer.disclaimer)}</div>"
         )
-    caution = caution_html(answer)
+    caution = caution_html(answer) + read_as_html(answer)
     if status is not Status.ANSWERED or not answer.sentences:
         return (
             f'<div class="qa-reply qa-{status.value}">{caution}'
@@ -79,18 +79,42 @@ def answer_html(answer: Answer, documents: Mapping[str, Document] | None = None)
             f"{disclaimer_html(answer.disclaimer)}</div>"
         )
     lead = _lead(answer)
-    sentences = " ".join(
-        f'{esc(s.text)} <sup class="qa-ref">[{s.citation}]</sup>' for s in answer.sentences
-    )
+    sentences = quoted_html(answer.sentences)
     sources = "".join(citation_html(c, answer.hits, documents) for c in answer.citations)
     return (
         '<div class="qa-reply qa-answered">'
         + caution
         + (f'<p class="qa-notice">{esc(lead)}</p>' if lead else "")
-        + f'<p class="qa-text">{sentences}</p>'
+        + f'<div class="qa-text">{sentences}</div>'
         + f'<div class="qa-sources"><p class="qa-sources-title">Sources (select to read the '
         f"passage)</p>{sources}</div>" + f"{disclaimer_html(answer.disclaimer)}</div>"
     )
+
+
+def quoted_html(sentences: Sequence[AnswerSentence]) -> str:
+    """The quoted passages, one block each, list items as a list and a [n] after each run
+    of sentences; when a passage also quotes context (a list's lead-in, the sentence a "These
+    …" sentence refers to), the sentences that carry the answer are in <mark>."""
+    context = any(not s.marked for s in sentences)
+    out: list[str] = []
+    in_list = False
+    for i, s in enumerate(sentences):
+        last = i + 1 == len(sentences)
+        if i == 0 or s.passage != sentences[i - 1].passage:
+            out.append('<div class="qa-passage-text">')
+        body = f"<mark>{esc(s.text)}</mark>" if context and s.marked else esc(s.text)
+        if last or sentences[i + 1].citation != s.citation:
+            body += f' <sup class="qa-ref">[{s.citation}]</sup>'
+        if s.item and not in_list:
+            out.append('<ul class="qa-items">')
+        elif in_list and not s.item:
+            out.append("</ul>")
+        in_list = s.item
+        out.append(f"<li>{body}</li>" if s.item else f"{body} ")
+        if last or s.passage != sentences[i + 1].passage:
+            out.append("</ul></div>" if in_list else "</div>")
+            in_list = False
+    return "".join(out)
 
 
 def caution_html(answer: Answer) -> str:
@@ -123,17 +147,18 @@ def citation_html(
 def passage_html(
     c: Citation, hits: Sequence[Hit], documents: Mapping[str, Document] | None = None
 ) -> str:
-    """The retrieved passage the quote came from (else the surrounding document text), with
-    the quote in <mark>."""
+    """The quote in <mark> inside the document text around it (else the retrieved chunk it
+    came from). The document comes first: an answer's run of sentences may be the whole chunk,
+    and the reader opens a source to see what surrounds the quote."""
+    doc = documents.get(c.source_id) if documents else None
+    if doc is not None and doc.text[c.start : c.end] == c.quote:
+        lo, hi = max(0, c.start - _CONTEXT_CHARS), min(len(doc.text), c.end + _CONTEXT_CHARS)
+        return highlight(doc.text[lo:hi], [(c.start - lo, c.end - lo)])
     for hit in hits:
         chunk = hit.chunk
         if chunk.doc_id == c.source_id and chunk.start <= c.start and c.end <= chunk.end:
             return highlight(chunk.text, [(c.start - chunk.start, c.end - chunk.start)])
-    doc = documents.get(c.source_id) if documents else None
-    if doc is None or doc.text[c.start : c.end] != c.quote:
-        return highlight(c.quote, [(0, len(c.quote))])
-    lo, hi = max(0, c.start - _CONTEXT_CHARS), min(len(doc.text), c.end + _CONTEXT_CHARS)
-    return highlight(doc.text[lo:hi], [(c.start - lo, c.end - lo)])
+    return highlight(c.quote, [(0, len(c.quote))])
 
 
 def highlight(text: str, spans: Sequence[tuple[int, int]]) -> str:
@@ -191,11 +216,20 @@ def document_html(doc: Document) -> str:
     )
 
 
+def read_as_html(answer: Answer) -> str:
+    """What typing slips were read as ("chemoterapy" as "chemotherapy"), so the patient can
+    tell when a word was misread."""
+    if not answer.read_as:
+        return ""
+    pairs = [p.split(" -> ", 1) for p in answer.read_as.split(", ") if " -> " in p]
+    said = ", ".join(f"“{esc(typed)}” as “{esc(meant)}”" for typed, meant in pairs)
+    return f'<p class="qa-readas">I read {said}.</p>' if said else ""
+
+
 def _lead(answer: Answer) -> str:
     """Text the pipeline put before the first quoted sentence (the personal-decision notice)."""
-    first = answer.sentences[0]
-    at = answer.text.find(f"{first.text} [{first.citation}]")
-    return answer.text[:at].strip() if at > 0 else ""
+    at = answer.text.find(answer.sentences[0].text)
+    return answer.text[:at].rstrip(" -\n") if at > 0 else ""
 
 
 def _merged(spans: Sequence[tuple[int, int]], length: int) -> list[tuple[int, int]]:

@@ -83,7 +83,8 @@ def entry_html(
         f"<tr><td>{esc(k)}</td><td>{v:.4f}</td></tr>" for k, v in sorted(a.evidence.items())
     )
     sentences = "".join(
-        f"<tr><td>[{s.citation}]</td><td>{esc(s.text)}</td><td>{s.score:.4f}</td>"
+        f"<tr><td>[{s.citation}]</td><td>{'answer' if s.marked else 'context'}</td>"
+        f"<td>{esc(s.text)}</td><td>{s.score:.4f}</td>"
         f"<td>{s.dense:.4f}</td><td>{s.lexical:.4f}</td></tr>"
         for s in a.sentences
     )
@@ -97,7 +98,11 @@ def entry_html(
         + triage_html(entry, catalogue)
         + _table("Evidence", ["measure", "value"], evidence)
         + f"<h4>Reply shown</h4>{answer_html(a, documents)}"
-        + _table("Sentences picked", ["cite", "sentence", "score", "dense", "lexical"], sentences)
+        + _table(
+            "Sentences quoted",
+            ["cite", "role", "sentence", "score", "dense", "lexical"],
+            sentences,
+        )
         + f"<h4>Retrieved passages ({len(a.hits)})</h4>"
         + "".join(hit_html(i, h, entry) for i, h in enumerate(a.hits, 1))
         + "</div>"

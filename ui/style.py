@@ -13,6 +13,7 @@ CSS = """
   margin-top: 8px; padding-top: 6px; }
 .qa-kicker { font-weight: 700; margin-bottom: 4px; }
 .qa-notice { font-style: italic; }
+.qa-readas { font-size: 0.9em; }
 .qa-ref { font-weight: 700; }
 .qa-sources-title { font-weight: 600; font-size: 0.95em; margin: 8px 0 4px; }
 .qa-cite summary { cursor: pointer; padding: 2px 0; }
@@ -20,6 +21,9 @@ CSS = """
   outline-offset: 2px; }
 .qa-passage { margin: 4px 0 8px; padding-left: 8px; border-left: 3px solid #a8a29e; }
 .qa-passage mark, .qa-doc-text mark { background: #fde047; color: #1c1917; }
+.qa-text mark { background: #fef3c7; color: #1c1917; padding: 0 1px; }
+.qa-passage-text + .qa-passage-text { margin-top: 0.6em; }
+.qa-items { margin: 0.3em 0 0.3em 1.2em; padding: 0; }
 .qa-pro { display: inline-block; font-size: 0.8em; background: #e0e7ff; color: #1e3a8a;
   border-radius: 4px; padding: 0 4px; }
 .qa-abstained, .qa-rejected { border-left: 4px solid #64748b; padding-left: 8px;

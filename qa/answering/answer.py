@@ -14,6 +14,7 @@ from qa.answering.answer_type import (
     unanswered_part,
     what_is,
 )
+from qa.answering.assemble import Passage, assemble
 from qa.answering.candidates import (
     MIN_SENTENCE_WORDS,
     Candidate,
@@ -22,6 +23,7 @@ from qa.answering.candidates import (
 )
 from qa.answering.drugs import drug_names
 from qa.answering.evidence import Evidence, abstention
+from qa.answering.ranker import HandRanker, Ranker
 from qa.answering.subjects import conversation_subject
 from qa.answering.topics import topics_for
 from qa.config import Settings
@@ -38,37 +40,6 @@ def abstain_message(profile: Profile) -> str:
         f"{profile.scope_with_topics()}. Your care team can answer questions about your own "
         "situation."
     )
-
-
-def select(
-    cands: Sequence[Candidate],
-    settings: Settings,
-    exclude: Callable[[str], object] | None = None,
-) -> list[Candidate]:
-    """Greedy pick by score within the word budget, skipping fragments, dangling introductions,
-    near-duplicates and sentences `exclude` rejects."""
-    usable = [
-        c
-        for c in cands
-        if c.words >= MIN_SENTENCE_WORDS and not c.dangling and not (exclude and exclude(c.text))
-    ]
-    usable.sort(key=lambda c: -c.score)
-    chosen: list[Candidate] = []
-    words = 0
-    for c in usable:
-        if len(chosen) >= settings.sentences.answer_max_sentences:
-            break
-        n = c.words
-        if chosen and (
-            c.score < chosen[0].score - settings.sentences.sentence_max_gap
-            or words + n > settings.sentences.answer_max_words
-            or any(_overlaps(c, p) for p in chosen)
-            or any(float(c.vector @ p.vector) > settings.sentences.dedup_cosine for p in chosen)
-        ):
-            continue
-        chosen.append(c)
-        words += n
-    return chosen
 
 
 def _other_site_documents(
@@ -96,10 +67,6 @@ def _other_site_lowered(
     ]
 
 
-def _overlaps(a: Candidate, b: Candidate) -> bool:
-    return a.doc_id == b.doc_id and a.start < b.end and b.start < a.end
-
-
 def _evidence(cands: Sequence[Candidate], passage_sims: Mapping[int, float]) -> Evidence:
     return Evidence(
         best_sentence_dense=max((c.dense for c in cands), default=0.0),
@@ -121,11 +88,17 @@ def compose(
     abstain_reason: str = "",
     previous: Sequence[str] = (),
     ranking_vector: np.ndarray | None = None,
+    unknown_names: Sequence[str] = (),
+    ranker: Ranker | None = None,
+    observe: Callable[[np.ndarray, list[Passage]], None] | None = None,
 ) -> Answer:
     """The answer to `question` from `hits`, or an abstention when the evidence is weak or the
     caller already knows a reason (`abstain_reason`). `previous`: the conversation's earlier
     questions, oldest first, for a follow-up's cancer site. `ranking_vector`: the question's
-    vector as the query adapter maps it, blended into each sentence's ranking score."""
+    vector as the query adapter maps it, blended into each sentence's ranking score.
+    `unknown_names`: the question's words that look like names the documents never use.
+    `ranker` ranks the candidate passages (the hand-set score without one); `observe` sees
+    them all with their features."""
     # Cosine of the question to each retrieved passage, by chunk row.
     passage_sims = {h.row: float(index.chunk_vectors[h.row] @ query_vector) for h in hits}
     coverage = TermCoverage.of(
@@ -165,21 +138,42 @@ def compose(
     site = conversation_subject(question, index.profile.subjects, previous)
     other_site = _other_site_documents(cands, site, index)
     cands = _other_site_lowered(cands, other_site, settings.sentences.other_site_penalty)
-    chosen = [] if reason else select(cands, settings, exclude)
-    # What the question asks for must be in a quoted sentence sharing a word with the question:
+
+    def covers(text: str) -> float:
+        return coverage(terms(text))
+
+    ranker = ranker or HandRanker(settings.sentences.sentence_lexical_weight)
+    chosen = [] if reason else assemble(cands, index, settings, covers, ranker, exclude, observe)
+    # What the question asks for must be in a quoted passage sharing a word with the question:
     # "6 months of chemotherapy" does not answer "how long is the hospital stay after
     # exenteration?".
     # … and about the subject the question is about: a survival figure for one cancer does not
     # answer "what's the survival rate for <another cancer> that has come back?".
     unanswered = unanswered_part(
         question,
-        [c.text for c in chosen if c.lexical > 0 and c.doc_id not in other_site],
+        [
+            text
+            for p in chosen
+            if p.doc_id not in other_site
+            for text in _marked_units(index, p)
+            if covers(text) > 0
+        ],
         drug_names(index.profile.brands, index.profile.drug_names),
         topics_for(index.profile.topic_words),
     )
     if chosen and unanswered:
         reason = unanswered
         chosen = []
+    names = ", ".join(repr(w) for w in unknown_names)
+    if chosen and unknown_names:
+        covered = covers(" ".join(_passage_text(index, p) for p in chosen))
+        if covered < settings.abstention.unknown_name_min_coverage:
+            reason = (
+                f"the question names {names}, which the sources never mention, and the "
+                f"passages found cover {covered:.2f} of it (below unknown_name_min_coverage="
+                f"{settings.abstention.unknown_name_min_coverage})"
+            )
+            chosen = []
     if not chosen:
         return Answer(
             question=question,
@@ -190,25 +184,11 @@ def compose(
             reason=reason or "no usable sentence",
             evidence=ev.as_dict(settings.abstention.abstain_coverage_weight),
         )
-    citations = []
-    sentences = []
-    for n, c in enumerate(chosen, 1):
-        doc = index.documents[c.doc_id]
-        citations.append(
-            Citation(
-                n=n,
-                source_id=doc.id,
-                title=doc.meta.title,
-                publisher=doc.meta.publisher,
-                audience=doc.meta.audience.value,
-                section=c.section,
-                quote=c.text,
-                start=c.start,
-                end=c.end,
-            )
-        )
-        sentences.append(AnswerSentence(c.text, n, c.score, c.dense, c.lexical))
-    text = " ".join(f"{s.text} [{s.citation}]" for s in sentences)
+    sentences, citations = _quoted(index, chosen, cands)
+    text = answer_text(sentences)
+    if unknown_names:
+        reason = f"the question names {names}, which the sources never mention"
+        text = f"My sources do not mention {names}. Here is what they say: {text}"
     return Answer(
         question=question,
         status=Status.ANSWERED,
@@ -217,6 +197,89 @@ def compose(
         sentences=tuple(sentences),
         citations=tuple(citations),
         hits=tuple(hits),
-        reason="",
+        reason=reason,
         evidence=ev.as_dict(settings.abstention.abstain_coverage_weight),
     )
+
+
+def answer_text(sentences: Sequence[AnswerSentence]) -> str:
+    """The answer as plain text: each run of sentences followed by its citation number, list
+    items on lines of their own."""
+    out = ""
+    for i, s in enumerate(sentences):
+        out += ("\n- " if s.item else " ") + s.text
+        if i + 1 == len(sentences) or sentences[i + 1].citation != s.citation:
+            out += f" [{s.citation}]"
+    return out.strip()
+
+
+def _passage_text(index: IndexData, passage: Passage) -> str:
+    return " ".join(_sentence_text(index, r) for r in passage.rows)
+
+
+def _marked_units(index: IndexData, passage: Passage) -> list[str]:
+    """Each marked sentence of `passage`, after the sentence it leans on when it does."""
+    leans = index.layout.leans_on
+    return [
+        " ".join(_sentence_text(index, x) for x in (leans[r], r) if x >= 0)
+        for r in sorted(passage.marked)
+    ]
+
+
+def _sentence_text(index: IndexData, row: int) -> str:
+    s = index.sentences[row]
+    return index.documents[s.doc_id].text[s.start : s.end]
+
+
+def _quoted(
+    index: IndexData, passages: Sequence[Passage], cands: Sequence[Candidate]
+) -> tuple[list[AnswerSentence], list[Citation]]:
+    """The answer's sentences and citations: one citation per run of consecutive sentences of
+    a passage, quoting the source from the run's first sentence to its last, exactly."""
+    best: dict[int, Candidate] = {}
+    for c in cands:
+        if c.row not in best or c.score > best[c.row].score:
+            best[c.row] = c
+    layout = index.layout
+    sentences: list[AnswerSentence] = []
+    citations: list[Citation] = []
+    for number, passage in enumerate(passages):
+        doc = index.documents[passage.doc_id]
+        previous = -2
+        for row in passage.rows:
+            s = index.sentences[row]
+            if layout.position[row] != previous + 1:
+                citations.append(
+                    Citation(
+                        n=len(citations) + 1,
+                        source_id=doc.id,
+                        title=doc.meta.title,
+                        publisher=doc.meta.publisher,
+                        audience=doc.meta.audience.value,
+                        section=passage.section,
+                        quote="",
+                        start=s.start,
+                        end=s.end,
+                    )
+                )
+            previous = layout.position[row]
+            citations[-1] = dataclasses.replace(
+                citations[-1], end=s.end, quote=doc.text[citations[-1].start : s.end]
+            )
+            scored = best.get(row)
+            sentences.append(
+                AnswerSentence(
+                    doc.text[s.start : s.end],
+                    citations[-1].n,
+                    scored.score if scored else 0.0,
+                    scored.dense if scored else 0.0,
+                    scored.lexical if scored else 0.0,
+                    start=s.start,
+                    end=s.end,
+                    marked=row in passage.marked,
+                    passage=number,
+                    item=layout.is_item[row],
+                )
+            )
+    return sentences, citations
+

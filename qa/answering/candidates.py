@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -19,27 +18,13 @@ from qa.answering.answer_type import (
 from qa.answering.drugs import drug_names
 from qa.config import Settings
 from qa.index_data import IndexData
+from qa.layout import introduces
 from qa.lexical import LexicalIndex, Terms
 from qa.text import paragraph_gap_start, word_count
 from qa.types import Hit, Span
 
-# A sentence opening with one of these leans on the sentence before it.
-_ANAPHOR = re.compile(r"(?:It|Its|This|These|They|Their|Such|That|Those)\b")
-
-
-# A sentence with one of these points at what comes after it ("The following are treatment
-# options …"); quoted alone it promises content it does not give.
-_CATAPHOR = re.compile(r"\b(?:the following|as follows)\b", re.IGNORECASE)
-
-
 # Fragments shorter than this ("Patient preferences") say nothing on their own.
 MIN_SENTENCE_WORDS = 4
-
-
-def _cataphoric(text: str) -> bool:
-    # The substring test first: the regex costs microseconds on each of ~30 candidates a
-    # question, and almost no sentence has "follow" in it.
-    return "follow" in text.lower() and _CATAPHOR.search(text) is not None
 
 
 @dataclass(frozen=True)
@@ -58,6 +43,9 @@ class Candidate:
     # without quoting it; never picked.
     dangling: bool
     words: int  # word_count(text), counted once
+    row: int  # the candidate's own sentence (IndexData.sentences row)
+    chunk: float = 0.0  # cosine of its retrieved passage to the question
+    hit_rank: int = 1  # that passage's rank in retrieval
 
 
 @dataclass(frozen=True)
@@ -109,20 +97,23 @@ def candidates(
     "list" candidate per list-introducing sentence: the sentence with the items that follow it,
     as many as fit the word budget."""
     rows = index.sentence_row
+    leans = index.layout.leans_on
     list_items = index.list_items
     drugs = drug_names(index.profile.brands, index.profile.drug_names)
     seen: set[tuple[str, int, int]] = set()
     picked: list[tuple[Hit, int, int, int]] = []
+    hit_rank = {id(hit): i for i, hit in enumerate(hits, 1)}
     for hit in hits:
-        text = index.documents[hit.chunk.doc_id].text
         previous = None
         for span in hit.chunk.sentences:
             key = (hit.chunk.doc_id, span.start, span.end)
             row = rows.get(key)
             if row is not None and key not in seen:
                 seen.add(key)
-                # "It may be used …" quoted alone would leave the reader guessing what "it" is.
-                glued = previous is not None and _ANAPHOR.match(text, span.start)
+                # "It may be used …" is scored with the sentence it leans on (qa/layout.py).
+                glued = previous is not None and leans[row] == rows.get(
+                    (hit.chunk.doc_id, previous.start, previous.end)
+                )
                 start = previous.start if previous is not None and glued else span.start
                 picked.append((hit, start, span.end, row))
             previous = span
@@ -155,7 +146,7 @@ def candidates(
         # Most candidates are their own sentence, quoted alone.
         own_lexical = lexical if (start, end) == (o.start, o.end) else coverage(oterms)
         own_text = index.documents[o.doc_id].text[o.start : o.end]
-        dangling = end == o.end and (own_text.rstrip().endswith(":") or _cataphoric(own_text))
+        dangling = end == o.end and introduces(own_text)
         score = (
             settings.sentences.sentence_dense_weight * ((1 - mix) * float(rank) + mix * float(read))
             + settings.sentences.sentence_lexical_weight * lexical
@@ -181,6 +172,9 @@ def candidates(
                 score,
                 dangling,
                 word_count(text),
+                row,
+                passage_sims[hit.row],
+                hit_rank[id(hit)],
             )
         )
     raised = continued(out, index, settings.sentences.continuation_gap)

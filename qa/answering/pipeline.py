@@ -13,9 +13,11 @@ import numpy as np
 
 from qa.answering.adapter import QueryAdapter, load_adapter, resolve
 from qa.answering.answer import compose
+from qa.answering.assemble import Passage
 from qa.answering.encoder_query import encoder_query
 from qa.answering.followup import RECENT_QUESTIONS, contextualize
 from qa.answering.foreign import Vocabulary, foreign_names
+from qa.answering.ranker import Ranker, load_ranker
 from qa.answering.retrieve import retrieve
 from qa.answering.spelling import mend_slips
 from qa.config import Settings
@@ -48,6 +50,9 @@ class Pipeline:
     vocabulary: Vocabulary
     triager: Triager
     adapter: QueryAdapter | None = None
+    ranker: Ranker | None = None
+    # Sees every candidate passage with its features (`qa tune-passages` learns from them).
+    observe: Callable[[np.ndarray, list[Passage]], None] | None = None
 
     @classmethod
     def assemble(cls, settings: Settings, embedder: Embedder, index: IndexData) -> Pipeline:
@@ -62,7 +67,9 @@ class Pipeline:
         )
         adapter = None if path is None else load_adapter(path, embedder.name, embedder.dim)
         triager = make_triager(settings, embedder)
-        return cls(settings, embedder, index, Terms(lexicon), vocabulary, triager, adapter)
+        s = settings.sentences
+        ranker = load_ranker(s.passage_ranker, embedder.name, s.sentence_lexical_weight)
+        return cls(settings, embedder, index, Terms(lexicon), vocabulary, triager, adapter, ranker)
 
     def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
         """Answer `question`; `history` holds the user's earlier questions, oldest first, so
@@ -142,12 +149,9 @@ class Pipeline:
             self.settings,
             DISCLAIMER,
             exclude=DOSE_SENTENCE.search if personal and asks_for_dose(verdict.rule) else None,
-            abstain_reason=(
-                f"the question names {', '.join(repr(w) for w in foreign)}, which the sources "
-                "never mention"
-                if foreign
-                else ""
-            ),
+            unknown_names=foreign,
+            ranker=self.ranker,
+            observe=self.observe,
             previous=earlier(),
             ranking_vector=None if self.adapter is None else self.adapter.apply(query_vector),
         )

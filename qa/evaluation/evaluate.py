@@ -30,6 +30,7 @@ class CaseResult:
     passed: bool
     reasons: tuple[str, ...]
     citations_ok: bool
+    fragments: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -68,6 +69,9 @@ class CaseResult:
             retrieved=tuple(h.chunk.doc_id for h in a.hits),
             support=None if support is None else round(float(support), 4),
             reason=a.reason,
+            quoted=len(a.sentences),
+            fragments=self.fragments,
+            passages=len({s.passage for s in a.sentences}),
         )
 
 
@@ -98,14 +102,35 @@ class Report:
 
 
 def citations_verbatim(answer: Answer, index: IndexData) -> bool:
-    """Every sentence is exactly its document's cleaned text at the cited offsets."""
+    """Every citation's quote is exactly its document's cleaned text at its offsets, and every
+    sentence is its text at its own offsets, inside its citation's span (a sentence without
+    offsets must be its citation's whole quote)."""
     by_n = {c.n: c for c in answer.citations}
     for s in answer.sentences:
         c = by_n.get(s.citation)
         doc = index.documents.get(c.source_id) if c else None
-        if c is None or doc is None or doc.text[c.start : c.end] != s.text or c.quote != s.text:
+        if c is None or doc is None or doc.text[c.start : c.end] != c.quote:
+            return False
+        if s.start == s.end == 0:
+            if c.quote != s.text:
+                return False
+        elif doc.text[s.start : s.end] != s.text or not c.start <= s.start < s.end <= c.end:
             return False
     return bool(answer.sentences)
+
+
+def fragments(answer: Answer, index: IndexData) -> int:
+    """How many quoted sentences lean on a sentence the answer does not quote: a list item
+    without the sentence introducing its list, a "These …" sentence without the one before it
+    (qa/layout.py)."""
+    source = {c.n: c.source_id for c in answer.citations}
+    rows = [
+        index.sentence_row.get((source.get(s.citation, ""), s.start, s.end))
+        for s in answer.sentences
+    ]
+    quoted = {r for r in rows if r is not None}
+    leans = index.layout.leans_on
+    return sum(1 for r in rows if r is not None and leans[r] >= 0 and leans[r] not in quoted)
 
 
 def score_case(case: Case, answer: Answer, index: IndexData) -> CaseResult:
@@ -140,7 +165,7 @@ def score_case(case: Case, answer: Answer, index: IndexData) -> CaseResult:
     ok = answer.status is not Status.ANSWERED or citations_verbatim(answer, index)
     if not ok:
         reasons.append("a quoted sentence does not match its source at the cited offsets")
-    return CaseResult(case, answer, not reasons, tuple(reasons), ok)
+    return CaseResult(case, answer, not reasons, tuple(reasons), ok, fragments(answer, index))
 
 
 def metrics(results: Sequence[CaseResult]) -> dict[str, float | None]:

@@ -14,7 +14,7 @@ from typing import Any
 # Metrics where a lower value is better; a rise counts as a regression.
 LOWER_IS_BETTER = frozenset(
     {"false_abstain_rate", "near_miss_stopped_rate", "near_miss_caution_rate",
-     "answerable_escalated_rate"}
+     "answerable_escalated_rate", "fragment_rate"}
 )
 # Metrics reported for information only; never a regression.
 INFORMATIONAL = frozenset({"answer_words_p50"})
@@ -59,6 +59,11 @@ class CaseRecord:
     caution: str | None = None
     # A conversation's earlier messages (qa/evaluation/suites.py); () for a single question.
     turns: tuple[str, ...] = ()
+    # Sentences quoted, how many of them are fragments (quoted without the sentence they lean
+    # on: qa/layout.py), and how many passages the answer has.
+    quoted: int = 0
+    fragments: int = 0
+    passages: int = 0
 
     @property
     def answerable(self) -> bool:
@@ -88,7 +93,9 @@ class CaseRecord:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> CaseRecord:
         names = {f.name for f in fields(cls)}
-        optional = {"expect_category", "escalation", "caution", "turns"}
+        optional = {
+            "expect_category", "escalation", "caution", "turns", "quoted", "fragments", "passages"
+        }
         missing = names - set(data) - optional
         if missing:
             raise ValueError(f"case record lacks {', '.join(sorted(missing))}")
@@ -151,6 +158,12 @@ def suite_metrics(records: Sequence[CaseRecord]) -> dict[str, float | None]:
         "citation_integrity": _rate(answered, lambda r: r.citations_ok),
         "disclaimer_rate": _rate(list(records), lambda r: r.disclaimer),
         "answer_words_p50": float(statistics.median(words)) if words else None,
+        "fragment_rate": (
+            round(sum(r.fragments for r in answered) / quoted, 4)
+            if (quoted := sum(r.quoted for r in answered))
+            else None
+        ),
+        "one_passage_rate": _rate(answered, lambda r: r.passages == 1),
     }
 
 

@@ -43,6 +43,17 @@ def test_answer_has_markers_sources_highlight_and_disclaimer(pipeline):
     assert "\n" not in out
 
 
+def test_what_slips_were_read_as_is_shown_escaped(pipeline):
+    answer = pipeline.ask("What does radiofrequency ablation use to kill cancer cells?")
+    assert "qa-readas" not in answer_html(answer)
+    misread = replace(answer, read_as="chmeotherapy -> chemotherapy, <b>x -> y")
+    out = answer_html(misread)
+    assert "I read “chmeotherapy” as “chemotherapy”, “&lt;b&gt;x” as “y”." in out
+    assert "<b>" not in out
+    abstained = replace(misread, status=Status.ABSTAINED, sentences=(), citations=())
+    assert "as “chemotherapy”" in answer_html(abstained)
+
+
 def _with_citations(answer: Answer, **changes: Any) -> Answer:
     return replace(answer, citations=tuple(replace(c, **changes) for c in answer.citations))
 
@@ -126,7 +137,7 @@ def test_review_rendering_shows_scores_and_hides_unlogged_questions(pipeline):
     answer = pipeline.ask("What does radiofrequency ablation use to kill cancer cells?")
     logged = Entry(1, 0.0, replace(answer, question=EVIL), True)
     out = entry_html(logged, pipeline.index.documents)
-    for word in ("fused", "dense", "lexical", "Sentences picked", "support"):
+    for word in ("fused", "dense", "lexical", "Sentences quoted", "support"):
         assert word in out
     assert "<img" not in out and "<mark>" in out
     unlogged = Entry(2, 0.0, replace(answer, question=""), False)

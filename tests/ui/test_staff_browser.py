@@ -40,7 +40,7 @@ def test_mark_and_export_a_reviewed_answer(new_page, tmp_path):
     detail = page.locator("#qa-entry")
     detail.get_by_text("Retrieved passages", exact=False).wait_for()
     text = detail.inner_text()
-    for word in ("fused", "dense", "lexical", "Sentences picked", "support", "Cryotherapy"):
+    for word in ("fused", "dense", "lexical", "Sentences quoted", "support", "Cryotherapy"):
         assert word in text
     assert detail.locator(".qa-hit mark").count() >= 1
 

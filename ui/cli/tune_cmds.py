@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from qa.config import Settings
@@ -33,6 +34,35 @@ def add_parsers(sub: Any) -> None:
         "judge it by. The bundled score was fitted with `make triage-model`.",
         "qa/safety/triage_model.json",
     )
+    sp = sub.add_parser(
+        "tune-passages",
+        help="fit a passage ranker from suites' questions (and report whether it beats the "
+        "hand-set one)",
+        description="Fit a linear passage ranker (qa/answering/ranker.py) from the answerable "
+        "questions of the given suites: their expected phrases mark which candidate passages "
+        "answer them. Prints, for each suite left out in turn, how often the ranker fitted on "
+        "the other suites and the hand-set score rank an answering passage first; use the file "
+        "(QA_PASSAGE_RANKER=FILE) only when the first beats the second, and check it with "
+        "`qa eval --baseline` on suites it did not learn from.",
+    )
+    sp.add_argument("suites", nargs="*", type=Path, metavar="SUITE.yaml")
+    sp.add_argument("--out", type=Path, help="write the fitted ranker to this JSON file")
+    sp.add_argument(
+        "--save-groups",
+        type=Path,
+        metavar="FILE.npz",
+        help="also save what was learned from, to fit later across collections",
+    )
+    sp.add_argument(
+        "--add-groups",
+        type=Path,
+        nargs="*",
+        default=[],
+        metavar="FILE.npz",
+        help="learn also from groups saved with --save-groups (another collection's suites)",
+    )
+    sp.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_paths(sp)
 
 
 def _cmd_tune_adapter(args: argparse.Namespace, settings: Settings, *_: Any) -> int:
@@ -83,4 +113,51 @@ def _cmd_tune_triage(args: argparse.Namespace, settings: Settings, *_: Any) -> i
     return 0
 
 
-HANDLERS: dict[str, Handler] = {"tune-adapter": _cmd_tune_adapter, "tune-triage": _cmd_tune_triage}
+def _cmd_tune_passages(args: argparse.Namespace, settings: Settings, *_: Any) -> int:
+    from qa.evaluation.tune_passages import (
+        collect,
+        cross_validate,
+        fit,
+        load_groups,
+        save_groups,
+    )
+
+    groups = []
+    model = settings.ingest.model
+    if args.suites:
+        pipeline = ready_pipeline(settings.replace(passage_ranker="hand"))
+        model = pipeline.embedder.name
+        with progress_bar("questions", args.quiet) as advance:
+            groups = collect(pipeline, args.suites, advance)
+        if args.save_groups:
+            save_groups(groups, args.save_groups)
+    for path in args.add_groups:
+        if not path.exists():
+            raise ConfigError(f"{path} does not exist; make it with --save-groups")
+        groups += load_groups(path)
+    if len({g.suite for g in groups}) < 2:
+        raise ConfigError(
+            "need answerable questions with `all_of` phrases from at least two suites (one "
+            "author each), so that each can be scored by a ranker that did not learn from it"
+        )
+    cv = cross_validate(groups, settings.sentences.sentence_lexical_weight)
+    for suite, row in cv.items():
+        print(f"{suite:24s} {row['groups']:4d} questions  learned {row['learned']:4d}  hand "
+              f"{row['hand']:4d}")
+    learned = sum(r["learned"] for r in cv.values())
+    hand = sum(r["hand"] for r in cv.values())
+    total = sum(r["groups"] for r in cv.values())
+    print(f"answering passage ranked first, one suite left out at a time: learned {learned}, "
+          f"hand-set {hand} of {total}")
+    if args.out:
+        meta = {"model": model, "suites": sorted(cv), "cross_validation": cv}
+        fit(groups, meta).save(args.out)
+        print(f"wrote {args.out}; use it with QA_PASSAGE_RANKER={args.out}")
+    return 0
+
+
+HANDLERS: dict[str, Handler] = {
+    "tune-adapter": _cmd_tune_adapter,
+    "tune-triage": _cmd_tune_triage,
+    "tune-passages": _cmd_tune_passages,
+}
