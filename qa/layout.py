@@ -1,6 +1,8 @@
 """How each indexed sentence leans on the text around it, so that an answer never quotes it
-alone: a list item on the sentence that introduces its list ("Side effects may include:"), and a
-sentence opening with a back-reference ("These drugs …", "However, …") on the sentence before it.
+alone: a list item on the sentence that introduces its list ("Side effects may include:") or,
+in a list no sentence introduces, an item that is no whole sentence on the list's first item;
+and a sentence opening with a back-reference ("These drugs …", "However, …") on the sentence
+before it.
 Built once per loaded index from the documents' blocks; general English, for any collection."""
 
 from __future__ import annotations
@@ -118,11 +120,36 @@ def layout(
                 first_in_block = at == 0 or block_of[at - 1] != b
                 if first_in_block:
                     leans[row] = _lead_in(doc, b, last_in_block, sentences)
+                    if leans[row] < 0 and not _whole_sentence(doc.text[start:end]):
+                        leans[row] = _first_item(doc, b, rows, block_of, row)
                     continue
             if before >= 0 and refers_back(doc.text[start:end]):
                 leans[row] = before
     starts = {d: tuple(sentences[r][1] for r in rows) for d, rows in order.items()}
     return Layout(tuple(leans), tuple(items), order, tuple(position), tuple(section), starts)
+
+
+def _whole_sentence(text: str) -> bool:
+    """Whether `text` ends as a sentence does (".", "!" or "?", perhaps before a closing quote
+    or bracket); a list item that does not is a phrase continuing its list's subject."""
+    return _SENTENCE_END.search(text) is not None
+
+
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s*$")
+
+
+def _first_item(
+    doc: Document, b: int, rows: Sequence[int], block_of: Sequence[int], row: int
+) -> int:
+    """The first sentence of the list that bullet block `b` is in, when that is not `row`
+    itself: with no sentence introducing the list (it follows a heading), its first item names
+    what the others go on about ("Medications such as … that attack …", then "Generally cause
+    different side effects …")."""
+    first = b
+    while first > 0 and doc.blocks[first - 1].kind is BlockKind.BULLET:
+        first -= 1
+    at = bisect_left(block_of, first)
+    return rows[at] if at < len(rows) and rows[at] != row and block_of[at] < b else -1
 
 
 def _headings_before(doc: Document) -> list[int]:

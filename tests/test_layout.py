@@ -30,6 +30,12 @@ These drugs are given every two weeks. Treatment goes on for six months.
 
 - Rest often.
 - Drink water.
+
+## Targeted drugs
+
+- Medicines such as gamma-mab that attack one feature of the cells
+- Combined with the drip drugs to work better
+- Generally cause other side effects than the drip drugs
 """
 
 
@@ -88,8 +94,14 @@ def test_items_lean_on_their_lead_in_and_references_on_the_sentence_before(
     assert lean("beta-cillin, taken as a tablet") == lead_in
     assert lean("These drugs are given every two weeks.") == "beta-cillin, taken as a tablet"
     assert lean("Treatment goes on for six months.") is None
-    # A list right under a heading has no lead-in to bring.
+    # A list right under a heading has no lead-in to bring; its items that are whole
+    # sentences stand alone, and phrases go on about what its first item names.
     assert lean("Rest often.") is None
+    assert lean("Drink water.") is None
+    first = "Medicines such as gamma-mab that attack one feature of the cells"
+    assert lean(first) is None
+    assert lean("Combined with the drip drugs to work better") == first
+    assert lean("Generally cause other side effects than the drip drugs") == first
     assert lean("Several drugs can be used when the illness returns.") is None
 
 
