@@ -1,13 +1,18 @@
-"""`qa tune-adapter` and `qa tune-triage`: learn the bundled files from development suites."""
+"""`qa tune-adapter`, `qa tune-triage` and `qa tune-passages`: learn the bundled files from
+development suites (and a passage ranker, gated on suites it did not learn from)."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qa.config import Settings
 from qa.errors import ConfigError
+
+if TYPE_CHECKING:
+    from qa.answering.ranker import Ranker
 from ui.cli.common import Handler, add_paths, learner_parser, progress_bar, ready_pipeline
 
 
@@ -42,11 +47,22 @@ def add_parsers(sub: Any) -> None:
         "questions of the given suites: their expected phrases mark which candidate passages "
         "answer them. Prints, for each suite left out in turn, how often the ranker fitted on "
         "the other suites and the hand-set score rank an answering passage first; use the file "
-        "(QA_PASSAGE_RANKER=FILE) only when the first beats the second, and check it with "
-        "`qa eval --baseline` on suites it did not learn from.",
+        "(QA_PASSAGE_RANKER=FILE) only when the first beats the second. Staff-exported review "
+        "cases are a suite like any other. With --gate, the file is written only when the "
+        "refit loses nothing on the gate suites (untouched ones it did not learn from).",
     )
     sp.add_argument("suites", nargs="*", type=Path, metavar="SUITE.yaml")
     sp.add_argument("--out", type=Path, help="write the fitted ranker to this JSON file")
+    sp.add_argument(
+        "--gate",
+        type=Path,
+        nargs="+",
+        default=[],
+        metavar="SUITE.yaml",
+        help="with --out: ask these suites with the current ranker and the refit; refuse to "
+        "write (exit 1) when the refit answers fewer right, refuses fewer unanswerable or "
+        "turns away more answerable questions on any of them",
+    )
     sp.add_argument(
         "--save-groups",
         type=Path,
@@ -122,6 +138,11 @@ def _cmd_tune_passages(args: argparse.Namespace, settings: Settings, *_: Any) ->
         save_groups,
     )
 
+    if args.gate and not args.out:
+        raise ConfigError("--gate needs --out FILE (the refit it decides on)")
+    taught = {p.resolve() for p in args.suites}
+    if any(p.resolve() in taught for p in args.gate):
+        raise ConfigError("a --gate suite must be one the refit does not learn from")
     groups = []
     model = settings.ingest.model
     if args.suites:
@@ -151,9 +172,38 @@ def _cmd_tune_passages(args: argparse.Namespace, settings: Settings, *_: Any) ->
           f"hand-set {hand} of {total}")
     if args.out:
         meta = {"model": model, "suites": sorted(cv), "cross_validation": cv}
-        fit(groups, meta).save(args.out)
+        ranker = fit(groups, meta)
+        if args.gate and not _passes_gate(args, settings, ranker):
+            print(f"FAILED: the refit loses on a gate suite; {args.out} not written",
+                  file=sys.stderr)
+            return 1
+        ranker.save(args.out)
         print(f"wrote {args.out}; use it with QA_PASSAGE_RANKER={args.out}")
     return 0
+
+
+def _passes_gate(args: argparse.Namespace, settings: Settings, ranker: Ranker) -> bool:
+    import dataclasses
+
+    from qa.evaluation.gate import gate, gate_lines
+    from qa.evaluation.suites import load_suite
+
+    current = ready_pipeline(settings)
+    suites = [load_suite(p, current.index.documents.keys()) for p in args.gate]
+    candidate = dataclasses.replace(current, ranker=ranker)
+    total, done = 2 * sum(len(s.cases) for s in suites), [0]
+    with progress_bar("gate questions", args.quiet) as advance:
+
+        def asked() -> None:
+            done[0] += 1
+            advance(done[0], total)
+
+        rows = gate(current, candidate, suites, asked)
+    print("\n".join(gate_lines(rows)))
+    for row in rows:
+        for loss in row.losses:
+            print(f"  {row.suite}: {loss}")
+    return not any(row.losses for row in rows)
 
 
 HANDLERS: dict[str, Handler] = {
