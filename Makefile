@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.setup-done
 TIKTOKEN_WHEEL_DIR := $(VENV)/cache/wheels
 
-.PHONY: setup browser run test lint typecheck index eval adapter triage-model second-corpus clean
+.PHONY: setup browser run test lint typecheck index eval adapter triage-model second-corpus \
+	second-corpus-ranker clean
 
 setup: $(STAMP)
 
@@ -71,6 +72,18 @@ second-corpus: setup
 	QA_SOURCES_DIR=$(SECOND)/sources QA_INDEX_DIR=$(SECOND)/index $(BIN)/qa index
 	QA_SOURCES_DIR=$(SECOND)/sources QA_INDEX_DIR=$(SECOND)/index $(BIN)/qa eval \
 		evals/second_corpus/*.yaml --report $(SECOND)/report
+
+# The second corpus's passage ranker (evals/second_corpus/passage_ranker.json): learned from its
+# development suite and the bundled development suites, and written only when it loses nothing
+# on the second corpus's untouched suites (`qa tune-passages --gate`). Use it with
+# QA_PASSAGE_RANKER=evals/second_corpus/passage_ranker.json.
+second-corpus-ranker: second-corpus
+	$(BIN)/qa tune-passages $(DEV_SUITES:%=evals/%.yaml) evals/conv_dev1.yaml --quiet \
+		--save-groups $(SECOND)/bundled_groups.npz
+	QA_SOURCES_DIR=$(SECOND)/sources QA_INDEX_DIR=$(SECOND)/index $(BIN)/qa tune-passages \
+		evals/second_corpus/c2_dev1.yaml --add-groups $(SECOND)/bundled_groups.npz --quiet \
+		--out evals/second_corpus/passage_ranker.json \
+		--gate evals/second_corpus/c2_untouched1.yaml evals/second_corpus/c2_conv_untouched1.yaml
 
 clean:
 	rm -rf $(VENV) index/CURRENT index/builds var/encoder

@@ -376,3 +376,34 @@ def test_the_logbook_keeps_no_patient_name_or_number_from_real_answers(
     leaked = leaked_words(real_pipeline, book)
     assert not (leaked if not log_questions else [w for w in leaked if w.isdigit()]), leaked
     assert SECRETS
+
+
+def test_the_second_corpus_ranker_is_what_make_second_corpus_ranker_learns(
+    real_pipeline, real_settings, tmp_path
+):
+    from qa.evaluation.tune_passages import collect, fit
+
+    medquad = REPO.parent / "shared" / "benchmarks" / "medquad" / "medquad.jsonl.gz"
+    if not medquad.exists():
+        pytest.skip(f"{medquad} is missing: this test needs ../shared beside the repository")
+    shipped = json.loads(
+        (REPO / "evals" / "second_corpus" / "passage_ranker.json").read_text(encoding="utf-8")
+    )
+    sources = tmp_path / "sources"
+    build = subprocess.run(
+        [sys.executable, str(REPO / "evals/second_corpus/build.py"), "--out", str(sources)],
+        capture_output=True,
+        text=True,
+    )
+    assert build.returncode == 0, build.stderr
+    second = real_settings.replace(sources_dir=sources, index_dir=tmp_path / "index")
+    build_index(second, real_pipeline.embedder)
+    c2 = load_pipeline(second, real_pipeline.embedder)
+    dev = [REPO / "evals" / f"{name}.yaml" for name in shipped["meta"]["suites"]]
+    groups = collect(real_pipeline, [p for p in dev if p.exists()])
+    groups += collect(c2, [REPO / "evals" / "second_corpus" / "c2_dev1.yaml"])
+    learned = fit(groups).weights
+    weights = np.array(shipped["weights"])
+    drift = np.linalg.norm(learned - weights) / np.linalg.norm(weights)
+    # A stale file (answering or the suites changed since it was learned) drifts by far more.
+    assert drift < 1e-3, f"relative drift {drift:.2e}: run `make second-corpus-ranker`"
