@@ -39,6 +39,8 @@ def whole(word: str) -> bool:
         ("Is CHMEO safe", "Is chemo safe", {"chmeo": "chemo"}),
         # Two slips in a longer word.
         ("can chemo cause diahrrea", "can chemo cause diarrhea", {"diahrrea": "diarrhea"}),
+        # Sharing the first five letters of a word of the documents is no inflection.
+        ("is chemo treatmnet safe", "is chemo treatment safe", {"treatmnet": "treatment"}),
         # An everyday English word the documents never use.
         ("is it gonig", "is it going", {"gonig": "going"}),
     ],

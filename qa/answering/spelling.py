@@ -4,11 +4,11 @@ The small embedding model splits a mistyped word into meaningless pieces ("cacer
 "##cer"), BM25 finds no such term, and the unknown-name rule (qa.answering.foreign) would take
 the word for a name the sources never mention.
 
-A word is a slip only when it is nobody's word: the documents never use it nor a word sharing
-its first five letters (an inflection), it is no English word (wordfreq, qa.answering.english),
-the embedding model's tokenizer splits it (a whole-word piece is a word the model knows), it is
-no lay term or contraction, and it has four letters or more ("msi" is a name, not a slip of
-"mri").
+A word is a slip only when it is nobody's word: the documents never use it nor a form of one of
+their words (a prefix of it or an extension by up to three letters: "diagnose", "diagnosed"),
+it is no English word (wordfreq, qa.answering.english), the embedding model's tokenizer splits
+it (a whole-word piece is a word the model knows), it is no lay term or contraction, and it has
+four letters or more ("msi" is a name, not a slip of "mri").
 
 What it meant is the nearest word, by the optimal-string-alignment edit distance (rapidfuzz), of
 the documents, the lay lexicon and everyday English (qa.answering.english says why only
@@ -34,6 +34,8 @@ _MIN_LENGTH = 4
 _PREFIX = 5
 # Longer words than this may hold two slips: few words lie two edits from a long one.
 _ONE_EDIT_MAX_LENGTH = 6
+# The longest ending an inflection adds ("-ing", "-ies").
+_ENDING_LETTERS = 3
 
 
 def mend_slips(
@@ -60,7 +62,7 @@ def _meant(word: str, vocabulary: Vocabulary, is_whole: Callable[[str], bool]) -
     if (
         len(word) < _MIN_LENGTH
         or word in vocabulary.words
-        or word[:_PREFIX] in vocabulary.prefixes
+        or _inflection(word, vocabulary)
         or word in CONTRACTIONS
         or vocabulary.lexicon.is_lay_word(word)
         or is_whole(word)
@@ -78,6 +80,19 @@ def _meant(word: str, vocabulary: Vocabulary, is_whole: Callable[[str], bool]) -
             if _plausible(word, meant) and (best is None or key < best):
                 best = key
     return None if best is None else best[3]
+
+
+def _inflection(word: str, vocabulary: Vocabulary) -> bool:
+    """Whether `word` is a word of the documents with an ending added or taken off: one starts
+    with the other, a few letters apart ("diagnose", "diagnosed"). Sharing the first letters is
+    not enough: "chemoterapy" is a slip of "chemotherapy", not a form of it."""
+    if word[:_PREFIX] not in vocabulary.prefixes:
+        return False
+    return any(
+        (w.startswith(word) or word.startswith(w)) and abs(len(w) - len(word)) <= _ENDING_LETTERS
+        for w in vocabulary.by_frequency
+        if w[:_PREFIX] == word[:_PREFIX]
+    )
 
 
 def _plausible(typed: str, meant: str) -> bool:
