@@ -109,3 +109,8 @@ class IndexData:
         """Sentence row -> its end offset."""
         return tuple(s.end for s in self.sentences)
 
+    def sentence_text(self, row: int) -> str:
+        """The text of sentence `row`, from its document's cleaned text."""
+        s = self.sentences[row]
+        return self.documents[s.doc_id].text[s.start : s.end]
+

@@ -109,7 +109,7 @@ def layout(
         last_in_block: dict[int, int] = {}
         for at, (row, b) in enumerate(zip(rows, block_of, strict=True)):
             position[row] = at
-            section[row] = heading_count[b]
+            section[row] = heading_count[b] if heading_count else 0
             last_in_block[b] = row
         for at, (row, b) in enumerate(zip(rows, block_of, strict=True)):
             _, start, end = sentences[row]

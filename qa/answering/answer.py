@@ -85,7 +85,6 @@ def compose(
     settings: Settings,
     disclaimer: str,
     exclude: Callable[[str], object] | None = None,
-    abstain_reason: str = "",
     previous: Sequence[str] = (),
     ranking_vector: np.ndarray | None = None,
     unknown_names: Sequence[str] = (),
@@ -93,7 +92,7 @@ def compose(
     observe: Callable[[np.ndarray, list[Passage]], None] | None = None,
 ) -> Answer:
     """The answer to `question` from `hits`, or an abstention when the evidence is weak or the
-    caller already knows a reason (`abstain_reason`). `previous`: the conversation's earlier
+    passages found do not answer it. `previous`: the conversation's earlier
     questions, oldest first, for a follow-up's cancer site. `ranking_vector`: the question's
     vector as the query adapter maps it, blended into each sentence's ranking score.
     `unknown_names`: the question's words that look like names the documents never use.
@@ -126,7 +125,7 @@ def compose(
         and defines(c.text, asked_meaning, terms)
     }
     ev = dataclasses.replace(ev, defines_asked_term=bool(defining))
-    reason = abstain_reason or abstention(ev, settings)
+    reason = abstention(ev, settings)
 
     def bonus(i: int, c: Candidate) -> float:
         if i in defining:
@@ -214,21 +213,16 @@ def answer_text(sentences: Sequence[AnswerSentence]) -> str:
 
 
 def _passage_text(index: IndexData, passage: Passage) -> str:
-    return " ".join(_sentence_text(index, r) for r in passage.rows)
+    return " ".join(index.sentence_text(r) for r in passage.rows)
 
 
 def _marked_units(index: IndexData, passage: Passage) -> list[str]:
     """Each marked sentence of `passage`, after the sentence it leans on when it does."""
     leans = index.layout.leans_on
     return [
-        " ".join(_sentence_text(index, x) for x in (leans[r], r) if x >= 0)
+        " ".join(index.sentence_text(x) for x in (leans[r], r) if x >= 0)
         for r in sorted(passage.marked)
     ]
-
-
-def _sentence_text(index: IndexData, row: int) -> str:
-    s = index.sentences[row]
-    return index.documents[s.doc_id].text[s.start : s.end]
 
 
 def _quoted(

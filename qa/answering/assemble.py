@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -39,9 +39,11 @@ class _Assembler:
     exclude: Callable[[str], object] | None
     row_score: dict[int, float]
 
+    # Words per sentence row, counted once: passages are grown and measured many times.
+    _words: dict[int, int] = field(default_factory=dict)
+
     def text(self, row: int) -> str:
-        s = self.index.sentences[row]
-        return self.index.documents[s.doc_id].text[s.start : s.end]
+        return self.index.sentence_text(row)
 
     def joined(self, rows: Sequence[int] | set[int]) -> str:
         return " ".join(self.text(r) for r in sorted(rows))
@@ -66,7 +68,9 @@ class _Assembler:
         return [row[name] for name in FEATURES]
 
     def words(self, rows: set[int]) -> int:
-        return sum(word_count(self.text(r)) for r in rows)
+        for r in rows - self._words.keys():
+            self._words[r] = word_count(self.text(r))
+        return sum(self._words[r] for r in rows)
 
     def with_context(self, rows: set[int]) -> set[int] | None:
         """`rows` with every sentence they lean on, or None when one of those is excluded."""

@@ -39,9 +39,6 @@ _CONTINUATION = re.compile(r"^\s*(?:and|also|or|so|what about|how about)\b", re.
 # says it cannot be removed" says what it is about).
 MAX_FOLLOWUP_WORDS = 10
 MIN_OWN_TOPIC_TERMS = 2
-# Words rarer in general English than everyday ones (qa.answering.english) can carry a topic
-# ("pelvis" 3.3, "surgeon" 4.1, "cure" 4.3); everyday ones cannot ("back" 6.0, "work" 6.0,
-# "spread" 4.8, "cancer" 4.9).
 # Questions open with one of these (or end with "?"); other messages are statements, which
 # add to the conversation's topic instead of replacing it ("Doctor says surgery is possible").
 _QUESTION = re.compile(
@@ -79,7 +76,9 @@ def content_terms(text: str) -> list[str]:
 
 
 def topical(word: str) -> bool:
-    """Whether `word` is rare enough in general English to say what a message is about."""
+    """Whether `word` is rare enough in general English to say what a message is about: rarer
+    than everyday words (qa.answering.english; Zipf "pelvis" 3.3, "surgeon" 4.1, "cure" 4.3),
+    which cannot ("back" 6.0, "work" 6.0, "spread" 4.8, "cancer" 4.9)."""
     return english.zipf(word) < english.EVERYDAY_ZIPF
 
 

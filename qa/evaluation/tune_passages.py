@@ -78,11 +78,7 @@ def _holds(
 ) -> bool:
     if sources and core.doc_id not in sources:
         return False
-    index = pipeline.index
-    text = " ".join(
-        index.documents[s.doc_id].text[s.start : s.end]
-        for s in (index.sentences[r] for r in core.rows)
-    ).lower()
+    text = " ".join(pipeline.index.sentence_text(r) for r in core.rows).lower()
     return any(phrase.lower() in text for group in groups for phrase in group)
 
 
