@@ -10,7 +10,7 @@ brings its own leaflets writes its own profile (or none: every key has a neutral
     examples = ["…", "…"]       # example questions shown in the chat (each one answered)
 
     [brands]                    # drug brand names -> the generic names the documents use
-    herceptin = "trastuzumab"
+    herceptin = "trastuzumab"   # (added to, and overriding, qa/drug_brands.toml's)
 
     [drugs]
     names = '…'                 # drug and regimen names the general drug-name stems miss
@@ -35,6 +35,7 @@ Every key is validated when the profile is read; a bad one is refused with a mes
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import tomllib
 from dataclasses import dataclass
@@ -44,6 +45,9 @@ from typing import Any
 from qa.errors import ConfigError
 
 PROFILE_NAME = "profile.toml"
+# Brand names of common cancer and supportive-care drugs, for any collection; a profile's own
+# [brands] come first.
+GENERAL_BRANDS = Path(__file__).with_name("drug_brands.toml")
 _SECTIONS = {"chat", "brands", "drugs", "lexicon", "subject", "topic"}
 _CHAT_KEYS = {"title", "scope", "topics", "examples"}
 
@@ -104,7 +108,7 @@ def load_profile(sources_dir: Path) -> Profile:
     is one file, a folder without a profile)."""
     path = sources_dir / PROFILE_NAME
     if not sources_dir.is_dir() or not path.exists():
-        return Profile()
+        return Profile(brands=with_general_brands(()))
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
@@ -140,12 +144,24 @@ def _parse(data: dict[str, Any], path: Path) -> Profile:
     return Profile(
         **texts,
         examples=tuple(e.strip() for e in examples),
-        brands=tuple((b.lower(), g.strip()) for b, g in brands.items()),
+        brands=with_general_brands(tuple((b.lower(), g.strip()) for b, g in brands.items())),
         lexicon=_lexicon(data.get("lexicon", []), path),
         subjects=_subjects(data.get("subject", []), path),
         drug_names=_drug_names(_table(data, "drugs", path), path),
         topic_words=_topics(data.get("topic", []), path),
     )
+
+
+def with_general_brands(own: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """A collection's own brand names, then those of GENERAL_BRANDS it does not name."""
+    named = {brand for brand, _ in own}
+    return own + tuple((b, g) for b, g in _general_brands() if b not in named)
+
+
+@functools.cache
+def _general_brands() -> tuple[tuple[str, str], ...]:
+    brands = tomllib.loads(GENERAL_BRANDS.read_text(encoding="utf-8"))["brands"]
+    return tuple((str(b).lower(), str(g).strip()) for b, g in brands.items())
 
 
 def _table(data: dict[str, Any], key: str, path: Path) -> dict[str, Any]:

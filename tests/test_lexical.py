@@ -52,6 +52,27 @@ def test_drug_brand_names_also_search_for_the_generic_name():
     assert expand_lay_terms("the taxonomy") == "the taxonomy"  # whole words only
 
 
+def test_brands_of_one_word_and_of_several_are_found_as_whole_words_in_any_case():
+    from qa.answering.drugs import DrugNames
+    from qa.lexical import Lexicon
+
+    brands = (("zorvex", "zorvimab"), ("zo-rel", "zorelin"), ("mst continus", "morphine"))
+    lexicon = Lexicon((("\\bchemo\\b", "chemotherapy"),), brands)
+    assert lexicon.expand("ZORVEX? zo-rel, MST Continus") == (
+        "zorvimab zorvex? zorelin zo-rel, morphine mst continus"
+    )
+    assert lexicon.expand("zorvexes and chemo") == "zorvexes and chemotherapy"
+    assert lexicon.is_lay_word("Zorvex") and lexicon.is_lay_word("chemo")
+    assert not lexicon.is_lay_word("zorvexes")
+    assert {"zorvex", "chemo"} <= lexicon.lay_words
+    assert DrugNames(brands).named("Zorvex or zo-rel or mst continus?") == {
+        "zorvex",
+        "zo-rel",
+        "mst continus",
+    }
+    assert Lexicon(()).expand("chemo") == "chemo"  # no phrases: nothing matches
+
+
 def test_the_team_s_short_names_search_for_the_documents_words():
     expand_lay_terms = BUNDLED_LEXICON.expand
 

@@ -3,6 +3,7 @@ and the only place the engine learns this corpus's words."""
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from qa.answering.answer import abstain_message
 from qa.errors import ConfigError
 from qa.lexical import Lexicon
-from qa.profile import PROFILE_NAME, Profile, load_profile
+from qa.profile import GENERAL_BRANDS, PROFILE_NAME, Profile, load_profile, with_general_brands
 from qa.safety.messages import scope_message
 
 REPO = Path(__file__).resolve().parents[1]
@@ -21,11 +22,30 @@ def write(folder: Path, text: str) -> Path:
     return folder
 
 
-def test_no_profile_means_neutral_defaults(tmp_path):
+def test_no_profile_means_neutral_defaults_and_the_general_brand_names(tmp_path):
     profile = load_profile(tmp_path)
-    assert profile == Profile() and not profile.brands and not profile.examples
-    assert load_profile(tmp_path / "corpus.jsonl") == Profile()  # a corpus that is one file
+    general = with_general_brands(())
+    assert profile == Profile(brands=general) and not profile.examples
+    assert load_profile(tmp_path / "corpus.jsonl") == profile  # a corpus that is one file
     assert "documents in this collection" in scope_message(profile)
+    assert dict(general)["keytruda"] == "pembrolizumab"
+
+
+def test_a_profile_s_own_brand_names_come_first_and_override_the_general_ones(tmp_path):
+    folder = write(tmp_path, '[brands]\nkeytruda = "pembrolizumab mk-3475"\nzorvex = "zorvimab"\n')
+    brands = load_profile(folder).brands
+    assert brands[:2] == (("keytruda", "pembrolizumab mk-3475"), ("zorvex", "zorvimab"))
+    assert [b for b, _ in brands].count("keytruda") == 1
+    assert dict(brands)["herceptin"] == "trastuzumab"  # from qa/drug_brands.toml
+
+
+def test_the_general_brand_names_are_lower_case_words_mapped_to_other_words():
+    data = tomllib.loads(GENERAL_BRANDS.read_text(encoding="utf-8"))
+    assert "Source:" in GENERAL_BRANDS.read_text(encoding="utf-8")
+    brands = data["brands"]
+    assert len(brands) > 300
+    generics = {w for g in brands.values() for w in g.split()}
+    assert all(b == b.lower() and b not in generics for b in brands)
 
 
 def test_the_bundled_profile_holds_what_the_engine_knows_about_its_documents():

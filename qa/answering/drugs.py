@@ -23,6 +23,8 @@ _DRUG = re.compile(
 )
 
 
+_PLAIN_WORD = re.compile(r"\w+")
+
 # "what side effects does trastuzumab cause?", "does herceptin cause heart problems?"
 _ASKS_EFFECT = re.compile(r"\bside[- ]effects?\b|\bcauses?\b|\btoxic", re.IGNORECASE)
 
@@ -44,11 +46,11 @@ class DrugNames:
     def __init__(self, brands: Sequence[tuple[str, str]], names: str = "") -> None:
         self._own = re.compile(rf"\b(?:{names})\b") if names else None
         self._own_any_case = re.compile(self._own.pattern, re.IGNORECASE) if self._own else None
-        self._brand = (
-            re.compile(r"\b(?:" + "|".join(re.escape(b) for b, _ in brands) + r")\b")
-            if brands
-            else None
-        )
+        # Brands of one plain word are looked up among the text's words (hundreds of them in a
+        # pattern made this check four times slower); the others are matched by a pattern.
+        self._brand_words = frozenset(b for b, _ in brands if _PLAIN_WORD.fullmatch(b))
+        phrases = [re.escape(b) for b, _ in brands if b not in self._brand_words]
+        self._brand = re.compile(r"\b(?:" + "|".join(phrases) + r")\b") if phrases else None
         groups: dict[str, set[str]] = {}
         for brand, generic in brands:
             main = generic.split()[0]
@@ -59,7 +61,8 @@ class DrugNames:
         text = question.lower()
         brands = self._brand.finditer(text) if self._brand else ()
         own = self._own.finditer(text) if self._own else ()
-        return frozenset(m.group(0) for m in (*_DRUG_LOWER.finditer(text), *own, *brands))
+        words = self._brand_words.intersection(_PLAIN_WORD.findall(text))
+        return frozenset(m.group(0) for m in (*_DRUG_LOWER.finditer(text), *own, *brands)) | words
 
     def held(self, text: str) -> bool:
         """Whether `text` names a drug by the general pattern or the collection's own names
