@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answering.followup import content_terms, contextualize, is_followup
+from qa.answering.followup import content_terms, contextualize, is_followup, set_aside
 from qa.serving.loading import load_pipeline
 from qa.types import Answer, Status
 
@@ -46,6 +46,27 @@ def test_followup_gets_the_previous_topic():
     out = contextualize("What are its side effects?", ["What is FOLFIRI?"])
     assert out.startswith("What are its side effects?")
     assert "folfiri" in out
+
+
+@pytest.mark.parametrize(
+    ("message", "kept"),
+    [
+        ("my friend has lung cancer, not breast", "my friend has lung cancer"),
+        ("not the liver but the lungs", "but the lungs"),
+        ("they chose radiation rather than surgery", "they chose radiation"),
+        ("radiation instead of an operation. why?", "radiation . why?"),
+        # A negated predicate still says what the message is about.
+        ("the tumour can not be removed", "the tumour can not be removed"),
+        ("surgery is not possible", "surgery is not possible"),
+    ],
+)
+def test_what_a_message_sets_aside_is_left_out(message, kept):
+    assert " ".join(set_aside(message).split()) == kept
+
+
+def test_a_topic_set_aside_is_not_carried():
+    out = contextualize("which drugs are used for that?", ["she has lymphoma, not leukaemia"])
+    assert "lymphoma" in out and "leukaemia" not in out
 
 
 def test_self_contained_question_is_unchanged():

@@ -22,6 +22,10 @@ SUBJECTS = BUNDLED_PROFILE.subjects
         # Naming an organ is not naming the cancer.
         ("what does an abdominoperineal resection remove from the anus?", None),
         ("what is FOLFIRI?", None),
+        # What the question sets aside is not what it is about.
+        ("my friend has anal cancer, not rectal", "anal"),
+        ("it is rectal cancer rather than anal cancer", "rectal"),
+        ("not anal cancer but rectal cancer: what now?", "rectal"),
     ],
 )
 def test_question_site(question, site):

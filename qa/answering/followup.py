@@ -46,6 +46,16 @@ _QUESTION = re.compile(
     r"can|could|will|would|should|shall|may|might|must|has|have|had)\b",
     re.IGNORECASE,
 )
+# What a message sets aside rather than asks about: "anal cancer, not rectal", "not the
+# liver but the lungs", "radiation rather than surgery". Contrastive negation only: "not"
+# opening a clause (after the start, a comma, a dash, "and" or "but"), or "rather than" /
+# "instead of", with the one to three words after it up to the clause's end. A negated
+# predicate ("it can't be removed") still says what the message is about.
+_SET_ASIDE = re.compile(
+    r"(?:(?:^|[,;:\u2013\u2014-]|\band\b|\bbut\b)\s*not|\brather than|\binstead of)"
+    r"\s+(?:the\s+|a\s+|an\s+)?\w[\w-]*(?:\s+(?!but\b|and\b)\w[\w-]*){0,2}",
+    re.IGNORECASE,
+)
 # At most this many topic terms are carried forward, so a chain of follow-ups stays on topic.
 MAX_CONTEXT_TERMS = 8
 # Only the last few questions of a conversation can lend their topic (bounds the work per call).
@@ -64,6 +74,11 @@ _STOP_WORDS = """
     ones something anything thing things
 """
 _STOP = frozenset(_STOP_WORDS.split())
+
+
+def set_aside(text: str) -> str:
+    """`text` without what it sets aside by contrastive negation (`_SET_ASIDE`)."""
+    return _SET_ASIDE.sub(" ", text)
 
 
 def content_terms(text: str) -> list[str]:
@@ -119,7 +134,7 @@ def contextualize(question: str, previous: Sequence[str]) -> str:
 
 
 def _topic(message: str, context: list[str]) -> list[str]:
-    own = [t for t in content_terms(message) if topical(t)]
+    own = [t for t in content_terms(set_aside(message)) if topical(t)]
     if is_followup(message) or is_statement(message):
         own += [t for t in context if t not in own]
     return own[:MAX_CONTEXT_TERMS]

@@ -21,13 +21,15 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from qa.answering.followup import RECENT_QUESTIONS, is_followup
+from qa.answering.followup import RECENT_QUESTIONS, is_followup, set_aside
 from qa.profile import Subject
 
 
 def question_subject(question: str, subjects: Sequence[Subject]) -> str | None:
-    """The subject `question` names, when it names one and no word of another; the first such
-    subject in the profile's order."""
+    """The subject `question` names, when it names one and no word of another, leaving out what
+    it sets aside ("my friend has anal cancer, not rectal"); the first such subject in the
+    profile's order."""
+    question = set_aside(question)
     for subject in subjects:
         if _compiled(subject.names).search(question) and not any(
             _compiled(other.words).search(question) for other in subjects if other != subject
