@@ -25,12 +25,31 @@ def flag(question: str) -> Flag | None:
         ("should I stop my chemo?", "decision"),
         ("how much capecitabine should I take?", "dose"),
         ("is it safe for me to skip a cycle?", "decision"),
+        ("how many sleeping tablets can I take?", "dose"),
+        ("how many mg of morphine is too much", "dose"),
+        ("what side effects should we expect, and should we stop the chemo?", "decision"),
+        ("should I ask for a second opinion?", "decision"),
     ],
 )
 def test_personal_decisions(question, kind):
     verdict = assess(question, in_vocab)
     assert verdict.flag is Flag.PERSONAL
     assert verdict.rule.startswith(f"personal {kind}")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # Questions about amounts, or about what to expect or know, ask for information.
+        "how many weeks does chemoradiation usually last?",
+        "how much does the treatment change survival?",
+        "what side effects should we be ready for",
+        "does it have any long term side effects i should know about",
+        "what should my mum expect after the operation?",
+    ],
+)
+def test_general_questions_are_not_personal_decisions(question):
+    assert flag(question) is None
 
 
 @pytest.mark.parametrize("question", ["hi", "hello there"])
