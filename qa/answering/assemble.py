@@ -5,6 +5,7 @@ the sentences that carry the answer marked."""
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -139,6 +140,30 @@ class _Assembler:
         return between if self.words(between) <= budget else rows
 
 
+def _coverage_gain(
+    assembler: _Assembler, covers: Callable[[str], float], used: set[int], core: Passage
+) -> float:
+    """How much more of the question's terms the quoted rows cover with `core` than without."""
+    before = covers(assembler.joined(sorted(used)))
+    return covers(assembler.joined(sorted(used | set(core.rows)))) - before
+
+
+def _adds_enough(
+    core: Passage, first: Passage, gain: Callable[[], float], settings: Settings
+) -> bool:
+    """Whether `core` earns its place after `first`: it adds `second_passage_min_gain` of the
+    question's terms (`gain()`, computed only when needed), or it is from another document and
+    its best sentence scores within `second_passage_max_gap` of the first's. Two sources about
+    as good as each other often each say part of the answer ("40 percent" five-year survival in
+    one, "directly to liver tumors" in another), which one passage of ~80 words does not hold."""
+    s = settings.sentences
+    if core.doc_id != first.doc_id and first.anchor.score - core.anchor.score <= (
+        s.second_passage_max_gap
+    ):
+        return True
+    return gain() >= s.second_passage_min_gain
+
+
 def assemble(
     cands: Sequence[Candidate],
     index: IndexData,
@@ -151,7 +176,8 @@ def assemble(
     """The passages to quote, best first; empty when no candidate can be quoted.
 
     `covers(text)`: how much of the question's terms `text` holds (0..1); a second passage is
-    quoted only when it adds at least `second_passage_min_gain` to the first's. `observe`
+    quoted only when it adds at least `second_passage_min_gain` to the first's, or comes from
+    another document and scores nearly as well (`_adds_enough`). `observe`
     receives every core with its features (what `qa tune-passages` learns from)."""
     usable = sorted(
         (
@@ -197,9 +223,8 @@ def assemble(
             vector, dedup = core.anchor.vector, settings.sentences.dedup_cosine
             if any(float(vector @ p.anchor.vector) > dedup for p in cores):
                 continue
-            before = assembler.joined(sorted(used))
-            after = assembler.joined(sorted(used | set(core.rows)))
-            if covers(after) - covers(before) < settings.sentences.second_passage_min_gain:
+            gain = functools.partial(_coverage_gain, assembler, covers, used, core)
+            if not _adds_enough(core, cores[0], gain, settings):
                 continue
         cores.append(core)
         used.update(core.rows)
