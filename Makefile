@@ -75,15 +75,17 @@ second-corpus: setup
 
 # The second corpus's passage ranker (evals/second_corpus/passage_ranker.json): learned from its
 # development suite and the bundled development suites, and written only when it loses nothing
-# on the second corpus's untouched suites (`qa tune-passages --gate`). Use it with
-# QA_PASSAGE_RANKER=evals/second_corpus/passage_ranker.json.
+# against the current one on the second corpus's untouched suites (`qa tune-passages --gate`).
+# Its profile names it ([ranking]); build.py copies it beside the profile.
 second-corpus-ranker: second-corpus
 	$(BIN)/qa tune-passages $(DEV_SUITES:%=evals/%.yaml) evals/conv_dev1.yaml --quiet \
 		--save-groups $(SECOND)/bundled_groups.npz
 	QA_SOURCES_DIR=$(SECOND)/sources QA_INDEX_DIR=$(SECOND)/index $(BIN)/qa tune-passages \
 		evals/second_corpus/c2_dev1.yaml --add-groups $(SECOND)/bundled_groups.npz --quiet \
 		--out evals/second_corpus/passage_ranker.json \
-		--gate evals/second_corpus/c2_untouched1.yaml evals/second_corpus/c2_conv_untouched1.yaml
+		--gate evals/second_corpus/c2_untouched1.yaml evals/second_corpus/c2_untouched2.yaml \
+		evals/second_corpus/c2_conv_untouched1.yaml
+	cp evals/second_corpus/passage_ranker.json $(SECOND)/sources/
 
 clean:
 	rm -rf $(VENV) index/CURRENT index/builds var/encoder

@@ -101,9 +101,11 @@ class SentenceSettings:
     # (qa/ingest/genericness.py).
     sentence_generic_weight: float = 0.5
     answer_max_words: int = 80
-    # What ranks the candidate passages (qa/answering/ranker.py): "hand" (the sentence score
-    # with the question's terms counted over the passage) or a file from `qa tune-passages`.
-    passage_ranker: str = "hand"
+    # What ranks the candidate passages (qa/answering/ranker.py): "profile" (the file the
+    # collection's profile names in [ranking], else the hand-set score), "hand" (the sentence
+    # score with the question's terms counted over the passage) or a file from
+    # `qa tune-passages`.
+    passage_ranker: str = "profile"
     # A second passage is quoted only when it adds this much of the question's terms (IDF-
     # weighted share, 0..1) to what the first passage covers (qa/answering/assemble.py).
     second_passage_min_gain: float = 0.15

@@ -29,6 +29,9 @@ brings its own leaflets writes its own profile (or none: every key has a neutral
     lay = '\\bboob\\b'          # a regular expression, matched case-insensitively at a word start
     documents = "breast"
 
+    [ranking]
+    passage_ranker = "passage_ranker.json"  # a file beside this one, from `qa tune-passages`
+
 Every key is validated when the profile is read; a bad one is refused with a message naming it.
 """
 
@@ -48,7 +51,7 @@ PROFILE_NAME = "profile.toml"
 # Brand names of common cancer and supportive-care drugs, for any collection; a profile's own
 # [brands] come first.
 GENERAL_BRANDS = Path(__file__).with_name("drug_brands.toml")
-_SECTIONS = {"chat", "brands", "drugs", "lexicon", "subject", "topic"}
+_SECTIONS = {"chat", "brands", "drugs", "lexicon", "ranking", "subject", "topic"}
 _CHAT_KEYS = {"title", "scope", "topics", "examples"}
 
 
@@ -79,6 +82,9 @@ class Profile:
     # Topics a reply must speak of when a question asks about them, beyond the general ones
     # (qa/answering/topics.toml): (name, asked words, further words a reply may use).
     topic_words: tuple[tuple[str, str, str], ...] = ()
+    # The collection's passage ranker learned from its own suites (qa/answering/ranker.py): a
+    # file name in the profile's folder; "" for the hand-set ranker.
+    passage_ranker: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -96,6 +102,7 @@ class Profile:
             subjects=tuple(Subject(**s) for s in raw.get("subjects", [])),
             drug_names=str(raw.get("drug_names", "")),
             topic_words=tuple((str(n), str(a), str(s)) for n, a, s in raw.get("topic_words", [])),
+            passage_ranker=str(raw.get("passage_ranker", "")),
         )
 
     def scope_with_topics(self) -> str:
@@ -149,7 +156,23 @@ def _parse(data: dict[str, Any], path: Path) -> Profile:
         subjects=_subjects(data.get("subject", []), path),
         drug_names=_drug_names(_table(data, "drugs", path), path),
         topic_words=_topics(data.get("topic", []), path),
+        passage_ranker=_ranker_file(_table(data, "ranking", path), path),
     )
+
+
+def _ranker_file(ranking: dict[str, Any], path: Path) -> str:
+    """[ranking] passage_ranker: the name of a file in the profile's folder (no folders, so
+    that a profile cannot point outside its collection), or "" when not given."""
+    unknown = set(ranking) - {"passage_ranker"}
+    if unknown:
+        raise ConfigError(f"{path}: unknown key(s) ranking.{', ranking.'.join(sorted(unknown))}")
+    name = ranking.get("passage_ranker", "")
+    if not isinstance(name, str) or (name and Path(name).name != name) or name in (".", ".."):
+        raise ConfigError(
+            f"{path}: ranking.passage_ranker must be the name of a file beside the profile "
+            f"(from `qa tune-passages --out`), got {name!r}"
+        )
+    return name
 
 
 def with_general_brands(own: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qa.answering.ranker import FEATURES, HandRanker, load_ranker
+from qa.answering.ranker import FEATURES, HandRanker, LearnedRanker, load_ranker
 from qa.errors import ConfigError
 from qa.evaluation.tune_passages import (
     Group,
@@ -20,6 +20,7 @@ from qa.evaluation.tune_passages import (
     load_groups,
     save_groups,
 )
+from qa.profile import PROFILE_NAME, load_profile
 
 
 def _groups(seed: int, suites: int = 3, per_suite: int = 20) -> list[Group]:
@@ -74,3 +75,28 @@ def test_a_ranker_file_for_another_model_or_missing_is_refused(tmp_path: Path) -
     with pytest.raises(ConfigError, match="other features"):
         load_ranker(str(tmp_path / "bad.json"), "m", 0.35)
     assert isinstance(load_ranker("hand", "m", 0.35), HandRanker)
+
+
+def test_the_profile_s_ranker_is_used_unless_the_setting_names_another(tmp_path: Path) -> None:
+    fit(_groups(6, suites=2, per_suite=3), {"model": "m"}).save(tmp_path / "r.json")
+    assert isinstance(load_ranker("profile", "m", 0.35, tmp_path / "r.json"), LearnedRanker)
+    assert isinstance(load_ranker("profile", "m", 0.35, None), HandRanker)
+    assert isinstance(load_ranker("hand", "m", 0.35, tmp_path / "r.json"), HandRanker)
+    with pytest.raises(ConfigError, match=r"does not exist.*beside the profile"):
+        load_ranker("profile", "m", 0.35, tmp_path / "none.json")
+
+
+def test_a_collection_names_its_ranker_in_its_profile(tmp_path: Path) -> None:
+    (tmp_path / PROFILE_NAME).write_text(
+        '[ranking]\npassage_ranker = "r.json"\n', encoding="utf-8"
+    )
+    assert load_profile(tmp_path).passage_ranker == "r.json"
+    for bad in ('"../r.json"', '"sub/r.json"', "3"):
+        (tmp_path / PROFILE_NAME).write_text(
+            f"[ranking]\npassage_ranker = {bad}\n", encoding="utf-8"
+        )
+        with pytest.raises(ConfigError, match=r"ranking\.passage_ranker"):
+            load_profile(tmp_path)
+    (tmp_path / PROFILE_NAME).write_text('[ranking]\nranker = "r.json"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"ranking\.ranker"):
+        load_profile(tmp_path)

@@ -87,6 +87,7 @@ def build(medquad: Path, out: Path) -> dict[str, int]:
         ]
     (tmp / "catalog.toml").write_text("\n".join(catalog), encoding="utf-8")
     shutil.copy(HERE / "profile.toml", tmp / "profile.toml")
+    shutil.copy(HERE / "passage_ranker.json", tmp / "passage_ranker.json")
     shutil.rmtree(out, ignore_errors=True)
     tmp.rename(out)
     return {FOCUSES[f]: len(p) for f, p in rows.items()}

@@ -68,7 +68,13 @@ class Pipeline:
         adapter = None if path is None else load_adapter(path, embedder.name, embedder.dim)
         triager = make_triager(settings, embedder)
         s = settings.sentences
-        ranker = load_ranker(s.passage_ranker, embedder.name, s.sentence_lexical_weight)
+        named = index.profile.passage_ranker
+        ranker = load_ranker(
+            s.passage_ranker,
+            embedder.name,
+            s.sentence_lexical_weight,
+            settings.ingest.sources_dir / named if named else None,
+        )
         return cls(settings, embedder, index, Terms(lexicon), vocabulary, triager, adapter, ranker)
 
     def ask(self, question: str, history: Sequence[str] = ()) -> Answer:

@@ -5,11 +5,13 @@ Two rankers share one interface: `HandRanker`, the sentence score with the quest
 counted over the whole core (what the weights in qa/config_groups.py give; the default), and
 `LearnedRanker`, a linear score over the same features fitted by `qa tune-passages`
 (qa/evaluation/tune_passages.py) from a collection's own suites so that the core holding an
-expected phrase ranks first, stored as a JSON file (`passage_ranker` setting). Fitted on the
-development suites of both corpora and scored leaving one author's suite out, it ranked a
-phrase-holding core first as often as the hand-set score (299 and 300 of 331 questions); learned
-from the bundled documents' suites, `qa tune-passages --gate` refused it (it lost a case on three
-untouched suites), so the hand-set score stays the default (docs/quality.md).
+expected phrase ranks first, stored as a JSON file that the collection's profile names
+([ranking] passage_ranker) or the `passage_ranker` setting does. Fitted on the development
+suites of both corpora and scored leaving one author's suite out, it ranked a phrase-holding
+core first as often as the hand-set score (301 and 302 of 333 questions); learned from the
+bundled documents' suites, `qa tune-passages --gate` refused it (it lost a case on three
+untouched suites), so a collection whose profile names no file gets the hand-set score
+(docs/quality.md).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ FEATURES = (
     "item",  # the anchor is a list item
 )
 HAND = "hand"
+PROFILE = "profile"
 
 
 class Ranker(Protocol):
@@ -78,13 +81,22 @@ class LearnedRanker:
         tmp.replace(path)
 
 
-def load_ranker(setting: str, model: str, lexical_weight: float) -> Ranker:
-    """The ranker the `passage_ranker` setting names: "hand" (the hand-set score) or a file
-    from `qa tune-passages`, which must have been fitted for `model`."""
+def load_ranker(
+    setting: str, model: str, lexical_weight: float, profile_file: Path | None = None
+) -> Ranker:
+    """The ranker the `passage_ranker` setting names: "profile" (`profile_file`, the file the
+    collection's profile names, or the hand-set score when it names none), "hand" (the
+    hand-set score) or a file from `qa tune-passages`, which must have been fitted for
+    `model`."""
+    if setting == PROFILE:
+        setting = HAND if profile_file is None else str(profile_file)
     if setting == HAND:
         return HandRanker(lexical_weight)
     path = Path(setting)
-    fix = "Set QA_PASSAGE_RANKER=hand, or fit one with `qa tune-passages`"
+    fix = (
+        "Set QA_PASSAGE_RANKER=hand, or fit one with `qa tune-passages` (a profile's "
+        "[ranking] passage_ranker names a file beside the profile)"
+    )
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
