@@ -24,6 +24,10 @@ def test_content_terms_drop_function_words_and_keep_order():
         "And radiation?",
         "what about surgery?",
         "How long do they last?",
+        # After an acknowledgement, or naming no topic of its own.
+        "ok thanks. and the side effects?",
+        "what side effects should we be ready for",
+        "what order is the treatment usually done in?",
     ],
 )
 def test_followups_are_recognised(question):
@@ -35,6 +39,7 @@ def test_followups_are_recognised(question):
     [
         "What is FOLFIRI?",
         "Can radiation relieve pain from rectal cancer?",
+        "ok, is radiotherapy painful?",
         "my dad's rectal cancer spread to his liver and the surgeon says it cannot be removed",
     ],
 )

@@ -33,6 +33,13 @@ ANAPHORS = frozenset(
 )
 # Openings that continue the previous topic ("and the side effects?", "what about radiation?").
 _CONTINUATION = re.compile(r"^\s*(?:and|also|or|so|what about|how about)\b", re.IGNORECASE)
+# Acknowledgements that open a message in a conversation ("ok and …", "thanks. what about …"):
+# what follows them is read as if they were not there.
+_ACKNOWLEDGEMENT = re.compile(
+    r"^(?:\s*(?:ok(?:ay)?|alright|all right|right|thanks|thank you|thx|cheers|great|i see|"
+    r"got it|understood|sure)\b[\s,.;:!-]*)+",
+    re.IGNORECASE,
+)
 # A short question that points back is a follow-up; a longer one only when it names fewer than
 # MIN_OWN_TOPIC_TERMS topical words itself ("can they still cure it when it comes back like
 # that?" is about what was said before; "my dad's cancer spread to his liver and the surgeon
@@ -98,14 +105,17 @@ def topical(word: str) -> bool:
 
 
 def is_followup(question: str) -> bool:
-    """A question that points back (it, they, this …), continues ("and …", "what about …") or
-    has no topic words of its own ("why?"). Past MAX_FOLLOWUP_WORDS words it must also name
-    fewer than MIN_OWN_TOPIC_TERMS topical words."""
+    """A question that points back (it, they, this …), continues ("and …", "what about …",
+    also after an acknowledgement: "ok and …") or names no topic of its own ("why?", "what
+    side effects should we be ready for?": no topical word). Past MAX_FOLLOWUP_WORDS words it
+    must also name fewer than MIN_OWN_TOPIC_TERMS topical words."""
+    question = _ACKNOWLEDGEMENT.sub("", question)
     words = _WORD.findall(question.lower())
     points_back = any(w in ANAPHORS for w in words) or bool(_CONTINUATION.match(question))
+    own_topic = sum(map(topical, content_terms(question)))
     if len(words) <= MAX_FOLLOWUP_WORDS:
-        return points_back or not content_terms(question)
-    return points_back and sum(map(topical, content_terms(question))) < MIN_OWN_TOPIC_TERMS
+        return points_back or not own_topic
+    return points_back and own_topic < MIN_OWN_TOPIC_TERMS
 
 
 def is_statement(message: str) -> bool:
