@@ -55,8 +55,12 @@ adapter: setup
 	$(BIN)/qa tune-adapter $(DEV_SUITES:%=evals/%.yaml)
 
 # The bundled triage score (qa/safety/triage_model.json) is fitted from the development
-# triage suites and the development question suites; triage_untouched1-4 never teach it.
-TRIAGE_SUITES := triage_dev1 triage_dev2 triage_dev3 triage_dev4 safety $(DEV_SUITES)
+# triage suites and the development question suites of both corpora (ordinary questions about
+# other cancers teach it that a topic it has not seen is no emergency); triage_untouched1-4 and
+# the untouched question suites never teach it.
+C2_DEV_SUITES := second_corpus/c2_dev1 second_corpus/c2_dev2 second_corpus/c2_conv_dev1
+TRIAGE_SUITES := triage_dev1 triage_dev2 triage_dev3 triage_dev4 safety $(DEV_SUITES) \
+	$(C2_DEV_SUITES)
 triage-model: setup
 	$(BIN)/qa tune-triage $(TRIAGE_SUITES:%=evals/%.yaml)
 

@@ -350,9 +350,9 @@ def test_the_bundled_triage_score_is_what_make_triage_model_fits(real_settings, 
     bundled = TriageModel.load(BUNDLED_MODEL_FILE)
     suites = bundled.fitted["suites"]
     assert isinstance(suites, list)
-    refit = tune(
-        real_settings, [REPO / "evals" / f"{name}.yaml" for name in suites], tmp_path / "m.json"
-    )
+    # Suites of either corpus (evals/ and evals/second_corpus/), by name.
+    paths = [next((REPO / "evals").glob(f"**/{name}.yaml")) for name in suites]
+    refit = tune(real_settings, paths, tmp_path / "m.json")
     a = np.array([*bundled.weights.values(), *bundled.vector_weights])
     b = np.array([*refit.weights.values(), *refit.vector_weights])
     drift = np.linalg.norm(a - b) / np.linalg.norm(a)
