@@ -85,11 +85,12 @@ second-corpus-ranker: second-corpus
 	$(BIN)/qa tune-passages $(DEV_SUITES:%=evals/%.yaml) evals/conv_dev1.yaml --quiet \
 		--save-groups $(SECOND)/bundled_groups.npz
 	QA_SOURCES_DIR=$(SECOND)/sources QA_INDEX_DIR=$(SECOND)/index $(BIN)/qa tune-passages \
-		evals/second_corpus/c2_dev1.yaml --add-groups $(SECOND)/bundled_groups.npz --quiet \
+		$(C2_DEV_SUITES:%=evals/%.yaml) --add-groups $(SECOND)/bundled_groups.npz --quiet \
 		--out evals/second_corpus/passage_ranker.json \
 		--gate evals/second_corpus/c2_untouched1.yaml evals/second_corpus/c2_untouched2.yaml \
 		evals/second_corpus/c2_conv_untouched1.yaml
 	cp evals/second_corpus/passage_ranker.json $(SECOND)/sources/
+	QA_SOURCES_DIR=$(SECOND)/sources QA_INDEX_DIR=$(SECOND)/index $(BIN)/qa index
 
 clean:
 	rm -rf $(VENV) index/CURRENT index/builds var/encoder

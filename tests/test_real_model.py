@@ -126,7 +126,7 @@ def test_qa_eval_golden_meets_the_gate(real_pipeline, real_settings, capsys, tmp
         # Written from the documents alone by authors who never saw the pipeline; measured
         # values (answers as passages, docs/quality.md), with one case of slack each, as a
         # guard against tuning to golden alone. holdout7, holdout8, holdout11 to holdout15,
-        # holdout17, holdout20 to holdout22 and conv_untouched1 were never tuned on.
+        # holdout17, holdout20 to holdout23 and conv_untouched1 were never tuned on.
         ("holdout2.yaml", {"answer_accuracy": 0.96, "abstain_accuracy": 0.91}, 0.04),
         ("holdout3.yaml", {"answer_accuracy": 0.93, "abstain_accuracy": 0.9}, 0.04),
         ("holdout4.yaml", {"answer_accuracy": 0.83, "abstain_accuracy": 0.9}, 0.04),
@@ -148,6 +148,7 @@ def test_qa_eval_golden_meets_the_gate(real_pipeline, real_settings, capsys, tmp
         ("holdout20.yaml", {"answer_accuracy": 0.9, "abstain_accuracy": 0.8}, 0.04),
         ("holdout21.yaml", {"answer_accuracy": 0.75, "abstain_accuracy": 0.8}, 0.07),
         ("holdout22.yaml", {"answer_accuracy": 0.77, "abstain_accuracy": 0.73}, 0.09),
+        ("holdout23.yaml", {"answer_accuracy": 0.73, "abstain_accuracy": 0.9}, 0.17),
         # Conversations: only the last message is scored.
         ("conv_dev1.yaml", {"answer_accuracy": 0.6, "abstain_accuracy": 0.75}, 0.11),
         ("conv_untouched1.yaml", {"answer_accuracy": 0.53, "abstain_accuracy": 0.87}, 0.29),
@@ -173,8 +174,8 @@ UNTOUCHED = [f"holdout{n}" for n in (7, 8, 11, 12, 13, 14, 15, 17, 20)]
 
 def test_the_untouched_suites_pooled_hold_their_measured_quality(real_pipeline):
     # Never read case by case, never used to choose or learn anything (docs/quality.md):
-    # 233 of 270 answers, 81 of 90 caught and 7 false abstentions when measured with answers as
-    # passages (244, 82 and 7 with stitched sentences), so each bound has one case of slack.
+    # 237 of 270 answers, 81 of 90 caught and 7 false abstentions in 0.7.1 (233, 81 and 7 in
+    # 0.7.0; 244, 82 and 7 with stitched sentences), so each bound has one case of slack.
     answered = right = unanswerable = caught = turned_away = 0
     for name in UNTOUCHED:
         suite = load_suite(REPO / "evals" / f"{name}.yaml", real_pipeline.index.documents.keys())
@@ -186,7 +187,7 @@ def test_the_untouched_suites_pooled_hold_their_measured_quality(real_pipeline):
                 answered += 1
                 right += r.passed
                 turned_away += r.answer.status is Status.ABSTAINED
-    assert right / answered >= 0.85, (right, answered)
+    assert right / answered >= 0.87, (right, answered)
     assert caught / unanswerable >= 0.88, (caught, unanswerable)
     assert turned_away / answered <= 0.05, (turned_away, answered)
 
@@ -399,9 +400,11 @@ def test_the_second_corpus_ranker_is_what_make_second_corpus_ranker_learns(
     second = real_settings.replace(sources_dir=sources, index_dir=tmp_path / "index")
     build_index(second, real_pipeline.embedder)
     c2 = load_pipeline(second, real_pipeline.embedder)
-    dev = [REPO / "evals" / f"{name}.yaml" for name in shipped["meta"]["suites"]]
-    groups = collect(real_pipeline, [p for p in dev if p.exists()])
-    groups += collect(c2, [REPO / "evals" / "second_corpus" / "c2_dev1.yaml"])
+    names = shipped["meta"]["suites"]
+    bundled = [REPO / "evals" / f"{name}.yaml" for name in names]
+    own = [REPO / "evals" / "second_corpus" / f"{name}.yaml" for name in names]
+    groups = collect(real_pipeline, [p for p in bundled if p.exists()])
+    groups += collect(c2, [p for p in own if p.exists()])
     learned = fit(groups).weights
     weights = np.array(shipped["weights"])
     drift = np.linalg.norm(learned - weights) / np.linalg.norm(weights)

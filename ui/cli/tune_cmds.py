@@ -178,7 +178,10 @@ def _cmd_tune_passages(args: argparse.Namespace, settings: Settings, *_: Any) ->
                   file=sys.stderr)
             return 1
         ranker.save(args.out)
-        print(f"wrote {args.out}; use it with QA_PASSAGE_RANKER={args.out}")
+        print(
+            f"wrote {args.out}; name it in the profile ([ranking] passage_ranker, the file "
+            f"beside it) or set QA_PASSAGE_RANKER={args.out}"
+        )
     return 0
 
 
