@@ -83,6 +83,11 @@ class Lexicon:
         return word.lower() in self._brand_words or self._phrase.fullmatch(word) is not None
 
     @cached_property
+    def brand_words(self) -> frozenset[str]:
+        """The drug brand names of one plain word ("herceptin")."""
+        return frozenset(self._brand_words)
+
+    @cached_property
     def lay_words(self) -> frozenset[str]:
         """The single words among the lay phrases ("chemo", "mets", "herceptin"), spelled out."""
         return frozenset(

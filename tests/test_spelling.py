@@ -98,3 +98,16 @@ def test_a_follow_up_reads_the_earlier_question_mended(built, fake_embedder, mon
     pipeline.ask("what are its side effects?", history=["hi! what is FOLFRII?"])
     assert "folfiri" in fake_embedder.encoded[-2].lower()
     assert fake_embedder.encoded[-1] == fake_embedder.encoded[-2]
+
+
+def test_a_brand_name_is_mended_to_only_one_edit_away():
+    from qa.lexical import Lexicon
+
+    lexicon = Lexicon((), (("zorvexil", "zorvimab"), ("prostamil", "prostamab")))
+    vocab = Vocabulary.of(["Cancer cells spread."], lexicon)
+    assert mend_slips("is zorvexill safe", vocab, whole) == (
+        "is zorvexil safe",
+        {"zorvexill": "zorvexil"},
+    )
+    # Two edits from another drug's brand is another drug, not a slip.
+    assert mend_slips("is proscamix safe", vocab, whole) == ("is proscamix safe", {})

@@ -13,11 +13,11 @@ four letters or more ("msi" is a name, not a slip of "mri").
 What it meant is the nearest word, by the optimal-string-alignment edit distance (rapidfuzz), of
 the documents, the lay lexicon and everyday English (qa.answering.english says why only
 everyday), one edit away for a word of up to six letters and two for longer ones ("diahrrea" ->
-"diarrhea", "efectes" -> "effects", "actuaklu" -> "actually"). It keeps the first letter (a
-slip there is as likely another word), and a four-letter word is mended only by an added letter
-("frst" -> "first"), as one letter off another four-letter word it is as often a name ("copd",
-"lice"). Nearest first; then the documents' words (the most frequent), the lay words,
-and English (the most frequent).
+"diarrhea", "efectes" -> "effects", "actuaklu" -> "actually"); a drug brand only one edit away.
+It keeps the first letter (a slip there is as likely another word), and a four-letter word is
+mended only by an added letter ("frst" -> "first"), as one letter off another four-letter word
+it is as often a name ("copd", "lice"). Nearest first; then the documents' words (the most
+frequent), the lay words, and English (the most frequent).
 """
 
 from __future__ import annotations
@@ -70,12 +70,20 @@ def _meant(word: str, vocabulary: Vocabulary, is_whole: Callable[[str], bool]) -
     ):
         return None
     edits = 1 if len(word) <= _ONE_EDIT_MAX_LENGTH else 2
-    # Each source's words in order of preference, the documents' most frequent first.
-    lay = sorted(vocabulary.lexicon.lay_words)
-    sources = (vocabulary.by_frequency, lay, english.everyday_words())
+    # Each source's words in order of preference, the documents' most frequent first. Brand
+    # names are mended to only one edit away: drug names are made alike, and "proscar" is two
+    # edits from "prostap", another drug.
+    lexicon = vocabulary.lexicon
+    lay = sorted(lexicon.lay_words - lexicon.brand_words)
+    sources = (
+        (vocabulary.by_frequency, edits),
+        (lay, edits),
+        (sorted(lexicon.brand_words), 1),
+        (english.everyday_words(), edits),
+    )
     best: tuple[int, int, int, str] | None = None
-    for rank, words in enumerate(sources):
-        for meant, distance, position in near(word, words, edits):
+    for rank, (words, most) in enumerate(sources):
+        for meant, distance, position in near(word, words, most):
             key = (distance, rank, position, meant)
             if _plausible(word, meant) and (best is None or key < best):
                 best = key
