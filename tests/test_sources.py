@@ -532,3 +532,16 @@ def test_ccs_stage4_catalog_furniture_is_dropped(real_docs: dict[str, Document])
     ):
         assert gone not in doc.text
     assert "FOLFIRI is used most often for stage 4 or recurrent rectal cancer." in doc.text
+
+
+def test_the_file_a_profile_names_is_no_document(tmp_path: Path) -> None:
+    (tmp_path / "leaflet.txt").write_text("Chemotherapy is given in cycles.", encoding="utf-8")
+    (tmp_path / "ranker.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "other.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "profile.toml").write_text(
+        '[ranking]\npassage_ranker = "ranker.json"\n', encoding="utf-8"
+    )
+    report = load_sources(tmp_path)
+    assert [d.id for d in report.documents] == ["leaflet"]
+    # Any other file that is no document is still reported.
+    assert len(report.problems) == 1 and "other.json" in report.problems[0]

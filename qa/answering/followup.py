@@ -53,7 +53,7 @@ _QUESTION = re.compile(
     r"can|could|will|would|should|shall|may|might|must|has|have|had)\b",
     re.IGNORECASE,
 )
-# What a message sets aside rather than asks about: "anal cancer, not rectal", "not the
+# What a message sets aside rather than asks about: "lung cancer, not breast", "not the
 # liver but the lungs", "radiation rather than surgery". Contrastive negation only: "not"
 # opening a clause (after the start, a comma, a dash, "and" or "but"), or "rather than" /
 # "instead of", with the one to three words after it up to the clause's end. A negated

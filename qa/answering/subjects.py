@@ -27,7 +27,7 @@ from qa.profile import Subject
 
 def question_subject(question: str, subjects: Sequence[Subject]) -> str | None:
     """The subject `question` names, when it names one and no word of another, leaving out what
-    it sets aside ("my friend has anal cancer, not rectal"); the first such subject in the
+    it sets aside ("my friend has lung cancer, not breast"); the first such subject in the
     profile's order."""
     question = set_aside(question)
     for subject in subjects:

@@ -12,7 +12,7 @@ from pathlib import Path
 from qa.errors import SourceError
 from qa.ingest.cleaning import clean_blocks, removed_share
 from qa.ingest.html_text import html_blocks
-from qa.profile import PROFILE_NAME
+from qa.profile import PROFILE_NAME, load_profile
 from qa.text import normalise, squash_spaces, word_count
 from qa.types import Audience, Block, BlockKind, Document, DocumentMeta, RawBlock
 
@@ -67,10 +67,13 @@ def load_sources(sources_dir: Path) -> LoadReport:
             "files in it, or pass --sources DIR"
         )
     catalog = read_catalog(sources_dir / CATALOG_NAME)
+    # The collection's own settings, not documents: the catalog, the profile and the files the
+    # profile names (its learned passage ranker).
+    settings = {CATALOG_NAME, PROFILE_NAME, load_profile(sources_dir).passage_ranker} - {""}
     docs: list[Document] = []
     problems: list[str] = []
     for path in sorted(sources_dir.iterdir()):
-        if path.name in (CATALOG_NAME, PROFILE_NAME) or path.name.startswith(".") or path.is_dir():
+        if path.name in settings or path.name.startswith(".") or path.is_dir():
             continue
         try:
             docs.append(load_document(path, catalog.get(path.stem)))
