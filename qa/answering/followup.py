@@ -35,9 +35,10 @@ ANAPHORS = frozenset(
 _CONTINUATION = re.compile(r"^\s*(?:and|also|or|so|what about|how about)\b", re.IGNORECASE)
 # Acknowledgements that open a message in a conversation ("ok and …", "thanks. what about …"):
 # what follows them is read as if they were not there.
+# "Right", "great" and "sure" also open questions ("right side pain …"): only with a mark after.
 _ACKNOWLEDGEMENT = re.compile(
-    r"^(?:\s*(?:ok(?:ay)?|alright|all right|right|thanks|thank you|thx|cheers|great|i see|"
-    r"got it|understood|sure)\b[\s,.;:!-]*)+",
+    r"^(?:\s*(?:(?:ok(?:ay)?|alright|thanks|thank you|thx|cheers|i see|got it|understood)\b"
+    r"[\s,.;:!-]*|(?:right|all right|great|sure)\s*[,.;:!-]+\s*))+",
     re.IGNORECASE,
 )
 # A short question that points back is a follow-up; a longer one only when it names fewer than
