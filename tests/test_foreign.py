@@ -42,7 +42,7 @@ def whole(word: str) -> bool:
 @pytest.mark.parametrize(
     ("question", "expected"),
     [
-        ("does keytruda work for MSI-high cancer?", ["keytruda", "msi", "high"]),
+        ("does keytruda work for MSI-high cancer?", ["keytruda", "msi"]),
         ("what about avastin?", []),  # in the documents
         ("what about avastn?", []),  # a typo sharing five letters with a document word
         ("does chemo work?", []),  # a lay term mapped to "chemotherapy"
@@ -63,6 +63,10 @@ def whole(word: str) -> bool:
         ("bevacizumb", []),  # one slip from a document word
         ("weddding", []),  # one slip from a word the tokenizer keeps whole
         ("meds", []),  # chat shorthand the lexical step maps to "medications drugs"
+        # Chat shorthand as common in English text as "fyi" is no name, however the tokenizer
+        # splits it; a drug name patients type is rarer.
+        ("worried tbh idk", []),
+        ("does aspirin help", ["aspirin"]),
     ],
 )
 def test_foreign_names(question, expected):

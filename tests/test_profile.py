@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from qa.answering import english
 from qa.answering.answer import abstain_message
 from qa.errors import ConfigError
 from qa.lexical import Lexicon
@@ -46,6 +47,8 @@ def test_the_general_brand_names_are_lower_case_words_mapped_to_other_words():
     assert len(brands) > 300
     generics = {w for g in brands.values() for w in g.split()}
     assert all(b == b.lower() and b not in generics for b in brands)
+    # No brand is an everyday English word, which it would be mistaken for.
+    assert not [b for b in brands if b.isalpha() and english.zipf(b) >= 3.5]
 
 
 def test_the_bundled_profile_holds_what_the_engine_knows_about_its_documents():

@@ -136,6 +136,11 @@ _CLINICAL_ENDINGS = (
     "rrhoea",
 )
 _MIN_COMPOUND_PART = 3
+# A word this common in English text (Zipf 3.5, about three per million words: "fyi", "asap",
+# "tbh" 4.2) is no name the sources lack, whatever the tokenizer makes of it: chat shorthand
+# and everyday words the model's vocabulary splits. Names patients type are rarer ("aspirin"
+# 3.3, "tamoxifen" 2.4, brand names under 3).
+_NAME_MAX_ZIPF = 3.5
 
 
 @dataclass(frozen=True)
@@ -202,6 +207,8 @@ def _everyday(word: str, is_whole: Callable[[str], bool]) -> bool:
     the word is two whole words ("painkillers", "tailbone") or a clinical common noun by its
     ending ("neuropathy", "incontinence")."""
     if word.endswith(_CLINICAL_ENDINGS) or any(is_whole(stem) for stem in _stems(word)):
+        return True
+    if english.zipf(word) >= _NAME_MAX_ZIPF:
         return True
     rests = [
         word[len(b) :]
