@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -150,6 +151,15 @@ class AnswerSentence:
     item: bool = False
 
 
+_READ_AS_ARROW = " -> "
+_READ_AS_SEPARATOR = ", "
+
+
+def read_as_text(slips: Mapping[str, str]) -> str:
+    """Answer.read_as for the slips mended ({"cacer": "cancer"} -> "cacer -> cancer")."""
+    return _READ_AS_SEPARATOR.join(f"{a}{_READ_AS_ARROW}{b}" for a, b in slips.items())
+
+
 @dataclass(frozen=True)
 class Answer:
     question: str
@@ -162,7 +172,8 @@ class Answer:
     escalation: str | None = None  # "emergency" | "urgent" | "crisis" when escalated
     reason: str = ""
     evidence: dict[str, float] = field(default_factory=dict)
-    # Typing slips mended before retrieval ("cacer -> cancer"), shown to staff.
+    # Typing slips mended before retrieval ("cacer -> cancer"), shown to staff and, as pairs
+    # (`read_as_pairs`), to the patient; written by `read_as_text`.
     read_as: str = ""
     # Triage's caution: the catalogue entry a message touches without clearly describing it
     # happening now, and the line shown above the answer ("If this is happening now: …").
@@ -171,6 +182,11 @@ class Answer:
     # The triage catalogue entry behind an escalation or a caution (staff review shows its
     # clinical note).
     triage_entry: str | None = None
+
+    def read_as_pairs(self) -> list[tuple[str, str]]:
+        """`read_as` as (typed, read) pairs."""
+        pairs = (p.split(_READ_AS_ARROW, 1) for p in self.read_as.split(_READ_AS_SEPARATOR))
+        return [(typed, meant) for typed, meant in (p for p in pairs if len(p) == 2)]
 
     def passages_json(self) -> list[dict[str, object]]:
         """Each passage: its source, the offsets from its first sentence to its last, and the

@@ -219,10 +219,7 @@ def document_html(doc: Document) -> str:
 def read_as_html(answer: Answer) -> str:
     """What typing slips were read as ("chemoterapy" as "chemotherapy"), so the patient can
     tell when a word was misread."""
-    if not answer.read_as:
-        return ""
-    pairs = [p.split(" -> ", 1) for p in answer.read_as.split(", ") if " -> " in p]
-    said = ", ".join(f"“{esc(typed)}” as “{esc(meant)}”" for typed, meant in pairs)
+    said = ", ".join(f"“{esc(typed)}” as “{esc(meant)}”" for typed, meant in answer.read_as_pairs())
     return f'<p class="qa-readas">I read {said}.</p>' if said else ""
 
 

@@ -36,7 +36,7 @@ from qa.safety.messages import (
 )
 from qa.safety.redflags import Flag, Verdict, asks_for_dose, assess
 from qa.safety.triage import CAUTION, Triage, Triager
-from qa.types import Answer, Hit, Status
+from qa.types import Answer, Hit, Status, read_as_text
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +162,7 @@ class Pipeline:
             ranking_vector=None if self.adapter is None else self.adapter.apply(query_vector),
         )
         answer = dataclasses.replace(
-            answer, question=q, read_as=", ".join(f"{a} -> {b}" for a, b in slips.items())
+            answer, question=q, read_as=read_as_text(slips)
         )
         if not personal:
             return answer
