@@ -164,6 +164,17 @@ class Vocabulary:
         """The words, the most frequent first."""
         return tuple(sorted(self.words, key=lambda w: (-self.words[w], w)))
 
+    @functools.cached_property
+    def lay_targets(self) -> tuple[str, ...]:
+        """The lexicon's lay words that are no drug brand, sorted: what a slip may be mended to
+        besides the documents' words (qa/answering/spelling.py)."""
+        return tuple(sorted(self.lexicon.lay_words - self.lexicon.brand_words))
+
+    @functools.cached_property
+    def brand_targets(self) -> tuple[str, ...]:
+        """The lexicon's one-word drug brands, sorted."""
+        return tuple(sorted(self.lexicon.brand_words))
+
     def knows(self, word: str) -> bool:
         return (
             word in self.words

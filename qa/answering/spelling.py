@@ -73,12 +73,10 @@ def _meant(word: str, vocabulary: Vocabulary, is_whole: Callable[[str], bool]) -
     # Each source's words in order of preference, the documents' most frequent first. Brand
     # names are mended to only one edit away: drug names are made alike, and "proscar" is two
     # edits from "prostap", another drug.
-    lexicon = vocabulary.lexicon
-    lay = sorted(lexicon.lay_words - lexicon.brand_words)
     sources = (
         (vocabulary.by_frequency, edits),
-        (lay, edits),
-        (sorted(lexicon.brand_words), 1),
+        (vocabulary.lay_targets, edits),
+        (vocabulary.brand_targets, 1),
         (english.everyday_words(), edits),
     )
     best: tuple[int, int, int, str] | None = None
