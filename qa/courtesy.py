@@ -21,6 +21,22 @@ _CLOSING = re.compile(
     re.IGNORECASE,
 )
 
+# Acknowledgements that open a message in a conversation ("ok and …", "thanks. what about …"):
+# what follows them is read as if they were not there (`drop_acknowledgement`).
+# "Right", "great" and "sure" also open questions ("right side pain …"): only with a mark after.
+_ACKNOWLEDGEMENT = re.compile(
+    r"^(?:\s*(?:(?:ok(?:ay)?|alright|thanks|thank you|thx|cheers|i see|got it|understood)\b"
+    r"[\s,.;:!-]*|(?:right|all right|great|sure)\s*[,.;:!-]+\s*))+",
+    re.IGNORECASE,
+)
+
+
+def drop_acknowledgement(message: str) -> str:
+    """`message` without the acknowledgements opening it ("ok thanks. and the dose?" -> "and
+    the dose?"). Kept apart from drop_courtesies, which every question goes through: only the
+    follow-up test (qa.answering.followup) reads past them, to see how a message continues."""
+    return _ACKNOWLEDGEMENT.sub("", message)
+
 
 def drop_courtesies(question: str) -> str:
     """The question without a leading greeting or "quick question" and trailing thanks; a

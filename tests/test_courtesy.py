@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.courtesy import drop_courtesies
+from qa.courtesy import drop_acknowledgement, drop_courtesies
 from qa.serving.loading import load_pipeline
 
 
@@ -34,3 +34,18 @@ def test_a_polite_question_gets_the_plain_question_s_answer(built, fake_embedder
     assert fake_embedder.encoded[-1] == fake_embedder.encoded[-2]  # the model reads the same
     assert polite.text == plain.text and polite.citations == plain.citations
     assert polite.question.startswith("Hi, quick question.")  # the user's words are kept
+
+
+@pytest.mark.parametrize(
+    ("message", "rest"),
+    [
+        ("ok and what side effects", "and what side effects"),
+        ("okay thanks. and then?", "and then?"),
+        ("right, and the dose?", "and the dose?"),
+        # "Right", "great" and "sure" without a mark after them are words of the question.
+        ("right side pain after surgery?", "right side pain after surgery?"),
+        ("sure thing?", "sure thing?"),
+    ],
+)
+def test_acknowledgements_opening_a_message_are_read_past(message, rest):
+    assert drop_acknowledgement(message) == rest

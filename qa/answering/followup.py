@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 
 from qa.answering import english
+from qa.courtesy import drop_acknowledgement
 from qa.text import normalise
 
 # Words that point back at something said before.
@@ -33,14 +34,6 @@ ANAPHORS = frozenset(
 )
 # Openings that continue the previous topic ("and the side effects?", "what about radiation?").
 _CONTINUATION = re.compile(r"^\s*(?:and|also|or|so|what about|how about)\b", re.IGNORECASE)
-# Acknowledgements that open a message in a conversation ("ok and …", "thanks. what about …"):
-# what follows them is read as if they were not there.
-# "Right", "great" and "sure" also open questions ("right side pain …"): only with a mark after.
-_ACKNOWLEDGEMENT = re.compile(
-    r"^(?:\s*(?:(?:ok(?:ay)?|alright|thanks|thank you|thx|cheers|i see|got it|understood)\b"
-    r"[\s,.;:!-]*|(?:right|all right|great|sure)\s*[,.;:!-]+\s*))+",
-    re.IGNORECASE,
-)
 # A short question that points back is a follow-up; a longer one only when it names fewer than
 # MIN_OWN_TOPIC_TERMS topical words itself ("can they still cure it when it comes back like
 # that?" is about what was said before; "my dad's cancer spread to his liver and the surgeon
@@ -110,7 +103,7 @@ def is_followup(question: str) -> bool:
     also after an acknowledgement: "ok and …") or names no topic of its own ("why?", "what
     side effects should we be ready for?": no topical word). Past MAX_FOLLOWUP_WORDS words it
     must also name fewer than MIN_OWN_TOPIC_TERMS topical words."""
-    question = _ACKNOWLEDGEMENT.sub("", question)
+    question = drop_acknowledgement(question)
     words = _WORD.findall(question.lower())
     points_back = any(w in ANAPHORS for w in words) or bool(_CONTINUATION.match(question))
     own_topic = sum(map(topical, content_terms(question)))
