@@ -6,7 +6,8 @@ from qa.config import Settings
 from qa.evaluation.suites import load_suite
 from qa.serving.export import export_suite
 from qa.serving.loading import load_pipeline
-from qa.serving.logbook import Logbook, Mark, Verdict
+from qa.serving.logbook import Logbook
+from qa.serving.logbook_rows import Mark, Verdict
 from qa.types import Answer, Status
 
 NOW = 1_750_000_000.0
@@ -50,7 +51,7 @@ def test_entries_without_question_text_are_skipped_with_a_reason(tmp_path):
     book.mark(entry, Mark(Verdict.CORRECT), NOW)
     out = export_suite(book.marked())
     assert out.exported == ()
-    assert out.skipped == ((entry, "question text was not logged (QA_LOG_QUESTIONS is off)"),)
+    assert out.skipped == ((entry, "question text was not kept (not shared by the patient, QA_LOG_QUESTIONS off)"),)
 
 
 def test_a_wrong_abstention_without_an_expectation_is_skipped(tmp_path):

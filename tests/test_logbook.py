@@ -10,7 +10,8 @@ import pytest
 
 from qa.config import Settings
 from qa.serving.loading import load_pipeline
-from qa.serving.logbook import Logbook, Mark, Verdict
+from qa.serving.logbook import Logbook
+from qa.serving.logbook_rows import Mark, SharedBy, Verdict
 from qa.serving.redaction import clean_for_log, redact
 from qa.types import Answer, Status
 
@@ -174,7 +175,10 @@ def test_escalations_and_cautions_are_counted_and_round_trip(tmp_path):
         )
         book.record(escalated, now=NOW)
     cautioned = dataclasses.replace(
-        _answer(), caution="chest-pain", notice="If this is happening now: call", triage_entry="chest-pain"
+        _answer(),
+        caution="chest-pain",
+        notice="If this is happening now: call",
+        triage_entry="chest-pain",
     )
     entry_id = book.record(cautioned, now=NOW)
     book.record(_answer(), now=NOW)
@@ -183,3 +187,54 @@ def test_escalations_and_cautions_are_counted_and_round_trip(tmp_path):
     assert entry is not None
     assert (entry.answer.caution, entry.answer.triage_entry) == ("chest-pain", "chest-pain")
     assert entry.answer.notice.startswith("If this is happening now")
+
+
+@pytest.mark.parametrize(
+    ("log_questions", "shared", "kept_by"),
+    [
+        (False, True, SharedBy.PATIENT),
+        (True, True, SharedBy.PATIENT),
+        (True, False, SharedBy.OPERATOR),
+    ],
+)
+def test_a_shared_or_logged_question_is_kept_redacted_with_what_was_removed(
+    tmp_path, log_questions, shared, kept_by
+):
+    book = _book(tmp_path, log_questions=log_questions)
+    question = "call 555-123-4567 or mail a@b.com about FOLFIRI, DOB 12/03/1961"
+    entry = book.get(book.record(_answer(question), now=NOW, shared=shared))
+    assert entry is not None and entry.question_logged and entry.shared_by is kept_by
+    assert entry.answer.question == ("call [phone] or mail [email] about FOLFIRI, [date of birth]")
+    assert sorted(entry.redacted) == ["date of birth", "email", "phone"]
+    assert "4567" not in book.path.read_bytes().decode("latin-1")
+
+
+def test_a_question_not_shared_is_not_kept_and_names_nothing_redacted(tmp_path):
+    book = _book(tmp_path)
+    entry = book.get(book.record(_answer("call 555-123-4567"), now=NOW, shared=False))
+    assert entry is not None and entry.shared_by is None and entry.redacted == ()
+    assert not entry.question_logged and "555" not in book.path.read_bytes().decode("latin-1")
+
+
+def test_an_older_logbook_gains_the_new_columns_and_keeps_its_rows(tmp_path):
+    path = tmp_path / "var" / "qa.sqlite3"
+    path.parent.mkdir()
+    with sqlite3.connect(path) as con:  # the schema before questions could be shared
+        con.executescript(
+            "CREATE TABLE entries (id INTEGER PRIMARY KEY AUTOINCREMENT, created REAL NOT NULL,"
+            " question TEXT, status TEXT NOT NULL, escalation TEXT, reason TEXT NOT NULL,"
+            " answer TEXT NOT NULL, payload TEXT NOT NULL);"
+        )
+        con.execute(
+            "INSERT INTO entries (created, question, status, escalation, reason, answer, payload)"
+            " VALUES (?, 'old question', 'abstained', NULL, 'r', 'No info.', ?)",
+            (
+                NOW,
+                '{"disclaimer": "D", "evidence": {}, "sentences": [], "citations": [], "hits": []}',
+            ),
+        )
+    book = _book(tmp_path, log_questions=True)
+    (old,) = book.recent()
+    assert old.answer.question == "old question" and old.shared_by is None
+    new = book.get(book.record(_answer("new one"), now=NOW, shared=True))
+    assert new is not None and new.shared_by is SharedBy.PATIENT

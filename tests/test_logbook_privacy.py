@@ -13,7 +13,8 @@ import pytest
 
 from qa.answering.pipeline import Pipeline
 from qa.serving.loading import load_pipeline
-from qa.serving.logbook import Logbook, Mark, Verdict
+from qa.serving.logbook import Logbook
+from qa.serving.logbook_rows import Mark, Verdict
 from qa.serving.redaction import redact
 
 # Every kind of reply: answered, abstained, named-but-unknown, personal, dose, emergency,

@@ -30,6 +30,15 @@ _ECHO_CHARS = 200
 
 Message = dict[str, str]
 
+SHARE_LABEL = "Let the care team see this question to improve answers."
+
+
+def share_info(retention_days: int) -> str:
+    return (
+        "Off unless you tick it, and only for this conversation. Phone and record numbers, "
+        f"dates and e-mail addresses are removed first; it is deleted after {retention_days} days."
+    )
+
 
 @dataclass(frozen=True)
 class Conversation:
@@ -50,9 +59,9 @@ class Conversation:
                 *self.messages,
                 {"role": "user", "content": user_html(question)},
                 {"role": "assistant", "content": reply_html},
-            )[-2 * MAX_TURNS:],
+            )[-2 * MAX_TURNS :],
             questions=(*self.questions, *([question] if follow_up else []))[-_KEPT_QUESTIONS:],
-            entries=(*self.entries, None, entry)[-2 * MAX_TURNS:],
+            entries=(*self.entries, None, entry)[-2 * MAX_TURNS :],
         )
 
     def entry_at(self, index: int) -> int | None:
@@ -81,8 +90,14 @@ class ChatHandlers:
         return self.profile.examples if self.examples is None else self.examples
 
     def respond(
-        self, message: str, conv: Conversation, request: gr.Request | None = None
+        self,
+        message: str,
+        conv: Conversation,
+        share: bool = False,
+        request: gr.Request | None = None,
     ) -> tuple[str, list[Message], Conversation]:
+        """Answer `message`; `share`: the patient ticked "let the care team see this question"
+        (the question's text is kept, redacted, only then or when the operator logs all)."""
         if not message or not message.strip():
             return "", list(conv.messages), conv
         # The rate limit is applied before the queue (ui/guard.py). The browser enforces the
@@ -104,12 +119,12 @@ class ChatHandlers:
             log.exception("answering a chat question failed")
             answer = None
         reply = answer_html(answer, pipeline.index.documents) if answer else error_html(DISCLAIMER)
-        conv = conv.add(message, reply, self._record(answer) if answer else None)
+        conv = conv.add(message, reply, self._record(answer, share is True) if answer else None)
         return "", list(conv.messages), conv
 
-    def _record(self, answer: Answer) -> int | None:
+    def _record(self, answer: Answer, shared: bool) -> int | None:
         try:
-            return self.logbook.record(answer)
+            return self.logbook.record(answer, shared=shared)
         except (sqlite3.Error, OSError):
             log.exception("could not write the logbook %s", self.logbook.path)
             return None
@@ -127,8 +142,9 @@ class ChatHandlers:
             log.exception("could not store a vote in %s", self.logbook.path)
 
     @staticmethod
-    def clear() -> tuple[str, list[Message], Conversation]:
-        return "", [], Conversation()
+    def clear() -> tuple[str, list[Message], Conversation, bool]:
+        """A new conversation, with sharing off again: consent is given per conversation."""
+        return "", [], Conversation(), False
 
 
 def banner_html() -> str:
@@ -180,6 +196,12 @@ def _chat_tab(handlers: ChatHandlers, max_question_chars: int) -> None:
             autofocus=True,
         )
         send = gr.Button("Ask", variant="primary", scale=1, min_width=80, elem_id="qa-send")
+    share = gr.Checkbox(
+        label=SHARE_LABEL,
+        value=False,
+        info=share_info(handlers.logbook.retention_days),
+        elem_id="qa-share",
+    )
     clear = gr.Button("Clear conversation", size="sm", elem_id="qa-clear")
     gr.Markdown("**Example questions** — select one to ask it:")
     with gr.Row():
@@ -188,11 +210,12 @@ def _chat_tab(handlers: ChatHandlers, max_question_chars: int) -> None:
             for text in handlers.shown_examples
         ]
     outputs = [question, chatbot, conv]
-    question.submit(handlers.respond, [question, conv], outputs, api_name="ask")
-    send.click(handlers.respond, [question, conv], outputs, api_visibility="private")
+    question.submit(handlers.respond, [question, conv, share], outputs, api_name="ask")
+    send.click(handlers.respond, [question, conv, share], outputs, api_visibility="private")
     for button in buttons:
         # A button's value is its label, so the example text is the question asked.
-        button.click(handlers.respond, [button, conv], outputs, api_visibility="private")
-    clear.click(handlers.clear, None, outputs, api_visibility="private", queue=False)
-    chatbot.clear(handlers.clear, None, outputs, api_visibility="private", queue=False)
+        button.click(handlers.respond, [button, conv, share], outputs, api_visibility="private")
+    cleared = [*outputs, share]
+    clear.click(handlers.clear, None, cleared, api_visibility="private", queue=False)
+    chatbot.clear(handlers.clear, None, cleared, api_visibility="private", queue=False)
     chatbot.like(handlers.vote, [conv], None, api_visibility="private")

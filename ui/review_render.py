@@ -6,11 +6,15 @@ import time
 from collections.abc import Mapping, Sequence
 
 from qa.safety.catalogue import Catalogue
-from qa.serving.logbook import Entry
+from qa.serving.logbook_rows import Entry, SharedBy
 from qa.types import Document, Hit
 from ui.render import answer_html, esc, highlight
 
-NOT_LOGGED = "question text not logged (QA_LOG_QUESTIONS is off)"
+NOT_LOGGED = "question not shared by the patient (and QA_LOG_QUESTIONS is off)"
+_SHARED = {
+    SharedBy.PATIENT: "shared by the patient",
+    SharedBy.OPERATOR: "logged by QA_LOG_QUESTIONS",
+}
 _VOTES = {1: "👍", -1: "👎"}
 
 
@@ -32,7 +36,7 @@ def entries_table_html(entries: Sequence[Entry]) -> str:
         f"<tr><td>{e.id}</td><td>{esc(when(e.created))}</td><td>{esc(e.answer.status.value)}</td>"
         f"<td>{_VOTES.get(e.vote or 0, '–')}</td>"
         f"<td>{esc(e.mark.verdict.value) if e.mark else '–'}</td>"
-        f"<td>{esc(e.answer.question) if e.question_logged else '<em>not logged</em>'}</td></tr>"
+        f"<td>{esc(e.answer.question) if e.question_logged else '<em>not shared</em>'}</td></tr>"
         for e in entries
     )
     return (
@@ -78,6 +82,13 @@ def entry_html(
     its dense, lexical and fused scores and the quoted sentences highlighted."""
     a = entry.answer
     question = esc(a.question) if entry.question_logged else f"<em>{esc(NOT_LOGGED)}</em>"
+    kept = (
+        f'<p class="qa-shared"><strong>Kept:</strong> {esc(_SHARED[entry.shared_by])}'
+        + (f" · redacted: {esc(', '.join(entry.redacted))}" if entry.redacted else "")
+        + "</p>"
+        if entry.shared_by
+        else ""
+    )
     why = esc(a.reason) if a.reason else "—"
     evidence = "".join(
         f"<tr><td>{esc(k)}</td><td>{v:.4f}</td></tr>" for k, v in sorted(a.evidence.items())
@@ -91,6 +102,7 @@ def entry_html(
     return (
         f'<div class="qa-entry"><h4>Question #{entry.id} ({esc(when(entry.created))})</h4>'
         f"<p>{question}</p>"
+        + kept
         + (f"<p><strong>Read as:</strong> {esc(a.read_as)}</p>" if a.read_as else "")
         + f"<p><strong>Status:</strong> {esc(a.status.value)}"
         + (f" ({esc(a.escalation)})" if a.escalation else "")

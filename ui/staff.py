@@ -11,7 +11,8 @@ import gradio as gr
 from qa.index_data import IndexData
 from qa.safety.catalogue import Catalogue
 from qa.serving.export import export_suite
-from qa.serving.logbook import Logbook, Mark, Verdict
+from qa.serving.logbook import Logbook
+from qa.serving.logbook_rows import Mark, Verdict
 from ui.evaluate_tab import EvaluateHandlers, evaluate_tab
 from ui.render import esc
 from ui.review_render import entries_table_html, entry_html, entry_label, triage_counts_html
@@ -31,9 +32,7 @@ class StaffHandlers:
         entries = self.logbook.recent(RECENT)
         choices = [(entry_label(e), e.id) for e in entries]
         table = triage_counts_html(self.logbook.escalation_counts()) + entries_table_html(entries)
-        return table, gr.Dropdown(
-            choices=choices, value=entries[0].id if entries else None
-        )
+        return table, gr.Dropdown(choices=choices, value=entries[0].id if entries else None)
 
     def show(self, entry_id: int | None) -> tuple[str, Any, str, str, str]:
         entry = self.logbook.get(entry_id) if entry_id is not None else None
@@ -82,9 +81,11 @@ def build_staff_app(handlers: StaffHandlers, evaluate: EvaluateHandlers | None =
     with app:
         if not handlers.logbook.log_questions:
             gr.HTML(
-                '<div class="qa-banner">Question logging is off: answers, scores and votes are '
-                "kept, but not what patients asked. Set QA_LOG_QUESTIONS=1 to keep redacted "
-                f"questions for {handlers.logbook.retention_days} days.</div>"
+                '<div class="qa-banner">Questions are kept only when the patient ticks "Let the '
+                'care team see this question" under the chat, redacted, for '
+                f"{handlers.logbook.retention_days} days. Answers, scores and votes are kept for "
+                "every question. QA_LOG_QUESTIONS=1 keeps every question (the operator's "
+                "override).</div>"
             )
         with gr.Tabs():
             with gr.Tab("Review", id="review"):

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from qa.serving.logbook import Entry, Verdict
+from qa.serving.logbook_rows import Entry, Verdict
 from qa.types import Status
 
 
@@ -32,7 +32,7 @@ def expectation(entry: Entry) -> dict[str, Any] | str:
     if mark is None:
         return "not marked"
     if not entry.question_logged or not answer.question.strip():
-        return "question text was not logged (QA_LOG_QUESTIONS is off)"
+        return "question text was not kept (not shared by the patient, QA_LOG_QUESTIONS off)"
     expect: dict[str, Any] = {}
     if mark.expected_source:
         expect["sources"] = [mark.expected_source]

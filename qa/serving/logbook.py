@@ -1,15 +1,15 @@
 """The local SQLite logbook: answers given, patients' thumbs up/down and staff review marks.
 
 Patient questions are health data (see the quality bar): their text is stored only when the
-operator sets `log_questions` (QA_LOG_QUESTIONS), and then with e-mail addresses, phone numbers,
-dates (of birth) and record numbers redacted and control characters removed. Rows older than
+patient agrees to share it (the chat's consent box) or the operator sets `log_questions`
+(QA_LOG_QUESTIONS), and then with e-mail addresses, phone numbers, dates (of birth) and record
+numbers redacted, the kinds redacted noted, and control characters removed. Rows older than
 `log_retention_days` are deleted whenever the logbook is opened or written. Each call opens its
 own connection, so the logbook can be shared by the server's worker threads.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import sqlite3
@@ -17,13 +17,13 @@ import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from qa.config import Settings
-from qa.serving.redaction import clean_for_log, reason_for_log, redact
-from qa.types import Answer, AnswerSentence, Chunk, Citation, Hit, Span, Status
+from qa.serving.logbook_rows import Entry, Mark, SharedBy, Verdict, entry_from_row, payload
+from qa.serving.redaction import clean_for_log, reason_for_log, redact, redact_listing
+from qa.types import Answer
 
 _DAY = 86_400.0
 _PRIVATE = 0o600
@@ -33,7 +33,9 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     created REAL NOT NULL,
-    question TEXT,                -- NULL unless question logging is on; redacted
+    question TEXT,                -- NULL unless shared or logged; redacted
+    shared TEXT,                  -- who let the question be kept: 'patient' or 'operator'
+    redacted TEXT NOT NULL DEFAULT '',  -- the kinds of text redacted from it, comma-separated
     status TEXT NOT NULL,
     escalation TEXT,
     reason TEXT NOT NULL,
@@ -55,33 +57,11 @@ CREATE TABLE IF NOT EXISTS marks (
     expected_phrase TEXT NOT NULL
 );
 """
-
-class Verdict(StrEnum):
-    CORRECT = "correct"
-    WRONG = "wrong"
-    UNSAFE = "unsafe"
-
-
-@dataclass(frozen=True)
-class Mark:
-    """A staff member's judgement of one answer, and optionally what it should have said."""
-
-    verdict: Verdict
-    comment: str = ""
-    expected_source: str = ""
-    expected_phrase: str = ""
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One logged reply. `answer.question` is "" when question logging was off."""
-
-    id: int
-    created: float
-    answer: Answer
-    question_logged: bool
-    vote: int | None = None
-    mark: Mark | None = None
+# Columns added since the first schema, added to an older logbook when it is opened.
+_ADDED_COLUMNS = (
+    ("entries", "shared", "TEXT"),
+    ("entries", "redacted", "TEXT NOT NULL DEFAULT ''"),
+)
 
 
 @dataclass(frozen=True)
@@ -105,6 +85,7 @@ class Logbook:
         with book._connect() as con:
             con.execute("PRAGMA journal_mode=WAL")
             con.executescript(_SCHEMA)
+            _add_missing_columns(con)
         for path in (book.path, *(book.path.with_name(book.path.name + s) for s in _JOURNALS)):
             if path.exists():
                 os.chmod(path, _PRIVATE)
@@ -124,26 +105,37 @@ class Logbook:
         with self._connect() as con:
             return con.execute("DELETE FROM entries WHERE created < ?", (cutoff,)).rowcount
 
-    def record(self, answer: Answer, now: float | None = None) -> int:
-        """Log one reply; returns its entry id (for votes and marks)."""
+    def record(self, answer: Answer, now: float | None = None, *, shared: bool = False) -> int:
+        """Log one reply; returns its entry id (for votes and marks). `shared`: the patient
+        agreed that the care team may see the question."""
         now = time.time() if now is None else now
-        question = redact(answer.question) if self.log_questions else None
+        kept = self.shared_by(shared)
+        question, redacted = redact_listing(answer.question) if kept else (None, ())
         self.purge(now)
         with self._connect() as con:
             cursor = con.execute(
-                "INSERT INTO entries (created, question, status, escalation, reason, answer, "
-                "payload) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO entries (created, question, shared, redacted, status, escalation, "
+                "reason, answer, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     now,
                     question,
+                    kept.value if kept else None,
+                    ",".join(redacted),
                     answer.status.value,
                     answer.escalation,
-                    reason_for_log(answer.reason, self.log_questions),
+                    reason_for_log(answer.reason, kept is not None),
                     answer.text,
-                    json.dumps(_payload(answer, self.log_questions), ensure_ascii=False),
+                    json.dumps(payload(answer, kept is not None), ensure_ascii=False),
                 ),
             )
             return int(cursor.lastrowid or 0)
+
+    def shared_by(self, patient_agreed: bool) -> SharedBy | None:
+        """Why a question would be kept, or None when its text must not be: the patient's
+        consent first, so review shows who agreed even when the operator logs everything."""
+        if patient_agreed:
+            return SharedBy.PATIENT
+        return SharedBy.OPERATOR if self.log_questions else None
 
     def vote(self, entry_id: int, up: bool, now: float | None = None) -> None:
         """A patient's thumbs up (or down); a later vote on the same answer replaces it."""
@@ -200,73 +192,20 @@ class Logbook:
     def _select(self, tail: str, params: tuple[Any, ...]) -> list[Entry]:
         with self._connect() as con:
             rows = con.execute(
-                "SELECT e.id, e.created, e.question, e.status, e.escalation, e.reason, e.answer, "
-                "e.payload, v.vote, m.verdict, m.comment, m.expected_source, m.expected_phrase "
+                "SELECT e.id, e.created, e.question, e.shared, e.redacted, e.status, "
+                "e.escalation, e.reason, e.answer, e.payload, v.vote, m.verdict, m.comment, "
+                "m.expected_source, m.expected_phrase "
                 "FROM entries e LEFT JOIN votes v ON v.entry_id = e.id "
                 "LEFT JOIN marks m ON m.entry_id = e.id " + tail,
                 params,
             ).fetchall()
-        return [_entry(row) for row in rows]
+        return [entry_from_row(row) for row in rows]
 
 
-def _payload(answer: Answer, log_questions: bool) -> dict[str, Any]:
-    return {
-        # The mended words are the question's own; kept only where the question is.
-        "read_as": redact(answer.read_as) if log_questions else "",
-        "disclaimer": answer.disclaimer,
-        "evidence": answer.evidence,
-        "sentences": [dataclasses.asdict(s) for s in answer.sentences],
-        "citations": [dataclasses.asdict(c) for c in answer.citations],
-        "hits": [dataclasses.asdict(h) for h in answer.hits],
-        # Triage's caution: the catalogue entry and its fixed line (no patient words).
-        "caution": answer.caution,
-        "notice": answer.notice,
-        "triage_entry": answer.triage_entry,
-    }
-
-
-def _hit(raw: dict[str, Any]) -> Hit:
-    chunk = dict(raw.pop("chunk"))
-    chunk["sentences"] = tuple(Span(**s) for s in chunk["sentences"])
-    return Hit(chunk=Chunk(**chunk), **raw)
-
-
-def _entry(row: tuple[Any, ...]) -> Entry:
-    (
-        entry_id,
-        created,
-        question,
-        status,
-        escalation,
-        reason,
-        text,
-        payload,
-        vote,
-        verdict,
-        comment,
-        expected_source,
-        expected_phrase,
-    ) = row
-    data = json.loads(payload)
-    answer = Answer(
-        question=question or "",
-        status=Status(status),
-        text=text,
-        disclaimer=data["disclaimer"],
-        sentences=tuple(AnswerSentence(**s) for s in data["sentences"]),
-        citations=tuple(Citation(**c) for c in data["citations"]),
-        hits=tuple(_hit(h) for h in data["hits"]),
-        escalation=escalation,
-        reason=reason,
-        evidence=data["evidence"],
-        read_as=data.get("read_as", ""),
-        caution=data.get("caution"),
-        notice=data.get("notice", ""),
-        triage_entry=data.get("triage_entry"),
-    )
-    mark = (
-        Mark(Verdict(verdict), comment, expected_source, expected_phrase)
-        if verdict is not None
-        else None
-    )
-    return Entry(entry_id, created, answer, question is not None, vote, mark)
+def _add_missing_columns(con: sqlite3.Connection) -> None:
+    """Bring a logbook written by an earlier version up to the current schema, keeping its
+    rows (a new column's old rows read as "not shared, nothing redacted")."""
+    for table, column, kind in _ADDED_COLUMNS:
+        present = {row[1] for row in con.execute(f"PRAGMA table_info({table})")}
+        if column not in present:
+            con.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")

@@ -69,7 +69,15 @@ def reason_for_log(reason: str, log_questions: bool) -> str:
 def redact(text: str) -> str:
     """`text` cleaned for the log with e-mail addresses, record numbers, dates (of birth),
     phone numbers and other long numbers replaced by a label."""
+    return redact_listing(text)[0]
+
+
+def redact_listing(text: str) -> tuple[str, tuple[str, ...]]:
+    """`redact(text)`, and the kind of each thing replaced, one per replacement (so staff can
+    see that a question lost a phone number without seeing the number)."""
     text = clean_for_log(text)
+    found: list[str] = []
     for pattern, label in _REDACTIONS:
-        text = pattern.sub(label, text)
-    return text
+        text, n = pattern.subn(label, text)
+        found += [label.strip("[]")] * n
+    return text, tuple(found)

@@ -74,7 +74,8 @@ def prepare(folder: Path) -> Settings:
         db_path=folder / "var" / "qa.sqlite3",
         evals_dir=evals,
         abstain_min_support=-1.0,
-        log_questions=True,
+        # As in production: a question is kept only when the patient shares it.
+        log_questions=False,
         # Every test question comes from 127.0.0.1; the limiter has its own tests.
         chat_rate_per_minute=0,
     )

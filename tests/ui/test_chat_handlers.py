@@ -37,3 +37,16 @@ def test_a_long_conversation_keeps_only_its_latest_turns(built, fake_embedder):
     assert "(6)" not in messages[0]["content"] and "(7)" in messages[0]["content"]
     # Votes still point at the right log entry after old turns were dropped.
     assert conv.entry_at(len(conv.entries) - 1) is not None
+
+
+def test_the_question_is_kept_only_while_the_patient_shares_it(built, fake_embedder):
+    handlers = handlers_for(built, fake_embedder)
+    conv = Conversation()
+    for share, question in ((True, "What is FOLFIRI? call 555-123-4567"), (False, "And FOLFOX?")):
+        _, _, conv = handlers.respond(question, conv, share)
+    shared, unshared = (handlers.logbook.get(e) for e in conv.entries if e is not None)
+    assert shared is not None and shared.answer.question == "What is FOLFIRI? call [phone]"
+    assert shared.redacted == ("phone",)
+    assert unshared is not None and not unshared.question_logged
+    # A new conversation starts with sharing off again.
+    assert handlers.clear()[-1] is False

@@ -11,7 +11,8 @@ from qa.config import Settings
 from qa.errors import ConfigError
 from qa.safety.messages import DISCLAIMER
 from qa.serving.loading import load_pipeline
-from qa.serving.logbook import Entry, Logbook, Mark, Verdict
+from qa.serving.logbook import Logbook
+from qa.serving.logbook_rows import Entry, Mark, Verdict
 from qa.types import Answer, Status
 from ui.render import answer_html, document_html, error_html, highlight, user_html
 from ui.review_render import entries_table_html, entry_html, entry_label
@@ -141,7 +142,7 @@ def test_review_rendering_shows_scores_and_hides_unlogged_questions(pipeline):
         assert word in out
     assert "<img" not in out and "<mark>" in out
     unlogged = Entry(2, 0.0, replace(answer, question=""), False)
-    assert "not logged" in entry_html(unlogged) and "not logged" in entry_label(unlogged)
+    assert "not shared" in entry_html(unlogged) and "not shared" in entry_label(unlogged)
     assert "<img" not in entries_table_html([logged, unlogged])
 
 

@@ -7,6 +7,7 @@ import pytest
 from qa.evaluation.suites import load_suite
 from tests.ui.conftest import SCREENSHOTS, STAFF_PASSWORD, STAFF_USER
 from tests.ui.helpers import ask, handler_attributes, xss_fired
+from ui.chat import SHARE_LABEL
 
 pytestmark = pytest.mark.browser
 
@@ -28,6 +29,7 @@ def test_staff_view_needs_the_login(new_page):
 
 def test_mark_and_export_a_reviewed_answer(new_page, tmp_path):
     patient = new_page()
+    patient.get_by_label(SHARE_LABEL).check()
     question = "What does cryotherapy use to kill cancer cells? my MRN is 00123456"
     ask(patient, question)
 
@@ -62,6 +64,37 @@ def test_mark_and_export_a_reviewed_answer(new_page, tmp_path):
     assert "[record number]" in case.question and "00123456" not in case.question
     assert case.sources == ("surgery-notes",)
     assert "correct" in case.tags
+
+
+def test_staff_see_a_question_only_while_the_patient_shares_it(new_page):
+    patient = new_page()
+    share = patient.get_by_label(SHARE_LABEL)
+    assert not share.is_checked()  # off by default
+    ask(patient, "What is radiation therapy? (kept private)")
+    share.check()
+    ask(patient, "What is radiation therapy? (shared one, call 555-123-4567)")
+    ask(patient, "What is radiation therapy? (shared two)")  # remembered for the conversation
+    share.uncheck()
+    ask(patient, "What is radiation therapy? (private again)")
+
+    page = new_page("/staff/")
+    login(page)
+    table = page.locator("#qa-entries-table")
+    table.get_by_text("(shared two)", exact=False).wait_for()
+    text = table.inner_text()
+    assert "(shared one, call [phone])" in text and "555-123" not in text
+    assert "kept private" not in text and "private again" not in text
+    assert text.count("not shared") >= 2
+    # The entry says who shared it and what was removed, never the removed text.
+    page.locator("#qa-entry-picker input").click()
+    page.get_by_role("option", name="shared one", exact=False).click()
+    kept = page.locator("#qa-entry .qa-shared")
+    kept.get_by_text("shared by the patient", exact=False).wait_for()
+    assert "redacted: phone" in kept.inner_text()
+
+    # Clearing the conversation starts the next one with sharing off.
+    patient.locator("#qa-clear").click()
+    patient.wait_for_function("() => !document.querySelector('#qa-share input').checked")
 
 
 def test_run_a_suite_from_the_evaluate_tab(new_page, server, tmp_path):
