@@ -188,6 +188,9 @@ class ServingSettings:
     max_request_bytes: int = 65_536
     allowed_hosts: str = ""
     trusted_proxies: str = ""
+    # The path a reverse proxy serves the app under when it is not the site's root ("/qa" for
+    # https://clinic.example/qa/); empty otherwise.
+    root_path: str = ""
     login_attempts: int = 5
     # The staff app's Evaluate tab runs the *.yaml suites of this folder and writes its reports
     # under <evals_dir>/reports/.

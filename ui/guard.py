@@ -25,6 +25,7 @@ from typing import Any
 from qa.serving.ratelimit import RATE_LIMITED_MESSAGE, FailureThrottle, RateLimiter
 from ui.policy import (
     FORWARDED_HEADERS,
+    HEALTH_PATH,
     LOGIN_ROUTE,
     LOOPBACK_NAMES,
     HostPolicy,
@@ -102,8 +103,9 @@ class Guard:
             return
         headers = {k.lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         method = scope.get("method", "GET")
-        path = scope.get("path", "/")
-        if not self.hosts.allows(headers.get(b"host", "")):
+        path = _route_path(scope)
+        health = path == HEALTH_PATH and method in ("GET", "HEAD")
+        if not health and not self.hosts.allows(headers.get(b"host", "")):
             await self._refuse(scope, send, 400, "unknown host name; set QA_ALLOWED_HOSTS")
             return
         peer, port = (scope.get("client") or ("", 0))[:2]
@@ -270,3 +272,13 @@ def _with_headers(send: Send, strip_cors: bool) -> Send:
         await send(message)
 
     return wrapped
+
+
+def _route_path(scope: Scope) -> str:
+    """The request's path below the prefix a reverse proxy serves the app under (ASGI's
+    root_path, which uvicorn adds to the path: `qa serve` passes QA_ROOT_PATH to it)."""
+    path: str = scope.get("path", "/")
+    root: str = scope.get("root_path", "")
+    if root and (path == root or path.startswith(root + "/")):
+        return path[len(root):] or "/"
+    return path

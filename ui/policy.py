@@ -33,6 +33,9 @@ _BY_NAME = re.compile(r"^/gradio_api/(?:run|api|call(?:/v2)?)/([^/]+)/?$")
 # chat, opening a source) are cheap and not counted.
 _QUESTION_ROUTES = re.compile(r"^/gradio_api/(queue/join|call(?:/v2)?/[^/]+)/?$")
 LOGIN_ROUTE = re.compile(r"^/login/?$")
+# The load balancer's health check: answered whatever Host it sends (it says nothing private).
+HEALTH_PATH = "/healthz"
+_ROOT_PATH = re.compile(r"(?:/[A-Za-z0-9._~-]+)+")
 
 
 @dataclass(frozen=True)
@@ -156,3 +159,15 @@ def _is_ip(address: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def root_path(settings: Settings) -> str:
+    """The path prefix a reverse proxy serves the app under ("" at the site's root), which
+    Gradio needs to build its own URLs when the proxy strips the prefix."""
+    value = settings.serving.root_path.strip().rstrip("/")
+    if value and not _ROOT_PATH.fullmatch(value):
+        raise ConfigError(
+            "setting root_path (QA_ROOT_PATH) must be the path the proxy serves the app under, "
+            f"such as /qa (or empty), got {settings.serving.root_path!r}"
+        )
+    return value

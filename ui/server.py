@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import gradio as gr
 from fastapi import FastAPI
+from fastapi.responses import JSONResponse
 
 from qa.config import Settings
 from qa.errors import ConfigError
@@ -23,7 +24,15 @@ from qa.serving.ratelimit import FailureThrottle, RateLimiter
 from ui.chat import ChatHandlers, build_patient_app
 from ui.evaluate_tab import EvaluateHandlers
 from ui.guard import Guard, Mount
-from ui.policy import RoutePolicy, host_policy, is_loopback, public_api_names, trusted_proxies
+from ui.policy import (
+    HEALTH_PATH,
+    RoutePolicy,
+    host_policy,
+    is_loopback,
+    public_api_names,
+    root_path,
+    trusted_proxies,
+)
 from ui.staff import StaffHandlers, build_staff_app
 from ui.style import CSS
 
@@ -81,6 +90,7 @@ def create_app(
     )
     calm_queue(patient)
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_api_route(HEALTH_PATH, _health(live), methods=["GET", "HEAD"])
     blocked = _blocked_paths(settings)
     mounts = [
         Mount(
@@ -119,6 +129,20 @@ def create_app(
         max_body_bytes=settings.serving.max_request_bytes,
     )
     return app
+
+
+def _health(live: LivePipeline) -> Callable[[], JSONResponse]:
+    """GET /healthz for a load balancer: the app is up and answering from `build`. A newer
+    build that failed to load is reported (`newest_build_loaded`) but keeps the status 200:
+    the last good build is still served. Nothing about the staff app or any question."""
+
+    def health() -> JSONResponse:
+        return JSONResponse(
+            {"status": "ok", "build": live.build, "newest_build_loaded": live.build == live.seen},
+            headers={"cache-control": "no-store"},
+        )
+
+    return health
 
 
 def calm_queue(blocks: gr.Blocks) -> None:
@@ -185,8 +209,14 @@ def serve(
     # Read by Gradio when it would send usage data or check for updates: never, here.
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
     staff = staff_access(os.environ if env is None else env, host)
+    root = root_path(live.pipeline.settings)
     app = create_app(live, logbook, staff, examples, bind_host=host)
     base = f"http://{host}:{port}"
+    if root:
+        print(
+            f"public path: {root}/ (the proxy strips it before passing requests on)",
+            file=sys.stderr,
+        )
     print(f"chat: {base}/", file=sys.stderr)
     print(
         f"staff review: {base}{STAFF_PATH}/ ({staff.note})"
@@ -196,11 +226,18 @@ def serve(
     )
     print(
         f"question log: {logbook.path} (question text "
-        f"{'kept, redacted' if logbook.log_questions else 'not kept'})",
+        f"{'kept, redacted' if logbook.log_questions else 'kept only when the patient shares it'})",
         file=sys.stderr,
     )
     # The client address is the socket's peer; the guard alone reads forwarded headers, and
-    # only from QA_TRUSTED_PROXIES.
+    # only from QA_TRUSTED_PROXIES. uvicorn puts QA_ROOT_PATH back in front of each path (ASGI's
+    # root_path), so Gradio's URLs carry the proxy's prefix.
     uvicorn.run(
-        app, host=host, port=port, log_level="warning", proxy_headers=False, server_header=False
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        proxy_headers=False,
+        server_header=False,
+        root_path=root,
     )

@@ -21,7 +21,15 @@ def add_parsers(sub: Any) -> None:
         help="start the chat app (patients at /, staff review at /staff/)",
         description=(
             "Start the Gradio chat app. Staff login: QA_STAFF_USER and QA_STAFF_PASSWORD. "
-            "Question logging: QA_LOG_QUESTIONS, QA_LOG_RETENTION_DAYS, QA_DB_PATH."
+            "Questions are kept (redacted) only when the patient ticks the consent box, or for "
+            "all with QA_LOG_QUESTIONS=1; QA_LOG_RETENTION_DAYS, QA_DB_PATH."
+        ),
+        epilog=(
+            "Behind a reverse proxy (docs/deployment.md): let the proxy terminate TLS and keep "
+            "the app on 127.0.0.1; set QA_ALLOWED_HOSTS to the public host name and "
+            "QA_TRUSTED_PROXIES to the proxy's address, so the rate limit counts each patient's "
+            "X-Forwarded-For address, not the proxy's; when the proxy serves the app under a "
+            "path and strips it, set QA_ROOT_PATH (e.g. /qa). Load balancers check GET /healthz."
         ),
     )
     sp.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
