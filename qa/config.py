@@ -81,15 +81,9 @@ class Settings:
             if raw is not None and raw != "":
                 values[name] = _parse(name, kind, raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
-        for name in (
-            "sources_dir",
-            "index_dir",
-            "db_path",
-            "evals_dir",
-            "encoder_dir",
-            "triage_cache_dir",
-        ):
-            if name in values:
+        # Every path setting, from the environment or an override, is a Path.
+        for name, kind in FIELD_TYPES.items():
+            if str(kind) == "Path" and name in values:
                 values[name] = Path(values[name])
         return cls.of(**values)
 

@@ -192,6 +192,9 @@ class ServingSettings:
     # https://clinic.example/qa/); empty otherwise.
     root_path: str = ""
     login_attempts: int = 5
+    # Staff accounts (names and password hashes, written by `qa staff add`); never in the
+    # repository. Without the file, QA_STAFF_USER / QA_STAFF_PASSWORD give one account.
+    staff_users_file: Path = Path("var/staff-users")
     # The staff app's Evaluate tab runs the *.yaml suites of this folder and writes its reports
     # under <evals_dir>/reports/.
     evals_dir: Path = Path("evals")

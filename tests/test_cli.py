@@ -111,3 +111,23 @@ def test_a_reader_that_goes_away_ends_the_command_quietly():
     proc.stdout.close()
     assert proc.wait(timeout=60) == 141
     assert b"Traceback" not in proc.stderr.read()
+
+
+def test_staff_accounts_are_added_listed_and_removed(tmp_path, monkeypatch, capsys):
+    import io
+
+    from qa.serving.staff_accounts import StaffAccounts
+
+    users = tmp_path / "staff-users"
+    monkeypatch.setenv("QA_STAFF_USERS_FILE", str(users))
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long enough password\n"))
+    assert main(["staff", "add", "alice", "--password-stdin"]) == 0
+    assert StaffAccounts.load(users).check("alice", "a long enough password")
+    assert main(["staff", "list"]) == 0
+    assert "alice" in capsys.readouterr().out
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert main(["staff", "add", "bob", "--password-stdin"]) == 2
+    assert "at least 10 characters" in capsys.readouterr().err
+    assert main(["staff", "remove", "alice"]) == 0
+    assert StaffAccounts.load(users).names == []
+    assert main(["staff", "remove", "alice"]) == 2

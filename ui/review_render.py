@@ -35,7 +35,7 @@ def entries_table_html(entries: Sequence[Entry]) -> str:
     rows = "".join(
         f"<tr><td>{e.id}</td><td>{esc(when(e.created))}</td><td>{esc(e.answer.status.value)}</td>"
         f"<td>{_VOTES.get(e.vote or 0, '–')}</td>"
-        f"<td>{esc(e.mark.verdict.value) if e.mark else '–'}</td>"
+        f"<td>{_mark_text(e)}</td>"
         f"<td>{esc(e.answer.question) if e.question_logged else '<em>not shared</em>'}</td></tr>"
         for e in entries
     )
@@ -44,6 +44,13 @@ def entries_table_html(entries: Sequence[Entry]) -> str:
         "<th>#</th><th>When</th><th>Status</th><th>Patient vote</th><th>Staff mark</th>"
         f"<th>Question</th></tr></thead><tbody>{rows}</tbody></table></div>"
     )
+
+
+def _mark_text(entry: Entry) -> str:
+    mark = entry.mark
+    if mark is None:
+        return "–"
+    return esc(mark.verdict.value) + (f" ({esc(mark.staff)})" if mark.staff else "")
 
 
 def triage_counts_html(counts: Mapping[str, int]) -> str:

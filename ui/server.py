@@ -7,6 +7,7 @@ patients never meet a login, and the patient app's API has no staff endpoints at
 
 from __future__ import annotations
 
+import hmac
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -21,6 +22,7 @@ from qa.errors import ConfigError
 from qa.serving.live import LivePipeline
 from qa.serving.logbook import Logbook
 from qa.serving.ratelimit import FailureThrottle, RateLimiter
+from qa.serving.staff_accounts import StaffAccounts
 from ui.chat import ChatHandlers, build_patient_app
 from ui.evaluate_tab import EvaluateHandlers
 from ui.guard import Guard, Mount
@@ -46,26 +48,49 @@ _IDLE_PROGRESS_SECONDS = 0.1
 
 
 @dataclass(frozen=True)
+class StaffLogin:
+    """Checks a staff login against the users file's accounts and the environment's one."""
+
+    accounts: StaffAccounts | None = None
+    env_account: tuple[str, str] | None = None
+
+    def __call__(self, name: str, password: str) -> bool:
+        if self.env_account is not None:
+            user, secret = self.env_account
+            same_user = hmac.compare_digest(name.encode(), user.encode())
+            if hmac.compare_digest(password.encode(), secret.encode()) and same_user:
+                return True
+        return self.accounts is not None and self.accounts.check(name, password)
+
+
+@dataclass(frozen=True)
 class StaffAccess:
     enabled: bool
-    auth: tuple[str, str] | None = None
+    auth: StaffLogin | None = None
     note: str = ""
 
 
-def staff_access(env: Mapping[str, str], host: str) -> StaffAccess:
-    """Whether the staff app is served, and with which login (from the environment only)."""
+def staff_access(
+    env: Mapping[str, str], host: str, accounts: StaffAccounts | None = None
+) -> StaffAccess:
+    """Whether the staff app is served, and with which logins: the users file's accounts
+    (`qa staff add`) and QA_STAFF_USER / QA_STAFF_PASSWORD from the environment."""
     user, password = env.get("QA_STAFF_USER", ""), env.get("QA_STAFF_PASSWORD", "")
     if bool(user) != bool(password):
         raise ConfigError("set both QA_STAFF_USER and QA_STAFF_PASSWORD, or neither")
-    if user:
-        return StaffAccess(True, (user, password), "login required")
+    named = accounts.names if accounts is not None else []
+    if user or named:
+        count = len(named) + (1 if user and user not in named else 0)
+        login = StaffLogin(accounts if named else None, (user, password) if user else None)
+        return StaffAccess(True, login, f"login required; {count} staff account(s)")
     if is_loopback(host):
         return StaffAccess(True, None, "no login set; reachable from this machine only")
     # Without a login, question logs must not be reachable from the network.
     return StaffAccess(
         False,
         None,
-        "off: set QA_STAFF_USER and QA_STAFF_PASSWORD to review answers on a non-local host",
+        "off: add a staff account (`qa staff add NAME`) or set QA_STAFF_USER and "
+        "QA_STAFF_PASSWORD to review answers on a non-local host",
     )
 
 
@@ -163,7 +188,7 @@ def _mount(
     blocks: gr.Blocks,
     path: str,
     blocked: list[str],
-    auth: tuple[str, str] | None,
+    auth: StaffLogin | None,
 ) -> None:
     gr.mount_gradio_app(
         app,
@@ -208,8 +233,10 @@ def serve(
 
     # Read by Gradio when it would send usage data or check for updates: never, here.
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
-    staff = staff_access(os.environ if env is None else env, host)
-    root = root_path(live.pipeline.settings)
+    settings = live.pipeline.settings
+    accounts = StaffAccounts.load(settings.serving.staff_users_file)
+    staff = staff_access(os.environ if env is None else env, host, accounts)
+    root = root_path(settings)
     app = create_app(live, logbook, staff, examples, bind_host=host)
     base = f"http://{host}:{port}"
     if root:

@@ -22,6 +22,12 @@ RECENT = 100
 EXPORT_NAME = "reviewed-golden.yaml"
 
 
+def staff_name(request: gr.Request | None) -> str:
+    """The logged-in staff account ("" when the staff app runs without a login, which it
+    does only for a browser on this machine)."""
+    return str(getattr(request, "username", None) or "")
+
+
 @dataclass(frozen=True)
 class StaffHandlers:
     index: IndexData
@@ -48,13 +54,19 @@ class StaffHandlers:
         )
 
     def save(
-        self, entry_id: int | None, verdict: str | None, comment: str, source: str, phrase: str
+        self,
+        entry_id: int | None,
+        verdict: str | None,
+        comment: str,
+        source: str,
+        phrase: str,
+        request: gr.Request | None = None,
     ) -> tuple[str, str]:
         if entry_id is None or not verdict:
             return "<p>Choose a question and a mark (correct, wrong or unsafe) first.</p>", ""
-        saved = self.logbook.mark(
-            entry_id, Mark(Verdict(verdict), comment or "", source or "", phrase or "")
-        )
+        who = staff_name(request)
+        mark = Mark(Verdict(verdict), comment or "", source or "", phrase or "", who)
+        saved = self.logbook.mark(entry_id, mark)
         message = f"Saved: #{entry_id} marked {verdict}." if saved else "That entry was purged."
         return f'<p id="qa-mark-status">{esc(message)}</p>', self.refresh()[0]
 

@@ -54,13 +54,15 @@ CREATE TABLE IF NOT EXISTS marks (
     verdict TEXT NOT NULL CHECK (verdict IN ('correct', 'wrong', 'unsafe')),
     comment TEXT NOT NULL,
     expected_source TEXT NOT NULL,
-    expected_phrase TEXT NOT NULL
+    expected_phrase TEXT NOT NULL,
+    staff TEXT NOT NULL DEFAULT ''  -- the staff account that marked it
 );
 """
 # Columns added since the first schema, added to an older logbook when it is opened.
 _ADDED_COLUMNS = (
     ("entries", "shared", "TEXT"),
     ("entries", "redacted", "TEXT NOT NULL DEFAULT ''"),
+    ("marks", "staff", "TEXT NOT NULL DEFAULT ''"),
 )
 
 
@@ -151,14 +153,15 @@ class Logbook:
         with self._connect() as con:
             cursor = con.execute(
                 "INSERT OR REPLACE INTO marks (entry_id, created, verdict, comment, "
-                "expected_source, expected_phrase) SELECT id, ?, ?, ?, ?, ? FROM entries "
-                "WHERE id = ?",
+                "expected_source, expected_phrase, staff) SELECT id, ?, ?, ?, ?, ?, ? "
+                "FROM entries WHERE id = ?",
                 (
                     time.time() if now is None else now,
                     Verdict(mark.verdict).value,
                     redact(mark.comment),
                     clean_for_log(mark.expected_source),
                     clean_for_log(mark.expected_phrase),
+                    clean_for_log(mark.staff),
                     entry_id,
                 ),
             )
@@ -194,7 +197,7 @@ class Logbook:
             rows = con.execute(
                 "SELECT e.id, e.created, e.question, e.shared, e.redacted, e.status, "
                 "e.escalation, e.reason, e.answer, e.payload, v.vote, m.verdict, m.comment, "
-                "m.expected_source, m.expected_phrase "
+                "m.expected_source, m.expected_phrase, m.staff "
                 "FROM entries e LEFT JOIN votes v ON v.entry_id = e.id "
                 "LEFT JOIN marks m ON m.entry_id = e.id " + tail,
                 params,

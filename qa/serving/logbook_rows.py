@@ -34,6 +34,7 @@ class Mark:
     comment: str = ""
     expected_source: str = ""
     expected_phrase: str = ""
+    staff: str = ""  # the staff account that made it ("" without a login)
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ def entry_from_row(row: tuple[Any, ...]) -> Entry:
         comment,
         expected_source,
         expected_phrase,
+        staff,
     ) = row
     data = json.loads(payload)
     answer = Answer(
@@ -110,7 +112,7 @@ def entry_from_row(row: tuple[Any, ...]) -> Entry:
         triage_entry=data.get("triage_entry"),
     )
     mark = (
-        Mark(Verdict(verdict), comment, expected_source, expected_phrase)
+        Mark(Verdict(verdict), comment, expected_source, expected_phrase, staff)
         if verdict is not None
         else None
     )

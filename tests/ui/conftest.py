@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Page
 
 from qa.errors import QAError
 from qa.evaluation import local_app
+from qa.serving.staff_accounts import StaffAccounts
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "docs" / "screenshots"
@@ -28,6 +29,9 @@ CHROMIUM_ARGS = [
 ]
 STAFF_USER = "reviewer"
 STAFF_PASSWORD = "test-only-password"  # set for the test server's environment only
+# A second account, from a users file written as `qa staff add` writes it.
+FILE_STAFF_USER = "second.reviewer"
+FILE_STAFF_PASSWORD = "another-test-password"
 _START_TIMEOUT = 180.0
 
 
@@ -49,7 +53,10 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 def server_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, int]]:
     """The running app: base URL, data folder (corpus, index, logbook) and process id."""
     folder = tmp_path_factory.mktemp("app")
-    with app_process("tests.ui.fake_server", folder) as (base, pid):
+    users = folder / "staff-users"
+    StaffAccounts.load(users).with_password(FILE_STAFF_USER, FILE_STAFF_PASSWORD).save()
+    env = {"QA_STAFF_USERS_FILE": str(users)}
+    with app_process("tests.ui.fake_server", folder, env) as (base, pid):
         yield base, folder, pid
 
 

@@ -82,14 +82,15 @@ def prepare(folder: Path) -> Settings:
 
 
 def main(folder: str, port: str) -> None:
-    settings = prepare(Path(folder))
+    # The staff users file comes from the environment, as in production.
+    env = Settings.from_env()
+    settings = prepare(Path(folder)).replace(staff_users_file=env.serving.staff_users_file)
     # The abuse test runs this app as behind a proxy, with the rate limit on.
-    proxied = Settings.from_env()
-    if proxied.serving.trusted_proxies:
+    if env.serving.trusted_proxies:
         settings = settings.replace(
-            trusted_proxies=proxied.serving.trusted_proxies,
-            chat_rate_per_minute=proxied.serving.chat_rate_per_minute,
-            chat_rate_burst=proxied.serving.chat_rate_burst,
+            trusted_proxies=env.serving.trusted_proxies,
+            chat_rate_per_minute=env.serving.chat_rate_per_minute,
+            chat_rate_burst=env.serving.chat_rate_burst,
         )
     embedder = FakeEmbedder()
     build_index(settings, embedder)

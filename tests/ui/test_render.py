@@ -166,7 +166,8 @@ def test_staff_access_rules():
     assert staff_access({}, "127.0.0.1").auth is None
     assert not staff_access({}, "0.0.0.0").enabled  # no login, not local: no staff app
     login = staff_access({"QA_STAFF_USER": "u", "QA_STAFF_PASSWORD": "p"}, "0.0.0.0")
-    assert login.enabled and login.auth == ("u", "p")
+    assert login.enabled and login.auth is not None
+    assert login.auth("u", "p") and not login.auth("u", "q") and not login.auth("v", "p")
     with pytest.raises(ConfigError, match="QA_STAFF_PASSWORD"):
         staff_access({"QA_STAFF_USER": "u"}, "127.0.0.1")
 

@@ -5,15 +5,21 @@ from __future__ import annotations
 import pytest
 
 from qa.evaluation.suites import load_suite
-from tests.ui.conftest import SCREENSHOTS, STAFF_PASSWORD, STAFF_USER
+from tests.ui.conftest import (
+    FILE_STAFF_PASSWORD,
+    FILE_STAFF_USER,
+    SCREENSHOTS,
+    STAFF_PASSWORD,
+    STAFF_USER,
+)
 from tests.ui.helpers import ask, handler_attributes, xss_fired
 from ui.chat import SHARE_LABEL
 
 pytestmark = pytest.mark.browser
 
 
-def login(page, password: str = STAFF_PASSWORD) -> None:
-    page.get_by_label("username").fill(STAFF_USER)
+def login(page, password: str = STAFF_PASSWORD, user: str = STAFF_USER) -> None:
+    page.get_by_label("username").fill(user)
     page.get_by_label("password").fill(password)
     page.get_by_role("button", name="Login").click()
 
@@ -50,6 +56,7 @@ def test_mark_and_export_a_reviewed_answer(new_page, tmp_path):
     page.get_by_label("Comment").fill("good answer <b>bold</b>")
     page.locator("#qa-save-mark").click()
     page.locator("#qa-mark-status").get_by_text("marked correct", exact=False).wait_for()
+    table.get_by_text(f"correct ({STAFF_USER})", exact=False).wait_for()  # who marked it
     page.screenshot(path=str(SCREENSHOTS / "review.png"), full_page=True)
 
     page.locator("#qa-export").click()
@@ -64,6 +71,18 @@ def test_mark_and_export_a_reviewed_answer(new_page, tmp_path):
     assert "[record number]" in case.question and "00123456" not in case.question
     assert case.sources == ("surgery-notes",)
     assert "correct" in case.tags
+
+
+def test_a_users_file_account_logs_in_and_its_marks_carry_its_name(new_page):
+    ask(new_page(), "What is radiation therapy? (for the second reviewer)")
+    page = new_page("/staff/")
+    login(page, FILE_STAFF_PASSWORD[::-1], FILE_STAFF_USER)
+    page.get_by_text("Incorrect Credentials", exact=False).wait_for()
+    login(page, FILE_STAFF_PASSWORD, FILE_STAFF_USER)
+    page.locator("#qa-entries-table").wait_for()
+    page.get_by_label("wrong").check()
+    page.locator("#qa-save-mark").click()
+    page.locator("#qa-entries-table").get_by_text(f"wrong ({FILE_STAFF_USER})").wait_for()
 
 
 def test_staff_see_a_question_only_while_the_patient_shares_it(new_page):

@@ -16,10 +16,10 @@ from collections.abc import Sequence
 from qa.config import Settings
 from qa.errors import ConfigError, QAError
 from qa.safety.messages import DISCLAIMER
-from ui.cli import answer_cmds, bench_cmds, eval_cmds, serve_cmds, tune_cmds
+from ui.cli import answer_cmds, bench_cmds, eval_cmds, serve_cmds, staff_cmds, tune_cmds
 from ui.cli.common import METRICS, Handler
 
-COMMANDS = (answer_cmds, eval_cmds, tune_cmds, bench_cmds, serve_cmds)
+COMMANDS = (answer_cmds, eval_cmds, tune_cmds, bench_cmds, serve_cmds, staff_cmds)
 
 
 def _parser() -> argparse.ArgumentParser:
