@@ -195,6 +195,11 @@ class ServingSettings:
     # Staff accounts (names and password hashes, written by `qa staff add`); never in the
     # repository. Without the file, QA_STAFF_USER / QA_STAFF_PASSWORD give one account.
     staff_users_file: Path = Path("var/staff-users")
+    # The staff report groups unanswered questions into themes whose members are, on average,
+    # within this cosine distance of each other (qa/serving/themes.py). Chosen on 300 MedQuAD
+    # questions about 60 topics: adjusted Rand index 0.91 at 0.45 (0.94 at 0.4, 0.84 at 0.5),
+    # a little looser than the best because patients word one topic more variously.
+    theme_max_distance: float = 0.45
     # The staff app's Evaluate tab runs the *.yaml suites of this folder and writes its reports
     # under <evals_dir>/reports/.
     evals_dir: Path = Path("evals")

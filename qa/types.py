@@ -182,6 +182,9 @@ class Answer:
     # The triage catalogue entry behind an escalation or a caution (staff review shows its
     # clinical note).
     triage_entry: str | None = None
+    # The question's retrieval vector (what staff's report of unanswered questions clusters);
+    # kept by the logbook, never shown and not part of the JSON contract.
+    vector: tuple[float, ...] = field(default=(), compare=False, repr=False)
 
     def read_as_pairs(self) -> list[tuple[str, str]]:
         """`read_as` as (typed, read) pairs."""

@@ -35,7 +35,8 @@ from ui.policy import (
     root_path,
     trusted_proxies,
 )
-from ui.staff import StaffHandlers, build_staff_app
+from ui.review_tab import STAFF_JS, StaffHandlers
+from ui.staff import build_staff_app
 from ui.style import CSS
 
 STAFF_PATH = "/staff"
@@ -128,12 +129,17 @@ def create_app(
     ]
     if staff.enabled:
         reviewer = build_staff_app(
-            StaffHandlers(live.pipeline.index, logbook, live.pipeline.triager.catalogue),
+            StaffHandlers(
+                live.pipeline.index,
+                logbook,
+                live.pipeline.triager.catalogue,
+                settings.serving.theme_max_distance,
+            ),
             EvaluateHandlers(live),
         )
         reviewer.queue(default_concurrency_limit=1, max_size=_STAFF_QUEUE, api_open=False)
         calm_queue(reviewer)
-        _mount(app, reviewer, STAFF_PATH, blocked, staff.auth)
+        _mount(app, reviewer, STAFF_PATH, blocked, staff.auth, STAFF_JS)
         mounts.append(
             Mount(
                 STAFF_PATH,
@@ -189,6 +195,7 @@ def _mount(
     path: str,
     blocked: list[str],
     auth: StaffLogin | None,
+    js: str | None = None,
 ) -> None:
     gr.mount_gradio_app(
         app,
@@ -205,6 +212,7 @@ def _mount(
         blocked_paths=blocked,
         show_error=False,  # errors stay in the server log
         css=CSS,
+        js=js,
     )
 
 

@@ -117,6 +117,8 @@ class Pipeline:
             return self._escalation(q, triage)
         verdict = assess(q, lambda _own_words: self._mentions_source_terms(context()))
         if verdict.flag is Flag.OUT_OF_SCOPE:
+            if query_vector is None:  # staff's report groups these too (by this vector)
+                query_vector = self.embedder.encode([self._encoder_text(context())])[0]
             return self._cautioned(
                 Answer(
                     question=q,
@@ -124,6 +126,7 @@ class Pipeline:
                     text=scope_message(self.index.profile),
                     disclaimer=DISCLAIMER,
                     reason=verdict.rule,
+                    vector=tuple(query_vector.tolist()),
                 ),
                 triage,
             )
@@ -162,7 +165,7 @@ class Pipeline:
             ranking_vector=None if self.adapter is None else self.adapter.apply(query_vector),
         )
         answer = dataclasses.replace(
-            answer, question=q, read_as=read_as_text(slips)
+            answer, question=q, read_as=read_as_text(slips), vector=tuple(query_vector.tolist())
         )
         if not personal:
             return answer

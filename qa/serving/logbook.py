@@ -21,8 +21,17 @@ from pathlib import Path
 from typing import Any
 
 from qa.config import Settings
-from qa.serving.logbook_rows import Entry, Mark, SharedBy, Verdict, entry_from_row, payload
+from qa.serving.logbook_rows import (
+    Entry,
+    Mark,
+    SharedBy,
+    Verdict,
+    entry_from_row,
+    payload,
+    vector_blob,
+)
 from qa.serving.redaction import clean_for_log, reason_for_log, redact, redact_listing
+from qa.serving.review_queue import ReviewFilter
 from qa.types import Answer
 
 _DAY = 86_400.0
@@ -36,6 +45,7 @@ CREATE TABLE IF NOT EXISTS entries (
     question TEXT,                -- NULL unless shared or logged; redacted
     shared TEXT,                  -- who let the question be kept: 'patient' or 'operator'
     redacted TEXT NOT NULL DEFAULT '',  -- the kinds of text redacted from it, comma-separated
+    vector BLOB,                  -- the question's retrieval vector (float16), for themes
     status TEXT NOT NULL,
     escalation TEXT,
     reason TEXT NOT NULL,
@@ -63,6 +73,7 @@ _ADDED_COLUMNS = (
     ("entries", "shared", "TEXT"),
     ("entries", "redacted", "TEXT NOT NULL DEFAULT ''"),
     ("marks", "staff", "TEXT NOT NULL DEFAULT ''"),
+    ("entries", "vector", "BLOB"),
 )
 
 
@@ -116,13 +127,14 @@ class Logbook:
         self.purge(now)
         with self._connect() as con:
             cursor = con.execute(
-                "INSERT INTO entries (created, question, shared, redacted, status, escalation, "
-                "reason, answer, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO entries (created, question, shared, redacted, vector, status, "
+                "escalation, reason, answer, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     now,
                     question,
                     kept.value if kept else None,
                     ",".join(redacted),
+                    vector_blob(answer.vector),
                     answer.status.value,
                     answer.escalation,
                     reason_for_log(answer.reason, kept is not None),
@@ -185,9 +197,35 @@ class Logbook:
     def recent(self, limit: int = 50) -> list[Entry]:
         return self._select("ORDER BY e.id DESC LIMIT ?", (limit,))
 
+    def queue(
+        self, chosen: ReviewFilter, limit: int = 100, now: float | None = None
+    ) -> list[Entry]:
+        """The newest replies the review filter lets through."""
+        condition, params = chosen.where(now)
+        return self._select(f"WHERE {condition} ORDER BY e.id DESC LIMIT ?", (*params, limit))
+
     def get(self, entry_id: int) -> Entry | None:
         found = self._select("WHERE e.id = ?", (entry_id,))
         return found[0] if found else None
+
+    def unanswered(self, limit: int = 5000) -> list[Entry]:
+        """The newest abstentions, thumbs-down answers and answers staff marked wrong or unsafe
+        (what the report of unanswered questions groups), oldest first."""
+        newest = self._select(
+            "WHERE e.status = 'abstained' OR v.vote = -1 OR m.verdict IN ('wrong', 'unsafe') "
+            "ORDER BY e.id DESC LIMIT ?",
+            (limit,),
+        )
+        return newest[::-1]
+
+    def activity(self) -> list[tuple[float, str, int | None]]:
+        """(time, status, patient vote) of every kept reply, for the charts over time."""
+        with self._connect() as con:
+            rows = con.execute(
+                "SELECT e.created, e.status, v.vote FROM entries e "
+                "LEFT JOIN votes v ON v.entry_id = e.id ORDER BY e.created"
+            ).fetchall()
+        return [(float(t), str(s), None if v is None else int(v)) for t, s, v in rows]
 
     def marked(self) -> list[Entry]:
         return self._select("WHERE m.verdict IS NOT NULL ORDER BY e.id", ())
@@ -195,7 +233,7 @@ class Logbook:
     def _select(self, tail: str, params: tuple[Any, ...]) -> list[Entry]:
         with self._connect() as con:
             rows = con.execute(
-                "SELECT e.id, e.created, e.question, e.shared, e.redacted, e.status, "
+                "SELECT e.id, e.created, e.question, e.shared, e.redacted, e.vector, e.status, "
                 "e.escalation, e.reason, e.answer, e.payload, v.vote, m.verdict, m.comment, "
                 "m.expected_source, m.expected_phrase, m.staff "
                 "FROM entries e LEFT JOIN votes v ON v.entry_id = e.id "

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+
+import numpy as np
 
 from qa.serving.redaction import redact
 from qa.types import Answer, AnswerSentence, Chunk, Citation, Hit, Span, Status
@@ -50,6 +52,8 @@ class Entry:
     mark: Mark | None = None
     shared_by: SharedBy | None = None
     redacted: tuple[str, ...] = ()
+    # The question's retrieval vector, when one was computed (not for escalations).
+    vector: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
 def payload(answer: Answer, question_kept: bool) -> dict[str, Any]:
@@ -82,6 +86,7 @@ def entry_from_row(row: tuple[Any, ...]) -> Entry:
         question,
         shared,
         redacted,
+        vector,
         status,
         escalation,
         reason,
@@ -125,4 +130,11 @@ def entry_from_row(row: tuple[Any, ...]) -> Entry:
         mark,
         SharedBy(shared) if shared else None,
         tuple(k for k in (redacted or "").split(",") if k),
+        np.frombuffer(vector, dtype=np.float16).astype(np.float32) if vector else None,
     )
+
+
+def vector_blob(vector: tuple[float, ...]) -> bytes | None:
+    """A question's vector as stored: float16 (768 bytes for 384 dimensions), which keeps
+    cosine similarities to about three decimals, plenty for grouping questions into themes."""
+    return np.asarray(vector, dtype=np.float16).tobytes() if vector else None

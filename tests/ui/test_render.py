@@ -218,7 +218,7 @@ def test_the_staff_export_is_a_download_in_the_page_and_no_file_on_the_server(
     import re
     import tempfile
 
-    from ui.staff import StaffHandlers
+    from ui.review_tab import StaffHandlers
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from qa.evaluation.suites import load_suite
@@ -22,6 +24,12 @@ def login(page, password: str = STAFF_PASSWORD, user: str = STAFF_USER) -> None:
     page.get_by_label("username").fill(user)
     page.get_by_label("password").fill(password)
     page.get_by_role("button", name="Login").click()
+
+
+def choose(page, elem_id: str, option: str) -> None:
+    """Pick `option` in a Gradio dropdown."""
+    page.locator(f"#{elem_id} input").click()
+    page.get_by_role("option", name=option, exact=True).click()
 
 
 def test_staff_view_needs_the_login(new_page):
@@ -56,6 +64,7 @@ def test_mark_and_export_a_reviewed_answer(new_page, tmp_path):
     page.get_by_label("Comment").fill("good answer <b>bold</b>")
     page.locator("#qa-save-mark").click()
     page.locator("#qa-mark-status").get_by_text("marked correct", exact=False).wait_for()
+    choose(page, "qa-f-mark", "any")  # the queue shows unmarked replies by default
     table.get_by_text(f"correct ({STAFF_USER})", exact=False).wait_for()  # who marked it
     page.screenshot(path=str(SCREENSHOTS / "review.png"), full_page=True)
 
@@ -82,7 +91,9 @@ def test_a_users_file_account_logs_in_and_its_marks_carry_its_name(new_page):
     page.locator("#qa-entries-table").wait_for()
     page.get_by_label("wrong").check()
     page.locator("#qa-save-mark").click()
-    page.locator("#qa-entries-table").get_by_text(f"wrong ({FILE_STAFF_USER})").wait_for()
+    page.locator("#qa-mark-status").get_by_text("marked wrong", exact=False).wait_for()
+    choose(page, "qa-f-mark", "wrong")
+    page.locator("#qa-entries-table").get_by_text(f"wrong ({FILE_STAFF_USER})").first.wait_for()
 
 
 def test_staff_see_a_question_only_while_the_patient_shares_it(new_page):
@@ -114,6 +125,59 @@ def test_staff_see_a_question_only_while_the_patient_shares_it(new_page):
     # Clearing the conversation starts the next one with sharing off.
     patient.locator("#qa-clear").click()
     patient.wait_for_function("() => !document.querySelector('#qa-share input').checked")
+
+
+def test_keys_mark_a_reply_and_move_to_the_next(new_page):
+    patient = new_page()
+    patient.get_by_label(SHARE_LABEL).check()
+    ask(patient, "What is radiation therapy? (keys first)")
+    ask(patient, "What is radiation therapy? (keys second)")
+    page = new_page("/staff/")
+    login(page)
+    detail = page.locator("#qa-entry")
+    detail.get_by_text("(keys second)", exact=False).wait_for()
+    page.locator("h4").first.click()  # focus outside any text box
+    page.keyboard.press("c")
+    page.locator("#qa-mark-status").get_by_text("marked correct", exact=False).wait_for()
+    detail.get_by_text("(keys first)", exact=False).wait_for()  # moved on to the next
+    page.keyboard.press("u")
+    page.locator("#qa-mark-status").get_by_text("marked unsafe", exact=False).wait_for()
+    choose(page, "qa-f-mark", "unsafe")
+    table = page.locator("#qa-entries-table")
+    table.get_by_text("(keys first)", exact=False).wait_for()
+    assert "(keys second)" not in table.inner_text()
+    # Typing in a text box is not a shortcut.
+    page.get_by_label("Comment").fill("wcun")
+    assert "(keys second)" not in table.inner_text()
+
+
+def test_unanswered_questions_are_grouped_into_a_theme(new_page):
+    patient = new_page()
+    patient.get_by_label(SHARE_LABEL).check()
+    for n in range(4):
+        reply = ask(patient, f"Which pizza restaurant in Naples is open late, number {n}?")
+        assert "qa-abstain" in reply.get_attribute("class") or "sources" in reply.inner_text()
+    page = new_page("/staff/")
+    login(page)
+    page.get_by_role("tab", name="Unanswered").click()
+    themes = page.locator("#qa-themes")
+
+    themes.get_by_text("pizza restaurant in Naples", exact=False).first.wait_for()
+    first_row = themes.locator("tbody tr").first
+    assert int(first_row.locator("td").nth(1).inner_text()) >= 4
+    assert page.locator("#qa-activity-chart svg rect").count() >= 1
+    page.screenshot(path=str(SCREENSHOTS / "unanswered.png"), full_page=True)
+    with page.expect_download() as info:
+        page.locator("#qa-themes-csv").click()
+    assert "pizza restaurant" in Path(info.value.path()).read_text(encoding="utf-8")
+    # The theme is a filter of the review queue.
+    page.get_by_role("tab", name="Review").click()
+    page.locator("#qa-refresh").click()
+    page.locator("#qa-f-theme input").click()
+    page.get_by_role("option", name="#1", exact=False).click()
+    table = page.locator("#qa-entries-table")
+    table.get_by_text("number 3", exact=False).wait_for()
+    assert "radiation therapy" not in table.inner_text()
 
 
 def test_run_a_suite_from_the_evaluate_tab(new_page, server, tmp_path):
