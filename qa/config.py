@@ -152,6 +152,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "max_request_bytes": (1024, 1_073_741_824),
     "login_attempts": (1, 10_000),
     "theme_max_distance": (0.01, 2.0),
+    "max_upload_bytes": (1024, 20_000_000),
     "ann_threshold": (0, 1_000_000_000),
     "hnsw_m": (4, 128),
     "hnsw_ef_construction": (8, 4096),

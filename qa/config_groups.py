@@ -200,6 +200,9 @@ class ServingSettings:
     # questions about 60 topics: adjusted Rand index 0.91 at 0.45 (0.94 at 0.4, 0.84 at 0.5),
     # a little looser than the best because patients word one topic more variously.
     theme_max_distance: float = 0.45
+    # The largest document staff may upload from the Documents tab (the loader's own limit for
+    # a file in the sources folder is 20 MB).
+    max_upload_bytes: int = 10_000_000
     # The staff app's Evaluate tab runs the *.yaml suites of this folder and writes its reports
     # under <evals_dir>/reports/.
     evals_dir: Path = Path("evals")

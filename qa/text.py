@@ -107,3 +107,12 @@ def paragraph_gap_start(text: str, start: int) -> int:
     while start > 0 and text[start - 1] in " \t":
         start -= 1
     return start
+
+
+# A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(text: str) -> str:
+    """`text` safe to open in a spreadsheet: a formula-like start is quoted with an apostrophe."""
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text

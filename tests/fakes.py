@@ -66,3 +66,36 @@ def H(text: str, level: int = 2) -> RawBlock:
 
 def B(text: str) -> RawBlock:
     return RawBlock(BlockKind.BULLET, text)
+
+
+def pdf_bytes(pages: Sequence[Sequence[str]]) -> bytes:
+    """A small valid PDF whose pages carry `pages`' lines as a text layer (Helvetica)."""
+
+    def esc(line: str) -> str:
+        return line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    objects = ["<< /Type /Catalog /Pages 2 0 R >>", ""]
+    kids = []
+    font = 3 + 2 * len(pages)
+    for lines in pages:
+        page_no, stream_no = len(objects) + 1, len(objects) + 2
+        kids.append(f"{page_no} 0 R")
+        text = " ".join(f"({esc(line)}) Tj T*" for line in lines)
+        content = f"BT /F1 11 Tf 14 TL 50 780 Td {text} ET"
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+            f"/Resources << /Font << /F1 {font} 0 R >> >> /Contents {stream_no} 0 R >>"
+        )
+        objects.append(f"<< /Length {len(content)} >>\nstream\n{content}\nendstream")
+    objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(pages)} >>"
+    objects.append("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)

@@ -19,6 +19,7 @@ from qa.ingest.sources import (
     text_blocks,
 )
 from qa.types import Audience, BlockKind, Document, RawBlock
+from tests.fakes import pdf_bytes
 
 REPO = Path(__file__).resolve().parent.parent
 REAL_SOURCES = REPO / "sources"
@@ -255,17 +256,30 @@ def test_assemble_offsets_index_into_text() -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "data"), [("scan.pdf", b"%PDF-1.4 ..."), ("notes.docx", b"PK\x03\x04...")]
+    ("name", "data", "why"),
+    [
+        ("broken.pdf", b"%PDF-1.4 ...", "not a readable PDF"),
+        ("scan.pdf", pdf_bytes([[], []]), "no text layer"),
+        ("notes.docx", b"PK\x03\x04...", "unsupported file type"),
+    ],
 )
 def test_unsupported_file_is_a_problem_naming_it_and_the_rest_load(
-    tiny_sources: Path, name: str, data: bytes
+    tiny_sources: Path, name: str, data: bytes, why: str
 ) -> None:
     (tiny_sources / name).write_bytes(data)
     report = load_sources(tiny_sources)
     assert [d.id for d in report.documents] == ["chemo-guide", "radiation", "surgery-notes"]
     assert len(report.problems) == 1
     assert name in report.problems[0]
-    assert "unsupported file type" in report.problems[0]
+    assert why in report.problems[0]
+
+
+def test_a_pdf_with_a_text_layer_loads_page_by_page(tiny_sources: Path) -> None:
+    lines = ["Stoma care", "Empty the bag when it is a third full.", "Call the nurse if sore."]
+    (tiny_sources / "stoma.pdf").write_bytes(pdf_bytes([lines[:2], lines[2:]]))
+    (doc,) = [d for d in load_sources(tiny_sources).documents if d.id == "stoma"]
+    assert "Empty the bag when it is a third full." in doc.text
+    assert doc.text.index("third full") < doc.text.index("Call the nurse")
 
 
 def test_non_utf8_file_is_a_problem_naming_it_and_the_rest_load(tiny_sources: Path) -> None:

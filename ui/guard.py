@@ -28,6 +28,7 @@ from ui.policy import (
     HEALTH_PATH,
     LOGIN_ROUTE,
     LOOPBACK_NAMES,
+    UPLOADS,
     HostPolicy,
     Network,
     RoutePolicy,
@@ -64,6 +65,8 @@ SECURITY_HEADERS = (
 _SECURITY_NAMES = frozenset(name for name, _ in SECURITY_HEADERS)
 _CORS = b"access-control-"
 _WITH_BODY = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Room for an upload's multipart headers around the file itself.
+_MULTIPART_SLACK = 64 * 1024
 _SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -141,11 +144,12 @@ class Guard:
             await self._refuse(scope, send, 404, why)
             return
         if method in _WITH_BODY:
-            body = await _read_body(receive, headers, self.max_body)
+            upload = mount.routes.upload_bytes and UPLOADS.search(relative)
+            limit = mount.routes.upload_bytes + _MULTIPART_SLACK if upload else self.max_body
+            body = await _read_body(receive, headers, limit)
             if body is None:
-                await self._refuse(
-                    scope, send, 413, f"request too large (limit {self.max_body} bytes)"
-                )
+                what = "file too large" if upload else "request too large"
+                await self._refuse(scope, send, 413, f"{what} (limit {limit} bytes)")
                 return
             receive = _replay(body, receive)
         if (

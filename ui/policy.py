@@ -17,12 +17,14 @@ LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 # browser on this machine.
 FORWARDED_HEADERS = (b"x-forwarded-for", b"forwarded", b"x-real-ip", b"x-forwarded-host")
 
-# Gradio routes neither app needs: uploads (nothing here takes a file from a visitor), file
-# proxying, media streams, run history, the MCP server and the development reloader.
+# Gradio routes neither app needs: file proxying, media streams, run history, the MCP server
+# and the development reloader.
 _NEVER = re.compile(
-    r"^/gradio_api/(upload|upload_progress|proxy=|stream/|run-history|runs|dev/|mcp|deep_link)"
+    r"^/gradio_api/(proxy=|stream/|run-history|runs|dev/|mcp|deep_link)"
     r"|^/gradio_api/openapi\.json"
 )
+# Uploads: only the staff app takes files (the Documents tab), under its own size limit.
+UPLOADS = re.compile(r"^/gradio_api/(upload|upload_progress)\b")
 # Files from Gradio's cache: only the staff app hands out files (its reports and exports).
 _FILES = re.compile(r"^/gradio_api/file[=/]")
 # Endpoints called by name: only an app's public API names (and Gradio's own "predict", which
@@ -119,10 +121,12 @@ class RoutePolicy:
 
     public_api: frozenset[str]
     serves_files: bool
+    # The largest upload body this app takes; 0: it takes none.
+    upload_bytes: int = 0
 
     def refusal(self, path: str) -> str:
         """Why `path` (relative to the app's mount) is refused; empty when it is allowed."""
-        if _NEVER.search(path):
+        if _NEVER.search(path) or (UPLOADS.search(path) and not self.upload_bytes):
             return "not available on this server"
         if _FILES.search(path) and not self.serves_files:
             return "not available on this server"

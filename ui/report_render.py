@@ -8,14 +8,13 @@ import io
 from collections.abc import Sequence
 
 from qa.serving.themes import Theme, week_of
+from qa.text import spreadsheet_cell
 from ui.render import esc
 
 # Weeks shown in the chart: half a year is as far back as a retention period usually reaches.
 CHART_WEEKS = 26
 _SERIES = (("abstained", "#b45309"), ("thumbs down", "#b91c1c"), ("thumbs up", "#15803d"))
 _WIDTH, _HEIGHT, _PAD = 640, 220, 32
-# A cell starting with one of these is a formula to a spreadsheet (CSV injection).
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 def weekly_activity(activity: Sequence[tuple[float, str, int | None]]) -> dict[str, list[int]]:
@@ -122,15 +121,11 @@ def themes_csv(themes: Sequence[Theme]) -> str:
             [
                 t.number,
                 t.count,
-                _cell(t.label),
+                spreadsheet_cell(t.label),
                 "; ".join(f"{w}: {n}" for w, n in t.weekly().items()),
-                _cell(" | ".join(t.examples)),
-                _cell("; ".join(f"{d} ({n})" for d, n in t.documents)),
-                _cell("; ".join(f"{r} ({n})" for r, n in t.reasons)),
+                spreadsheet_cell(" | ".join(t.examples)),
+                spreadsheet_cell("; ".join(f"{d} ({n})" for d, n in t.documents)),
+                spreadsheet_cell("; ".join(f"{r} ({n})" for r, n in t.reasons)),
             ]
         )
     return out.getvalue()
-
-
-def _cell(text: str) -> str:
-    return "'" + text if text.startswith(_FORMULA) else text

@@ -19,11 +19,13 @@ from fastapi.responses import JSONResponse
 
 from qa.config import Settings
 from qa.errors import ConfigError
+from qa.serving.audit import AuditLog
 from qa.serving.live import LivePipeline
 from qa.serving.logbook import Logbook
 from qa.serving.ratelimit import FailureThrottle, RateLimiter
 from qa.serving.staff_accounts import StaffAccounts
 from ui.chat import ChatHandlers, build_patient_app
+from ui.documents_tab import DocumentsHandlers
 from ui.evaluate_tab import EvaluateHandlers
 from ui.guard import Guard, Mount
 from ui.policy import (
@@ -136,14 +138,27 @@ def create_app(
                 settings.serving.theme_max_distance,
             ),
             EvaluateHandlers(live),
+            DocumentsHandlers(live, AuditLog.open(settings.serving.db_path)),
         )
         reviewer.queue(default_concurrency_limit=1, max_size=_STAFF_QUEUE, api_open=False)
         calm_queue(reviewer)
-        _mount(app, reviewer, STAFF_PATH, blocked, staff.auth, STAFF_JS)
+        _mount(
+            app,
+            reviewer,
+            STAFF_PATH,
+            blocked,
+            staff.auth,
+            STAFF_JS,
+            max_file_size=settings.serving.max_upload_bytes,
+        )
         mounts.append(
             Mount(
                 STAFF_PATH,
-                RoutePolicy(_public_api(reviewer), serves_files=True),
+                RoutePolicy(
+                    _public_api(reviewer),
+                    serves_files=True,
+                    upload_bytes=settings.serving.max_upload_bytes,
+                ),
                 loopback_only=staff.auth is None,
                 logins=FailureThrottle(settings.serving.login_attempts, _LOGIN_WINDOW_SECONDS)
                 if staff.auth
@@ -196,6 +211,7 @@ def _mount(
     blocked: list[str],
     auth: StaffLogin | None,
     js: str | None = None,
+    max_file_size: int | None = None,
 ) -> None:
     gr.mount_gradio_app(
         app,
@@ -213,6 +229,7 @@ def _mount(
         show_error=False,  # errors stay in the server log
         css=CSS,
         js=js,
+        max_file_size=max_file_size,
     )
 
 

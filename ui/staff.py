@@ -1,17 +1,22 @@
-"""The staff app: review logged answers, see what patients could not get answered, run suites,
-read the sources."""
+"""The staff app: review logged answers, see what patients could not get answered, manage the
+documents, run suites, read the sources."""
 
 from __future__ import annotations
 
 import gradio as gr
 
+from ui.documents_tab import DocumentsHandlers, documents_tab
 from ui.evaluate_tab import EvaluateHandlers, evaluate_tab
 from ui.report_tab import ReportHandlers, report_tab
 from ui.review_tab import StaffHandlers, review_tab
 from ui.sources import sources_tab
 
 
-def build_staff_app(handlers: StaffHandlers, evaluate: EvaluateHandlers | None = None) -> gr.Blocks:
+def build_staff_app(
+    handlers: StaffHandlers,
+    evaluate: EvaluateHandlers | None = None,
+    documents: DocumentsHandlers | None = None,
+) -> gr.Blocks:
     app = gr.Blocks(title=f"Staff review — {handlers.index.profile.title}", analytics_enabled=False)
     with app:
         if not handlers.logbook.log_questions:
@@ -27,6 +32,9 @@ def build_staff_app(handlers: StaffHandlers, evaluate: EvaluateHandlers | None =
                 review_tab(handlers, app.load)
             with gr.Tab("Unanswered", id="unanswered"):
                 report_tab(ReportHandlers(handlers.logbook, handlers.theme_max_distance), app.load)
+            if documents is not None:
+                with gr.Tab("Documents", id="documents"):
+                    documents_tab(documents, app.load)
             if evaluate is not None:
                 with gr.Tab("Evaluate", id="evaluate"):
                     evaluate_tab(evaluate, app.load)

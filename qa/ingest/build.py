@@ -20,9 +20,10 @@ from qa.dense import build_dense
 from qa.encoder.base import Embedder
 from qa.errors import IndexProblem, SourceError
 from qa.index_data import IndexData, SentenceRow
-from qa.ingest.chunking import chunk_document
+from qa.ingest.chunking import chunk_document, window_check
 from qa.ingest.freshness import PIPELINE_VERSION, corpus_hash
 from qa.ingest.genericness import neighbour_density
+from qa.ingest.history import snapshot_sources
 from qa.ingest.sources import LoadReport, load_sources
 from qa.ingest.store import FORMAT_VERSION, REUSABLE_FORMATS, load_index, sentence_bm25
 from qa.ingest.store_write import write_build
@@ -116,7 +117,7 @@ def build_documents(
         raise SourceError(
             f"nothing to index in {settings.ingest.sources_dir}: {'; '.join(loaded.problems)}"
         )
-    fits = _window_check(embedder)
+    fits = window_check(embedder)
     chunks: list[Chunk] = []
     for doc in _bar(loaded.documents, "chunking", "docs", show_bars):
         chunks.extend(
@@ -179,6 +180,7 @@ def build_documents(
         "chunks": len(chunks),
         "sentences": len(sentence_rows),
         "problems": list(loaded.problems),
+        "vectors": {"embedded": embedded, "reused": reused},
         "libraries": {name: _version(name) for name in _LIBRARIES},
     }
     data = IndexData(
@@ -196,7 +198,9 @@ def build_documents(
         dense=dense,
         profile=profile,
     )
-    build_dir = write_build(settings.ingest.index_dir, data)
+    build_dir = write_build(
+        settings.ingest.index_dir, data, snapshot_sources(settings.ingest.sources_dir)
+    )
     return BuildReport(
         build_dir=build_dir,
         documents=len(documents),
@@ -228,15 +232,6 @@ def _bar_total(total: int, label: str, unit: str, show: bool) -> Any:
     from tqdm import tqdm
 
     return tqdm(total=total, desc=label, unit=f" {unit}", leave=False, disable=not show)
-
-
-def _window_check(embedder: Embedder) -> Callable[[str], bool]:
-    limit = embedder.max_tokens
-
-    def fits(text: str) -> bool:
-        return embedder.token_length(text) <= limit
-
-    return fits
 
 
 def _key(model_tag: str, text: str) -> str:

@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from qa.encoder.base import Embedder
 from qa.errors import SourceError
 from qa.text import sentence_spans
 from qa.types import BlockKind, Chunk, Document, Span
@@ -151,3 +152,13 @@ def _make_chunk(doc: Document, group: list[_Sentence]) -> Chunk:
         text=text,
         sentences=tuple(Span(s.start, s.end) for s in group),
     )
+
+
+def window_check(embedder: Embedder) -> Callable[[str], bool]:
+    """Whether a text fits the encoder's window (chunks are cut so that they do)."""
+    limit = embedder.max_tokens
+
+    def fits(text: str) -> bool:
+        return embedder.token_length(text) <= limit
+
+    return fits

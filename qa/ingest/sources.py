@@ -1,4 +1,4 @@
-"""Read `sources/` and its catalog into cleaned Documents (.txt, .md, .html)."""
+"""Read `sources/` and its catalog into cleaned Documents (.txt, .md, .html, .pdf)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 from qa.errors import SourceError
 from qa.ingest.cleaning import clean_blocks, removed_share
 from qa.ingest.html_text import html_blocks
+from qa.ingest.pdf_text import pdf_text
 from qa.profile import PROFILE_NAME, load_profile
 from qa.text import normalise, squash_spaces, word_count
 from qa.types import Audience, Block, BlockKind, Document, DocumentMeta, RawBlock
@@ -19,6 +20,7 @@ from qa.types import Audience, Block, BlockKind, Document, DocumentMeta, RawBloc
 log = logging.getLogger(__name__)
 
 CATALOG_NAME = "catalog.toml"
+PDF = ".pdf"
 MAX_SOURCE_BYTES = 20_000_000
 _BULLET = re.compile(r"^\s*(?:[•·▪◦‣∙*+\-–]|\d{1,2}[.)])\s+")
 _HEADING_MAX_WORDS = 12
@@ -63,8 +65,8 @@ def load_sources(sources_dir: Path) -> LoadReport:
     """Load every supported file in `sources_dir`; a bad file is reported, the rest still load."""
     if not sources_dir.is_dir():
         raise SourceError(
-            f"sources folder {sources_dir} does not exist: create it and put .txt, .md or .html "
-            "files in it, or pass --sources DIR"
+            f"sources folder {sources_dir} does not exist: create it and put .txt, .md, .html or "
+            ".pdf files in it, or pass --sources DIR"
         )
     catalog = read_catalog(sources_dir / CATALOG_NAME)
     # The collection's own settings, not documents: the catalog, the profile and the files the
@@ -81,7 +83,7 @@ def load_sources(sources_dir: Path) -> LoadReport:
             problems.append(str(err))
             log.warning("%s", err)
     if not docs:
-        problems.append(f"no readable .txt, .md or .html files in {sources_dir}")
+        problems.append(f"no readable .txt, .md, .html or .pdf files in {sources_dir}")
     unknown = set(catalog) - {d.id for d in docs}
     problems.extend(
         f"{CATALOG_NAME}: entry '{i}' has no matching file in {sources_dir}"
@@ -94,27 +96,7 @@ def load_sources(sources_dir: Path) -> LoadReport:
 
 
 def load_document(path: Path, meta: DocumentMeta | None = None) -> Document:
-    reader = _READERS.get(path.suffix.lower())
-    if reader is None:
-        raise SourceError(
-            f"{path}: unsupported file type '{path.suffix or '(none)'}'; "
-            f"supported: {', '.join(sorted(_READERS))}"
-        )
-    if not _ID.match(path.stem):
-        raise SourceError(
-            f"{path}: the file name is the document id and may only use letters, digits, '.', "
-            "'_' and '-'; rename the file"
-        )
-    try:
-        size = path.stat().st_size
-        if size > MAX_SOURCE_BYTES:
-            raise SourceError(f"{path}: {size} bytes is over the {MAX_SOURCE_BYTES}-byte limit")
-        raw = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
-        raise SourceError(f"{path}: not UTF-8 text; save it as UTF-8 and run `qa index`") from None
-    except OSError as err:
-        raise SourceError(f"{path}: cannot be read ({err.strerror})") from None
-    raw_blocks = reader(normalise(raw))
+    raw_blocks = read_raw_blocks(path)
     meta = meta or derive_meta(path.stem, raw_blocks)
     blocks = clean_blocks(raw_blocks, meta.extra_furniture)
     removed = removed_share(raw_blocks, blocks)
@@ -128,6 +110,31 @@ def load_document(path: Path, meta: DocumentMeta | None = None) -> Document:
         raise SourceError(f"{path}: no text left after cleaning; is the file empty?")
     text, spans = assemble(blocks)
     return Document(meta=meta, text=text, path=str(path), blocks=spans, removed_share=removed)
+
+
+def read_raw_blocks(path: Path) -> list[RawBlock]:
+    """The file's blocks as written, before cleaning."""
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        raise SourceError(
+            f"{path}: unsupported file type '{path.suffix or '(none)'}'; "
+            f"supported: {', '.join(sorted(READERS))}"
+        )
+    if not _ID.match(path.stem):
+        raise SourceError(
+            f"{path}: the file name is the document id and may only use letters, digits, '.', "
+            "'_' and '-'; rename the file"
+        )
+    try:
+        size = path.stat().st_size
+        if size > MAX_SOURCE_BYTES:
+            raise SourceError(f"{path}: {size} bytes is over the {MAX_SOURCE_BYTES}-byte limit")
+        raw = pdf_text(path) if path.suffix.lower() == PDF else path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise SourceError(f"{path}: not UTF-8 text; save it as UTF-8 and run `qa index`") from None
+    except OSError as err:
+        raise SourceError(f"{path}: cannot be read ({err.strerror})") from None
+    return reader(normalise(raw))
 
 
 def assemble(blocks: list[RawBlock]) -> tuple[str, tuple[Block, ...]]:
@@ -161,11 +168,13 @@ def derive_meta(doc_id: str, blocks: list[RawBlock]) -> DocumentMeta:
     )
 
 
-def read_catalog(path: Path) -> dict[str, DocumentMeta]:
-    if not path.exists():
+def read_catalog(path: Path, text: str | None = None) -> dict[str, DocumentMeta]:
+    """The catalogue's entries by id; `text` stands in for the file's content (to check an
+    edit before it is written)."""
+    if text is None and not path.exists():
         return {}
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8") if text is None else text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         raise SourceError(f"{path}: not valid TOML ({err}); fix the file or remove it") from None
     entries = data.get("document", [])
@@ -279,10 +288,12 @@ def markdown_blocks(text: str) -> list[RawBlock]:
     return blocks
 
 
-_READERS: dict[str, Callable[[str], list[RawBlock]]] = {
+READERS: dict[str, Callable[[str], list[RawBlock]]] = {
     ".txt": text_blocks,
     ".md": markdown_blocks,
     ".markdown": markdown_blocks,
     ".html": html_blocks,
     ".htm": html_blocks,
+    # Its text layer (qa/ingest/pdf_text.py), read as plain text.
+    PDF: text_blocks,
 }

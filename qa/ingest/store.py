@@ -47,6 +47,8 @@ BUILDS = "builds"
 MANIFEST = "manifest.json"
 # The collection's profile (qa/profile.py), as the build read it from the sources folder.
 PROFILE_FILE = "profile.json"
+# A copy of the sources folder the build was made from (a rollback restores it).
+SNAPSHOT = "sources"
 
 
 def fix_command(index_dir: Path, sources_dir: Path | None = None) -> str:

@@ -9,6 +9,7 @@ import os
 import shutil
 import time
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from qa.ingest.store import (
     CURRENT,
     MANIFEST,
     PROFILE_FILE,
+    SNAPSHOT,
     checksums,
     load_build,
 )
@@ -29,8 +31,12 @@ from qa.types import Document
 _KEEP_BUILDS = 2
 
 
-def write_build(index_dir: Path, data: IndexData) -> Path:
-    """Write `data` as a new build and make it current; returns the build folder."""
+def write_build(
+    index_dir: Path, data: IndexData, sources: Mapping[str, bytes] | None = None
+) -> Path:
+    """Write `data` as a new build and make it current; returns the build folder. `sources`
+    (file name -> bytes) is the sources folder it was built from, kept in the build so that a
+    rollback can restore it (qa/ingest/history.py)."""
     import faiss
 
     builds = index_dir / BUILDS
@@ -77,6 +83,10 @@ def write_build(index_dir: Path, data: IndexData) -> Path:
             lexical.save(tmp / folder)
             for f in (tmp / folder).iterdir():
                 _fsync(f)
+        if sources:
+            (tmp / SNAPSHOT).mkdir()
+            for name, content in sources.items():
+                (tmp / SNAPSHOT / name).write_bytes(content)
         manifest = dict(data.manifest, files=checksums(tmp))
         _write_json(tmp / MANIFEST, manifest)
         _fsync_dir(tmp)
@@ -87,16 +97,21 @@ def write_build(index_dir: Path, data: IndexData) -> Path:
         _fsync_dir(builds)
         # Verify what landed on disk before anyone is pointed at it.
         load_build(final, index_dir)
-        pointer_tmp = index_dir / f".{CURRENT}.{uuid.uuid4().hex}"
-        pointer_tmp.write_text(name + "\n", encoding="utf-8")
-        _fsync(pointer_tmp)
-        os.replace(pointer_tmp, index_dir / CURRENT)
-        _fsync_dir(index_dir)
+        point_current(index_dir, name)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     _prune(builds, keep=name)
     return final
+
+
+def point_current(index_dir: Path, name: str) -> None:
+    """Make build `name` the one served: one atomic rename of the CURRENT pointer."""
+    pointer_tmp = index_dir / f".{CURRENT}.{uuid.uuid4().hex}"
+    pointer_tmp.write_text(name + "\n", encoding="utf-8")
+    _fsync(pointer_tmp)
+    os.replace(pointer_tmp, index_dir / CURRENT)
+    _fsync_dir(index_dir)
 
 
 def _document_json(d: Document) -> dict[str, Any]:

@@ -81,3 +81,19 @@ def test_a_malformed_root_path_is_refused_naming_the_setting(built, bad):
     with pytest.raises(ConfigError, match="QA_ROOT_PATH"):
         root_path(built.replace(root_path=bad))
     assert root_path(built.replace(root_path="/qa/")) == "/qa"
+
+
+def test_only_the_staff_app_takes_uploads_and_only_up_to_its_limit(built, fake_embedder):
+    settings = built.replace(
+        db_path=built.ingest.index_dir.parent / "var" / "q.db", max_upload_bytes=4096
+    )
+    app = create_app(
+        LivePipeline(settings, fake_embedder), Logbook.open(settings), staff_access({}, "127.0.0.1")
+    )
+    local = TestClient(app, base_url="http://127.0.0.1:7860", client=("127.0.0.1", 5000))
+    files = {"files": ("leaflet.txt", b"x" * 1000, "text/plain")}
+    assert local.post("/gradio_api/upload", files=files).status_code == 404  # patients: never
+    assert local.post("/staff/gradio_api/upload", files=files).status_code == 200
+    big = {"files": ("leaflet.txt", b"x" * 200_000, "text/plain")}
+    refused = local.post("/staff/gradio_api/upload", files=big)
+    assert refused.status_code == 413 and "file too large" in refused.json()["detail"]
