@@ -114,6 +114,10 @@ def test_a_rebuild_keeps_its_sources_and_a_rollback_restores_them(built, fake_em
     assert diff.added == ("pouch",) and diff.removed == () and diff.changed == ()
     assert diff.embedded and diff.reused
     assert [b.current for b in history.builds(index)] == [True, False]
+    (sources / "pending.md").write_bytes(LEAFLET)  # added since the build, not yet rebuilt
+    with pytest.raises(IndexProblem, match="changed since the served build"):
+        history.rollback(index, sources)
+    (sources / "pending.md").unlink()
     assert history.rollback(index, sources) == (second, first)
     assert not (sources / "pouch.md").exists()
     assert "pouch" not in read_catalog(sources / CATALOG_NAME)
