@@ -124,6 +124,13 @@ def test_a_rebuild_keeps_its_sources_and_a_rollback_restores_them(built, fake_em
     assert history.builds(index)[1].current
     with pytest.raises(IndexProblem, match="no earlier build"):
         history.rollback(index, sources)
+    # A build after a rollback keeps the build it replaced (not merely the newest) as the way
+    # back, and the differences are against it.
+    add_document(sources, "pouch.md", LEAFLET, LIMIT, {"title": "Pouch care"})
+    third = build_index(built, fake_embedder).build_dir.name
+    assert [b.name for b in history.builds(index)] == [third, first]
+    assert history.diff_builds(index, first, third).added == ("pouch",)
+    assert history.rollback(index, sources) == (third, first)
 
 
 def test_the_audit_log_records_and_exports_each_action(tmp_path):

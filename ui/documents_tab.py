@@ -34,6 +34,7 @@ from ui.documents_render import (
     message_html,
     preview_html,
 )
+from ui.render import esc
 from ui.review_tab import staff_name
 
 # Gradio finds a gr.Progress default on a handler and passes a live tracker in its place;
@@ -209,13 +210,13 @@ class DocumentsHandlers:
         )
         self.live.current()  # start loading the new build now rather than on the next question
         seconds = time.monotonic() - started
-        diff = history.diff_builds(self.settings.ingest.index_dir, before or None, after)
-        note = "".join(f"<p>Warning: {w}</p>" for w in (*report.problems, *report.warnings))
-        return (
-            message_html(f"Built {after} in {seconds:.1f} s; it is served from now on.", True)
-            + note
-            + diff_html(before or None, after, diff)
-        )
+        note = "".join(f"<p>Warning: {esc(w)}</p>" for w in (*report.problems, *report.warnings))
+        built = message_html(f"Built {after} in {seconds:.1f} s; it is served from now on.", True)
+        try:
+            diff = history.diff_builds(self.settings.ingest.index_dir, before or None, after)
+        except (OSError, ValueError) as err:  # the old build removed meanwhile (`qa index`)
+            return built + note + message_html(f"No comparison with {before}: {err}", False)
+        return built + note + diff_html(before or None, after, diff)
 
     def rollback(self, request: gr.Request) -> str:
         try:

@@ -27,9 +27,6 @@ from qa.ingest.store import (
 )
 from qa.types import Document
 
-# How many builds to keep: the current one and the one before it (to roll back to).
-_KEEP_BUILDS = 2
-
 
 def write_build(
     index_dir: Path, data: IndexData, sources: Mapping[str, bytes] | None = None
@@ -97,11 +94,18 @@ def write_build(
         _fsync_dir(builds)
         # Verify what landed on disk before anyone is pointed at it.
         load_build(final, index_dir)
+        # The build served until now is the way back, even when it is not the newest (after
+        # a rollback): pruning must keep it.
+        served = (
+            (index_dir / CURRENT).read_text("utf-8").strip()
+            if (index_dir / CURRENT).exists()
+            else ""
+        )
         point_current(index_dir, name)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    _prune(builds, keep=name)
+    _prune(builds, keep={name, served})
     return final
 
 
@@ -164,11 +168,12 @@ def _fsync_dir(path: Path) -> None:
     _fsync(path)
 
 
-def _prune(builds: Path, keep: str) -> None:
-    """Keep the new build and the one before it (a way back); remove older and abandoned ones."""
+def _prune(builds: Path, keep: set[str]) -> None:
+    """Keep the new build and the one served before it (the way back); remove other and
+    abandoned ones."""
     finished = sorted((p for p in builds.iterdir() if not p.name.startswith(".")), reverse=True)
-    for old in finished[_KEEP_BUILDS:]:
-        if old.name != keep:
+    for old in finished:
+        if old.name not in keep:
             shutil.rmtree(old, ignore_errors=True)
     for tmp in builds.glob(".tmp-*"):
         # An abandoned temp folder from a killed build; a build under way is younger than this.
