@@ -113,6 +113,7 @@ def test_a_rebuild_keeps_its_sources_and_a_rollback_restores_them(built, fake_em
     diff = history.diff_builds(index, first, second)
     assert diff.added == ("pouch",) and diff.removed == () and diff.changed == ()
     assert diff.embedded and diff.reused
+    assert diff.chunks_embedded == 1 and diff.chunks_reused  # the new leaflet's one chunk
     assert [b.current for b in history.builds(index)] == [True, False]
     (sources / "pending.md").write_bytes(LEAFLET)  # added since the build, not yet rebuilt
     with pytest.raises(IndexProblem, match="changed since the served build"):

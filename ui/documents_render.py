@@ -77,7 +77,9 @@ def diff_html(old: str | None, new: str, diff: BuildDiff) -> str:
         return ", ".join(esc(i) for i in ids) or "none"
 
     vectors = (
-        f"<li>Texts embedded: {diff.embedded}; reused unchanged: {diff.reused}</li>"
+        f"<li>Chunks embedded: {diff.chunks_embedded}; reused unchanged: {diff.chunks_reused}"
+        f"</li><li>All texts (chunks and sentences) embedded: {diff.embedded}; reused: "
+        f"{diff.reused}</li>"
         if diff.embedded is not None
         else ""
     )

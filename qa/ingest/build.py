@@ -180,7 +180,14 @@ def build_documents(
         "chunks": len(chunks),
         "sentences": len(sentence_rows),
         "problems": list(loaded.problems),
-        "vectors": {"embedded": embedded, "reused": reused},
+        # What this build embedded anew and took unchanged from the previous one: every text
+        # (chunks, sentences, sentences in context), and the chunks alone.
+        "vectors": {
+            "embedded": embedded,
+            "reused": reused,
+            "chunks_embedded": new_c,
+            "chunks_reused": len(chunk_keys) - new_c,
+        },
         "libraries": {name: _version(name) for name in _LIBRARIES},
     }
     data = IndexData(

@@ -43,8 +43,10 @@ class BuildInfo:
     created: str
     documents: int
     chunks: int
-    embedded: int | None  # None for builds made before these were recorded
+    embedded: int | None  # texts embedded; None for builds made before these were recorded
     reused: int | None
+    chunks_embedded: int | None
+    chunks_reused: int | None
     restorable: bool  # holds a copy of its sources
     current: bool
 
@@ -58,6 +60,8 @@ class BuildDiff:
     removed: tuple[str, ...]
     embedded: int | None
     reused: int | None
+    chunks_embedded: int | None = None
+    chunks_reused: int | None = None
 
 
 def builds(index_dir: Path) -> list[BuildInfo]:
@@ -84,6 +88,8 @@ def builds(index_dir: Path) -> list[BuildInfo]:
                 chunks=int(manifest.get("chunks", 0)),
                 embedded=vectors.get("embedded"),
                 reused=vectors.get("reused"),
+                chunks_embedded=vectors.get("chunks_embedded"),
+                chunks_reused=vectors.get("chunks_reused"),
                 restorable=(build / SNAPSHOT).is_dir(),
                 current=build.name == current,
             )
@@ -111,6 +117,8 @@ def diff_builds(index_dir: Path, old: str | None, new: str) -> BuildDiff:
         removed=tuple(sorted(set(before) - set(after))),
         embedded=info.embedded if info else None,
         reused=info.reused if info else None,
+        chunks_embedded=info.chunks_embedded if info else None,
+        chunks_reused=info.chunks_reused if info else None,
     )
 
 

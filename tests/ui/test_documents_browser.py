@@ -59,7 +59,7 @@ def test_upload_preview_rebuild_answer_and_roll_back(new_page, tmp_path):
     diff = page.locator("#qa-build-diff")
     diff.wait_for(timeout=120_000)
     assert "Added: pouch-care-2026" in diff.inner_text()
-    assert "embedded" in diff.inner_text()
+    assert "Chunks embedded: 1; reused unchanged:" in diff.inner_text()
 
     patient = new_page()
     reply = _ask_until(patient, lambda text: "one third full" in text)
