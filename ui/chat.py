@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ from qa.serving.live import LivePipeline
 from qa.serving.logbook import Logbook
 from qa.types import Answer, Status
 from ui.render import answer_html, error_html, esc, user_html
+from ui.save_render import conversation_html, download_link_html, saved_file_name
 from ui.sources import sources_tab
 
 log = logging.getLogger(__name__)
@@ -141,6 +143,15 @@ class ChatHandlers:
         except (sqlite3.Error, OSError):
             log.exception("could not store a vote in %s", self.logbook.path)
 
+    def save_answers(self, conv: Conversation) -> str:
+        """The conversation as a printable page, handed to the browser as a download link in
+        the reply itself: nothing is written or kept on the server."""
+        if not conv.messages:
+            return '<p id="qa-save-status">Ask a question first; then you can save the answers.</p>'
+        now = time.time()
+        page = conversation_html(conv.messages, self.profile.title, now)
+        return download_link_html(page, saved_file_name(now))
+
     @staticmethod
     def clear() -> tuple[str, list[Message], Conversation, bool]:
         """A new conversation, with sharing off again: consent is given per conversation."""
@@ -202,8 +213,13 @@ def _chat_tab(handlers: ChatHandlers, max_question_chars: int) -> None:
         info=share_info(handlers.logbook.retention_days),
         elem_id="qa-share",
     )
-    clear = gr.Button("Clear conversation", size="sm", elem_id="qa-clear")
-    gr.Markdown("**Example questions** — select one to ask it:")
+    with gr.Row():
+        save = gr.Button("Save these answers", size="sm", elem_id="qa-save")
+        clear = gr.Button("Clear conversation", size="sm", elem_id="qa-clear")
+    saved = gr.HTML(elem_id="qa-save-link")
+    gr.Markdown(
+        "**Example questions** — select one to ask it:", elem_classes=["qa-examples-title"]
+    )
     with gr.Row():
         buttons = [
             gr.Button(text, size="sm", elem_classes=["qa-example"], min_width=120)
@@ -215,6 +231,7 @@ def _chat_tab(handlers: ChatHandlers, max_question_chars: int) -> None:
     for button in buttons:
         # A button's value is its label, so the example text is the question asked.
         button.click(handlers.respond, [button, conv, share], outputs, api_visibility="private")
+    save.click(handlers.save_answers, conv, saved, api_visibility="private", queue=False)
     cleared = [*outputs, share]
     clear.click(handlers.clear, None, cleared, api_visibility="private", queue=False)
     chatbot.clear(handlers.clear, None, cleared, api_visibility="private", queue=False)

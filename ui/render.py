@@ -128,9 +128,13 @@ def caution_html(answer: Answer) -> str:
 def citation_html(
     c: Citation, hits: Sequence[Hit], documents: Mapping[str, Document] | None = None
 ) -> str:
-    """A source line (title, publisher, section, audience) that expands to the cited passage
-    with the quoted sentence highlighted. <details> opens with Enter or Space from the keyboard."""
+    """A source line (title, publisher, the document's dates, section, audience) that expands
+    to the cited passage with the quoted sentence highlighted. <details> opens with Enter or
+    Space from the keyboard."""
     section = f' · <span class="qa-section">{esc(c.section)}</span>' if c.section else ""
+    doc = documents.get(c.source_id) if documents else None
+    dates = doc.meta.dates.strip() if doc else ""
+    dated = f' · <span class="qa-dates">{esc(dates)}</span>' if dates else ""
     audience = (
         f' <span class="qa-pro">{esc(PROFESSIONALS_LABEL)}</span>'
         if c.audience != "patients"
@@ -138,7 +142,7 @@ def citation_html(
     )
     return (
         f'<details class="qa-cite"><summary>[{c.n}] <strong>{esc(c.title)}</strong> — '
-        f"{esc(c.publisher)}{section}{audience}</summary>"
+        f"{esc(c.publisher)}{dated}{section}{audience}</summary>"
         f'<blockquote class="qa-passage">{passage_html(c, hits, documents)}</blockquote>'
         f"</details>"
     )

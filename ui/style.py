@@ -40,4 +40,11 @@ CSS = """
 .qa-doc-text { white-space: normal; max-height: 60vh; overflow-y: auto; }
 .qa-entry h4 { margin: 12px 0 4px; }
 .qa-hit { border: 1px solid #e7e5e4; border-radius: 6px; padding: 6px; margin: 6px 0; }
+/* Printing the chat: the whole conversation, without the controls around it. */
+@media print {
+  #qa-chat, #qa-chat * { height: auto !important; max-height: none !important;
+    overflow: visible !important; }
+  #qa-question, #qa-send, #qa-clear, #qa-share, #qa-save, #qa-save-link, .qa-example,
+  .qa-examples-title, [role="tablist"] { display: none !important; }
+}
 """

@@ -216,3 +216,36 @@ def test_the_page_makes_no_request_beyond_this_machine(new_page, server):
     page.reload()
     ask(page, "What is radiation therapy?")
     assert hosts <= {urlparse(base).hostname}
+
+
+def test_save_these_answers_downloads_a_printable_page_and_the_chat_prints_clean(new_page):
+    from pathlib import Path
+
+    page = new_page()
+    ask(page, "What does cryotherapy use to kill cancer cells?")
+    ask(page, "What is radiation therapy?")
+    page.locator("#qa-save").click()
+    with page.expect_download() as info:
+        page.locator("#qa-save-download").click()
+    assert info.value.suggested_filename.startswith("my-answers-")
+    saved = Path(info.value.path()).read_text(encoding="utf-8")
+    for text in (
+        "cryotherapy use to kill",
+        "radiation therapy",
+        "Surgery for liver metastases",
+        "Test Surgeons",
+        "Questions for my care team",
+        DISCLAIMER_BIT,
+    ):
+        assert text in saved
+    assert "<script" not in saved.lower()
+    # Opened on its own, the saved page shows every source without a click.
+    copy = new_page("/")
+    copy.set_content(saved)
+    assert copy.locator("details[open]").count() >= 2
+    assert copy.locator(".qa-saved-mine").is_visible()
+    # Printing the chat drops the controls and keeps the conversation.
+    page.emulate_media(media="print")
+    assert not page.locator("#qa-question").is_visible()
+    assert not page.locator("#qa-save").is_visible()
+    assert page.locator(".qa-reply").first.is_visible()

@@ -50,3 +50,31 @@ def test_the_question_is_kept_only_while_the_patient_shares_it(built, fake_embed
     assert unshared is not None and not unshared.question_logged
     # A new conversation starts with sharing off again.
     assert handlers.clear()[-1] is False
+
+
+def test_saved_answers_hold_every_question_answer_and_source_and_no_script(built, fake_embedder):
+    import base64
+    import re
+
+    handlers = handlers_for(built, fake_embedder)
+    conv = Conversation()
+    questions = ["What is FOLFIRI?", "<script>window.__xss=1</script> and radiation therapy?"]
+    for question in questions:
+        _, _, conv = handlers.respond(question, conv)
+    link = handlers.save_answers(conv)
+    data = re.search(r'href="data:text/html;charset=utf-8;base64,([^"]+)"', link)
+    assert data and re.search(r'download="my-answers-\d{4}-\d{2}-\d{2}\.html"', link)
+    page = base64.b64decode(data.group(1)).decode("utf-8")
+    assert esc(questions[0]) in page and esc(questions[1]) in page
+    answers = [handlers.pipeline.ask(q) for q in questions]
+    for answer in answers:
+        for sentence in answer.sentences:
+            assert esc(sentence.text) in page
+        for citation in answer.citations:
+            assert esc(citation.title) in page and esc(citation.publisher) in page
+            dates = handlers.pipeline.index.documents[citation.source_id].meta.dates
+            assert esc(dates) in page
+    assert esc(DISCLAIMER) in page and "Questions for my care team" in page
+    assert "<script" not in page.lower() and not re.search(r"\son\w+\s*=", page)
+    assert '<details class="qa-cite">' not in page  # every source printed open
+    assert "Ask a question first" in handlers.save_answers(Conversation())
