@@ -153,6 +153,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "login_attempts": (1, 10_000),
     "theme_max_distance": (0.01, 2.0),
     "max_upload_bytes": (1024, 20_000_000),
+    "stale_after_years": (1, 100),
     "ann_threshold": (0, 1_000_000_000),
     "hnsw_m": (4, 128),
     "hnsw_ef_construction": (8, 4096),

@@ -203,6 +203,9 @@ class ServingSettings:
     # The largest document staff may upload from the Documents tab (the loader's own limit for
     # a file in the sources folder is 20 MB).
     max_upload_bytes: int = 10_000_000
+    # A source whose latest date is older than this many years is flagged in the Sources tab
+    # and in staff review (qa/document_age.py).
+    stale_after_years: int = 3
     # The staff app's Evaluate tab runs the *.yaml suites of this folder and writes its reports
     # under <evals_dir>/reports/.
     evals_dir: Path = Path("evals")

@@ -172,7 +172,8 @@ def build_patient_app(handlers: ChatHandlers, max_question_chars: int) -> gr.Blo
             with gr.Tab("Chat", id="chat"):
                 _chat_tab(handlers, max_question_chars)
             with gr.Tab("Sources", id="sources"):
-                sources_tab(handlers.pipeline.index)
+                pipeline = handlers.pipeline
+                sources_tab(pipeline.index, False, pipeline.settings.serving.stale_after_years)
     return app
 
 

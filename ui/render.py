@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping, Sequence
 
+from qa.document_age import age_note
 from qa.ingest.sources import CLEANING_WARN_SHARE
 from qa.types import Answer, AnswerSentence, Citation, Document, Hit, Status
 
@@ -176,13 +177,18 @@ def highlight(text: str, spans: Sequence[tuple[int, int]]) -> str:
 
 
 def sources_table_html(
-    documents: Sequence[Document], chunk_counts: Mapping[str, int], staff: bool = False
+    documents: Sequence[Document],
+    chunk_counts: Mapping[str, int],
+    staff: bool = False,
+    stale_after_years: int = 3,
 ) -> str:
-    """The documents' table; for staff, with the share of each source that cleaning removed,
-    flagged above the share the build warns at."""
+    """The documents' table, each source older than `stale_after_years` flagged; for staff,
+    with the share of each source that cleaning removed, flagged above the share the build
+    warns at."""
     rows = "".join(
         f"<tr><td>{esc(d.meta.title)}</td><td>{esc(d.meta.publisher)}</td>"
-        f"<td>{esc(d.meta.audience.value)}</td><td>{esc(d.meta.dates or 'not stated')}</td>"
+        f"<td>{esc(d.meta.audience.value)}</td><td>{esc(d.meta.dates or 'not stated')}"
+        f"{_age_flag(d.meta.dates, stale_after_years)}</td>"
         f"<td>{chunk_counts.get(d.id, 0)}</td>{_cleaning_cell(d) if staff else ''}</tr>"
         for d in documents
     )
@@ -192,6 +198,11 @@ def sources_table_html(
         "<th>Publisher</th><th>Written for</th><th>Dates</th><th>Passages</th>"
         f"{extra}</tr></thead><tbody>{rows}</tbody></table></div>"
     )
+
+
+def _age_flag(dates: str, stale_after_years: int) -> str:
+    note = age_note(dates, stale_after_years)
+    return f'<br><span class="qa-stale">⚠️ {esc(note)}</span>' if note else ""
 
 
 def _cleaning_cell(doc: Document) -> str:

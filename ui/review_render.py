@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 
+from qa.document_age import age_note
 from qa.safety.catalogue import Catalogue
 from qa.serving.logbook_rows import Entry, SharedBy
 from qa.types import Document, Hit
@@ -83,6 +84,7 @@ def entry_html(
     entry: Entry,
     documents: Mapping[str, Document] | None = None,
     catalogue: Catalogue | None = None,
+    stale_after_years: int = 3,
 ) -> str:
     """Everything staff need to judge one reply: question, status and why, the reply as the
     patient saw it, the sentences picked with their scores, and every retrieved passage with
@@ -117,6 +119,7 @@ def entry_html(
         + triage_html(entry, catalogue)
         + _table("Evidence", ["measure", "value"], evidence)
         + f"<h4>Reply shown</h4>{answer_html(a, documents)}"
+        + _stale_sources_html(entry, documents or {}, stale_after_years)
         + _table(
             "Sentences quoted",
             ["cite", "role", "sentence", "score", "dense", "lexical"],
@@ -126,6 +129,21 @@ def entry_html(
         + "".join(hit_html(i, h, entry) for i, h in enumerate(a.hits, 1))
         + "</div>"
     )
+
+
+def _stale_sources_html(
+    entry: Entry, documents: Mapping[str, Document], stale_after_years: int
+) -> str:
+    """The cited sources older than the setting, so staff can judge the answer's currency."""
+    notes = []
+    for source in dict.fromkeys(c.source_id for c in entry.answer.citations):
+        doc = documents.get(source)
+        note = age_note(doc.meta.dates, stale_after_years) if doc else ""
+        if doc and note:
+            notes.append(f"<li>{esc(doc.meta.title)}: {esc(note)}</li>")
+    if not notes:
+        return ""
+    return f'<div class="qa-stale"><p>⚠️ Old sources cited:</p><ul>{"".join(notes)}</ul></div>'
 
 
 def hit_html(rank: int, hit: Hit, entry: Entry) -> str:

@@ -53,6 +53,7 @@ class StaffHandlers:
     logbook: Logbook
     catalogue: Catalogue | None = None
     theme_max_distance: float = 0.45
+    stale_after_years: int = 3
 
     def themes(self) -> list[Theme]:
         return themes(self.logbook.unanswered(), self.theme_max_distance)
@@ -95,7 +96,7 @@ class StaffHandlers:
             return "<p>Choose a question above.</p>", None, "", "", ""
         mark = entry.mark
         return (
-            entry_html(entry, self.index.documents, self.catalogue),
+            entry_html(entry, self.index.documents, self.catalogue, self.stale_after_years),
             mark.verdict.value if mark else None,
             mark.comment if mark else "",
             mark.expected_source if mark else "",

@@ -136,6 +136,7 @@ def create_app(
                 logbook,
                 live.pipeline.triager.catalogue,
                 settings.serving.theme_max_distance,
+                settings.serving.stale_after_years,
             ),
             EvaluateHandlers(live),
             DocumentsHandlers(live, AuditLog.open(settings.serving.db_path)),

@@ -10,12 +10,15 @@ from qa.index_data import IndexData
 from ui.render import document_html, esc, sources_table_html
 
 
-def sources_tab(index: IndexData, staff: bool = False) -> None:
+def sources_tab(index: IndexData, staff: bool = False, stale_after_years: int = 3) -> None:
     """Add the view's components to the Blocks being built; staff also see how much of each
     source cleaning removed."""
     documents = sorted(index.documents.values(), key=lambda d: d.meta.title.lower())
     counts = Counter(c.doc_id for c in index.chunks)
-    gr.HTML(sources_table_html(documents, counts, staff), elem_id="qa-sources-table")
+    gr.HTML(
+        sources_table_html(documents, counts, staff, stale_after_years),
+        elem_id="qa-sources-table",
+    )
     picker = gr.Dropdown(
         choices=[(d.meta.title, d.id) for d in documents],
         value=None,

@@ -39,5 +39,5 @@ def build_staff_app(
                 with gr.Tab("Evaluate", id="evaluate"):
                     evaluate_tab(evaluate, app.load)
             with gr.Tab("Sources", id="sources"):
-                sources_tab(handlers.index, staff=True)
+                sources_tab(handlers.index, True, handlers.stale_after_years)
     return app

@@ -40,6 +40,7 @@ CSS = """
 .qa-doc-text { white-space: normal; max-height: 60vh; overflow-y: auto; }
 .qa-entry h4 { margin: 12px 0 4px; }
 .qa-hit { border: 1px solid #e7e5e4; border-radius: 6px; padding: 6px; margin: 6px 0; }
+.qa-stale { color: #92400e; font-size: 0.9em; }
 /* Printing the chat: the whole conversation, without the controls around it. */
 @media print {
   #qa-chat, #qa-chat * { height: auto !important; max-height: none !important;
