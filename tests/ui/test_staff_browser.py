@@ -89,6 +89,8 @@ def test_a_users_file_account_logs_in_and_its_marks_carry_its_name(new_page):
     page.get_by_text("Incorrect Credentials", exact=False).wait_for()
     login(page, FILE_STAFF_PASSWORD, FILE_STAFF_USER)
     page.locator("#qa-entries-table").wait_for()
+    # The reply's details load first (they set the mark's radio): mark it after that.
+    page.locator("#qa-entry").get_by_text("Reply shown").wait_for()
     page.get_by_label("wrong").check()
     page.locator("#qa-save-mark").click()
     page.locator("#qa-mark-status").get_by_text("marked wrong", exact=False).wait_for()
