@@ -153,9 +153,10 @@ class ChatHandlers:
         return download_link_html(page, saved_file_name(now))
 
     @staticmethod
-    def clear() -> tuple[str, list[Message], Conversation, bool]:
-        """A new conversation, with sharing off again: consent is given per conversation."""
-        return "", [], Conversation(), False
+    def clear() -> tuple[str, list[Message], Conversation, bool, str]:
+        """A new conversation, with sharing off again (consent is given per conversation) and
+        no saved-answers link left on screen for the next person at this computer."""
+        return "", [], Conversation(), False, ""
 
 
 def banner_html() -> str:
@@ -233,7 +234,7 @@ def _chat_tab(handlers: ChatHandlers, max_question_chars: int) -> None:
         # A button's value is its label, so the example text is the question asked.
         button.click(handlers.respond, [button, conv, share], outputs, api_visibility="private")
     save.click(handlers.save_answers, conv, saved, api_visibility="private", queue=False)
-    cleared = [*outputs, share]
+    cleared = [*outputs, share, saved]
     clear.click(handlers.clear, None, cleared, api_visibility="private", queue=False)
     chatbot.clear(handlers.clear, None, cleared, api_visibility="private", queue=False)
     chatbot.like(handlers.vote, [conv], None, api_visibility="private")

@@ -244,6 +244,10 @@ def test_save_these_answers_downloads_a_printable_page_and_the_chat_prints_clean
     copy.set_content(saved)
     assert copy.locator("details[open]").count() >= 2
     assert copy.locator(".qa-saved-mine").is_visible()
+    # Clearing the conversation takes the link away with it.
+    page.locator("#qa-clear").click()
+    page.locator("#qa-save-download").wait_for(state="detached")
+    ask(page, "What is radiation therapy?")
     # Printing the chat drops the controls and keeps the conversation.
     page.emulate_media(media="print")
     assert not page.locator("#qa-question").is_visible()

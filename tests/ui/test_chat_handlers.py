@@ -48,8 +48,8 @@ def test_the_question_is_kept_only_while_the_patient_shares_it(built, fake_embed
     assert shared is not None and shared.answer.question == "What is FOLFIRI? call [phone]"
     assert shared.redacted == ("phone",)
     assert unshared is not None and not unshared.question_logged
-    # A new conversation starts with sharing off again.
-    assert handlers.clear()[-1] is False
+    # A new conversation starts with sharing off again, and no saved-answers link.
+    assert handlers.clear()[-2:] == (False, "")
 
 
 def test_saved_answers_hold_every_question_answer_and_source_and_no_script(built, fake_embedder):
