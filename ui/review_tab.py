@@ -14,7 +14,7 @@ from qa.index_data import IndexData
 from qa.safety.catalogue import Catalogue
 from qa.serving.export import export_suite
 from qa.serving.logbook import Logbook
-from qa.serving.logbook_rows import Entry, Mark, Verdict
+from qa.serving.logbook_rows import Mark, Verdict
 from qa.serving.review_queue import ANY, NO_VOTE, UNMARKED, ReviewFilter
 from qa.serving.themes import Theme, themes
 from qa.types import Status
@@ -58,11 +58,9 @@ class StaffHandlers:
     def themes(self) -> list[Theme]:
         return themes(self.logbook.unanswered(), self.theme_max_distance)
 
-    def queue(self, *filters: str) -> list[Entry]:
-        return self.logbook.queue(self._filter(*filters), QUEUE)
-
+    @staticmethod
     def _filter(
-        self,
+        found: list[Theme],
         status: str = ANY,
         vote: str = ANY,
         mark: str = UNMARKED,
@@ -71,14 +69,16 @@ class StaffHandlers:
     ) -> ReviewFilter:
         ids = None
         if theme and theme != ANY:
-            found = [t for t in self.themes() if str(t.number) == theme]
-            ids = found[0].ids if found else frozenset()
+            chosen = [t for t in found if str(t.number) == theme]
+            ids = chosen[0].ids if chosen else frozenset()
         return ReviewFilter(
             status or ANY, vote or ANY, mark or UNMARKED, PERIODS.get(period, 0), ids
         )
 
     def refresh(self, *filters: str) -> tuple[str, Any, Any]:
-        entries = self.queue(*filters)
+        # Grouping into themes is the costly part: once per refresh, for the filter and the list.
+        found = self.themes()
+        entries = self.logbook.queue(self._filter(found, *filters), QUEUE)
         table = triage_counts_html(self.logbook.escalation_counts()) + entries_table_html(entries)
         picker = gr.Dropdown(
             choices=[(entry_label(e), e.id) for e in entries],
@@ -86,7 +86,7 @@ class StaffHandlers:
         )
         chosen = filters[4] if len(filters) > 4 else ANY
         theme_choices = [("any theme", ANY)] + [
-            (f"#{t.number} ({t.count}) {t.label[:60]}", str(t.number)) for t in self.themes()
+            (f"#{t.number} ({t.count}) {t.label[:60]}", str(t.number)) for t in found
         ]
         return table, picker, gr.Dropdown(choices=theme_choices, value=chosen or ANY)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from qa.errors import IndexProblem
 from qa.ingest.freshness import corpus_hash
-from qa.ingest.store import BUILDS, MANIFEST, SNAPSHOT, current_build
+from qa.ingest.store import BUILDS, MANIFEST, SNAPSHOT, current_build, read_manifest
 from qa.ingest.store_write import point_current
 
 # Larger sources folders (a benchmark corpus) are not copied into every build.
@@ -145,8 +145,7 @@ def rollback(index_dir: Path, sources_dir: Path) -> tuple[str, str]:
                 "sources, so it cannot be restored; change the documents and rebuild instead"
             )
         from_name = current_build(index_dir).name
-        served = json.loads((index_dir / BUILDS / from_name / MANIFEST).read_text("utf-8"))
-        if served.get("corpus_hash") != corpus_hash(sources_dir):
+        if read_manifest(index_dir).get("corpus_hash") != corpus_hash(sources_dir):
             # Rolling back now would silently drop documents added or edited since.
             raise IndexProblem(
                 "the documents have changed since the served build (uploads, edits or removals "

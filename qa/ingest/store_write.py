@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from qa.errors import IndexProblem
 from qa.index_data import IndexData
 from qa.ingest.store import (
     BUILDS,
@@ -23,6 +24,7 @@ from qa.ingest.store import (
     PROFILE_FILE,
     SNAPSHOT,
     checksums,
+    current_build,
     load_build,
 )
 from qa.types import Document
@@ -96,11 +98,10 @@ def write_build(
         load_build(final, index_dir)
         # The build served until now is the way back, even when it is not the newest (after
         # a rollback): pruning must keep it.
-        served = (
-            (index_dir / CURRENT).read_text("utf-8").strip()
-            if (index_dir / CURRENT).exists()
-            else ""
-        )
+        try:
+            served = current_build(index_dir).name
+        except IndexProblem:  # the first build, or a pointer to a build that is gone
+            served = ""
         point_current(index_dir, name)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

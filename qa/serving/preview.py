@@ -34,8 +34,9 @@ def preview(
 ) -> Preview:
     """The document at `path` read, cleaned and chunked as `qa index` would."""
     document = load_document(path, meta)
-    raw = [b.text for b in read_raw_blocks(path)]
-    kept = [b.text for b in clean_blocks(read_raw_blocks(path), document.meta.extra_furniture)]
+    blocks = read_raw_blocks(path)
+    raw = [b.text for b in blocks]
+    kept = [b.text for b in clean_blocks(blocks, document.meta.extra_furniture)]
     lines: list[PreviewLine] = []
     matcher = difflib.SequenceMatcher(a=raw, b=kept, autojunk=False)
     for op, a0, a1, b0, b1 in matcher.get_opcodes():
