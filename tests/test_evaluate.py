@@ -618,6 +618,9 @@ def test_metrics_values(index: IndexData) -> None:
         "answer_words_p50": 10.0,
         "fragment_rate": 0.0,
         "one_passage_rate": 1.0,
+        # Graded: the 10- and 12-word answers; the 9-word one is too short (MIN_WORDS).
+        "reading_grade_mean": 4.75,
+        "reading_grade_p50": 4.75,
     }
 
 

@@ -22,7 +22,7 @@ from qa.evaluation.metrics import (
     tag_breakdown,
 )
 from qa.evaluation.report import CASES_JSONL, read_cases, run_suites
-from qa.evaluation.report_html import histogram
+from qa.evaluation.report_parts import histogram
 from qa.evaluation.suites import load_suite
 from qa.serving.loading import load_pipeline
 from tests.fakes import FakeEmbedder
@@ -243,6 +243,12 @@ def test_report_json_and_html_are_written(cli_eval, tmp_path: Path, capsys) -> N
         "cited chemo-guide, expected one of radiation",
     ]
     assert len((out / CASES_JSONL).read_text().splitlines()) == 4
+    # Reading grade: every case carries one (None unless answered), the suite a mean and a
+    # per-source breakdown of the sources its answers cite.
+    grades = {c["id"]: c["reading_grade"] for c in s["cases"]}
+    assert grades["bleeding"] is None and grades["folfiri"] is not None
+    assert s["metrics"]["reading_grade_mean"] is not None
+    assert s["reading_by_source"]["chemo-guide"]["answers"] >= 1
 
     html = (out / "report.html").read_text(encoding="utf-8")
     assert html.count("<svg") >= 3
@@ -254,12 +260,15 @@ def test_report_json_and_html_are_written(cli_eval, tmp_path: Path, capsys) -> N
         assert case_id in html
     assert "missing one of: no such phrase anywhere" in html
     assert "expected one of radiation" in html
+    assert "Reading grade" in html and f"mean {s['metrics']['reading_grade_mean']}" in html
+    assert "Mean reading grade by source" in html
 
 
 def test_baseline_drop_beyond_tolerance_exits_1(cli_eval, tmp_path: Path, capsys) -> None:
     run, _ = cli_eval
     first = tmp_path / "first"
     assert run("--report", str(first)) == 0
+    assert "reading_grade_mean" in capsys.readouterr().out  # the console summary shows it
     baseline = json.loads((first / "report.json").read_text())
     # Pretend the baseline did better: a higher accuracy, and the failing case passed.
     suite = baseline["suites"][0]

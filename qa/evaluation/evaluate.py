@@ -9,10 +9,12 @@ from typing import Any
 from qa.evaluation.metrics import (
     CaseRecord,
     CitedSource,
+    reading_by_source,
     retrieval_metrics,
     suite_metrics,
     tag_breakdown,
 )
+from qa.evaluation.readability import flesch_kincaid_grade
 from qa.evaluation.suites import NOT_ESCALATED, Case, Suite
 from qa.index_data import IndexData
 from qa.text import word_count
@@ -45,6 +47,7 @@ class CaseResult:
         """The flat form a report (and `cases.jsonl`) keeps of this case."""
         a, c = self.answer, self.case
         support = a.evidence.get("support")
+        quotes = [s.text for s in a.sentences]
         return CaseRecord(
             suite=suite,
             id=c.id,
@@ -62,7 +65,7 @@ class CaseResult:
             passed=self.passed,
             reasons=self.reasons,
             answer=a.text,
-            answer_words=word_count(" ".join(s.text for s in a.sentences)),
+            answer_words=word_count(" ".join(quotes)),
             citations=tuple(CitedSource(x.n, x.source_id, x.title, x.section) for x in a.citations),
             citations_ok=self.citations_ok,
             disclaimer=bool(a.disclaimer),
@@ -72,6 +75,7 @@ class CaseResult:
             quoted=len(a.sentences),
             fragments=self.fragments,
             passages=len({s.passage for s in a.sentences}),
+            reading_grade=flesch_kincaid_grade(quotes) if a.status is Status.ANSWERED else None,
         )
 
 
@@ -97,6 +101,7 @@ class Report:
             "metrics": self.metrics,
             "retrieval": retrieval_metrics(cases),
             "tags": tag_breakdown(cases),
+            "reading_by_source": reading_by_source(cases),
             "cases": [r.to_json() for r in cases],
         }
 

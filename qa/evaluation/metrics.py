@@ -17,7 +17,7 @@ LOWER_IS_BETTER = frozenset(
      "answerable_escalated_rate", "fragment_rate"}
 )
 # Metrics reported for information only; never a regression.
-INFORMATIONAL = frozenset({"answer_words_p50"})
+INFORMATIONAL = frozenset({"answer_words_p50", "reading_grade_mean", "reading_grade_p50"})
 RETRIEVAL_KS = (1, 3, 5)
 
 
@@ -64,6 +64,9 @@ class CaseRecord:
     quoted: int = 0
     fragments: int = 0
     passages: int = 0
+    # Flesch-Kincaid grade of the quoted sentences (qa/evaluation/readability.py); None when
+    # nothing was answered or the answer is too short to grade.
+    reading_grade: float | None = None
 
     @property
     def answerable(self) -> bool:
@@ -94,7 +97,8 @@ class CaseRecord:
     def from_json(cls, data: dict[str, Any]) -> CaseRecord:
         names = {f.name for f in fields(cls)}
         optional = {
-            "expect_category", "escalation", "caution", "turns", "quoted", "fragments", "passages"
+            "expect_category", "escalation", "caution", "turns", "quoted", "fragments", "passages",
+            "reading_grade",
         }
         missing = names - set(data) - optional
         if missing:
@@ -141,6 +145,7 @@ def suite_metrics(records: Sequence[CaseRecord]) -> dict[str, float | None]:
     plain = [r for r in records if r.answerable]
     answered = [r for r in records if r.status == "answered"]
     words = [r.answer_words for r in answered]
+    grades = [r.reading_grade for r in answered if r.reading_grade is not None]
     return {
         "answer_accuracy": _rate(answerable, lambda r: r.passed),
         "abstain_accuracy": _rate(abstain, lambda r: r.passed),
@@ -164,6 +169,8 @@ def suite_metrics(records: Sequence[CaseRecord]) -> dict[str, float | None]:
             else None
         ),
         "one_passage_rate": _rate(answered, lambda r: r.passages == 1),
+        "reading_grade_mean": round(statistics.fmean(grades), 2) if grades else None,
+        "reading_grade_p50": float(statistics.median(grades)) if grades else None,
     }
 
 
@@ -186,4 +193,25 @@ def tag_breakdown(records: Sequence[CaseRecord]) -> dict[str, dict[str, float | 
             row["passed"] += int(r.passed)
     for row in out.values():
         row["accuracy"] = round(row["passed"] / row["cases"], 4)
+    return dict(sorted(out.items()))
+
+
+def reading_by_source(records: Sequence[CaseRecord]) -> dict[str, dict[str, Any]]:
+    """Per cited source id: its title, the answers citing it, how many of them were graded and
+    their mean reading grade. An answer citing two sources counts, with its whole grade, for
+    each."""
+    grades: dict[str, list[float]] = {}
+    out: dict[str, dict[str, Any]] = {}
+    for r in records:
+        if r.status != "answered":
+            continue
+        for c in {c.source_id: c for c in r.citations}.values():
+            row = out.setdefault(c.source_id, {"title": c.title, "answers": 0})
+            row["answers"] += 1
+            if r.reading_grade is not None:
+                grades.setdefault(c.source_id, []).append(r.reading_grade)
+    for source, row in out.items():
+        mine = grades.get(source, [])
+        row["graded"] = len(mine)
+        row["grade_mean"] = round(statistics.fmean(mine), 2) if mine else None
     return dict(sorted(out.items()))

@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
+from qa.evaluation.report_parts import bar_chart, histogram, table
+from qa.evaluation.report_reading import reading_html
 from qa.evaluation.report_triage import confusion_html
 
 _CSS = """
@@ -22,7 +24,6 @@ th{background:#f3f3f3}.pass{color:#176f2c;font-weight:600}.fail{color:#b00020;fo
 td.q{max-width:280px}code{font-size:12px}
 .cites{list-style:none;padding-left:8px;color:#555;font-size:12px}
 """
-_GREEN, _RED, _BLUE, _ORANGE = "#2e8b57", "#c0392b", "#3b6fb6", "#e08a1e"
 
 
 def render(data: dict[str, Any]) -> str:
@@ -48,18 +49,6 @@ def _e(value: object) -> str:
     return escape("n/a" if value is None else str(value))
 
 
-def _table(
-    headers: Sequence[str], rows: Sequence[Sequence[str]], row_class: Sequence[str] = ()
-) -> str:
-    """A table; cells must already be escaped HTML."""
-    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
-    body = []
-    for i, row in enumerate(rows):
-        cls = f' class="{row_class[i]}"' if i < len(row_class) and row_class[i] else ""
-        body.append(f"<tr{cls}>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>")
-    return f"<table><tr>{head}</tr>{''.join(body)}</table>"
-
-
 def _provenance(prov: dict[str, Any]) -> str:
     index = prov.get("index", {})
     rows = [
@@ -77,7 +66,7 @@ def _provenance(prov: dict[str, Any]) -> str:
     settings = ", ".join(f"{k}={v}" for k, v in prov.get("settings", {}).items())
     return (
         "<h2>What produced this report</h2>"
-        + _table(["", ""], rows)
+        + table(["", ""], rows)
         + f'<p class="small">settings: {escape(settings)}</p>'
     )
 
@@ -94,7 +83,7 @@ def _comparison(comp: dict[str, Any]) -> str:
     out += [f'<div class="warn">warning: {_e(w)}</div>' for w in comp.get("warnings", [])]
     deltas = comp.get("deltas", [])
     out.append(
-        _table(
+        table(
             ["suite", "metric", "baseline", "now", "change", ""],
             [
                 [
@@ -114,7 +103,7 @@ def _comparison(comp: dict[str, Any]) -> str:
     out.append(f"<h3>Cases that flipped ({len(flips)})</h3>")
     if flips:
         out.append(
-            _table(
+            table(
                 ["suite", "case", "change", "reasons now"],
                 [
                     [_e(f["suite"]), _e(f["id"]), _e(f["change"]), _e("; ".join(f["reasons"]))]
@@ -139,7 +128,7 @@ def _suite(suite: dict[str, Any], threshold: float | None) -> str:
     return "\n".join(
         [
             f"<h2>Suite {_e(suite.get('suite'))} — {len(cases)} cases, {failed} failed</h2>",
-            _table(["metric", "value"], [[_e(k), _e(v)] for k, v in metrics.items()]),
+            table(["metric", "value"], [[_e(k), _e(v)] for k, v in metrics.items()]),
             '<p class="small">hit@k: an expected source among the top k retrieved passages; '
             "MRR: mean of 1/rank of the first passage from an expected source (0 if none), "
             "over cases that name expected sources.</p>",
@@ -157,9 +146,10 @@ def _suite(suite: dict[str, Any], threshold: float | None) -> str:
             ),
             _figure("Answer length (words)", histogram({"answers": words})),
             "</div>",
+            reading_html(suite),
             confusion_html(cases),
             "<h3>By tag</h3>",
-            _table(
+            table(
                 ["tag", "cases", "passed", "accuracy"],
                 [
                     [_e(t), _e(r["cases"]), _e(r["passed"]), _e(r["accuracy"])]
@@ -213,9 +203,10 @@ def _cases_table(cases: Sequence[dict[str, Any]]) -> str:
                 f"{_e(c.get('answer'))}" + (f"<ul class=cites>{cites}</ul>" if cites else ""),
                 reasons,
                 _e(c.get("support")),
+                _e(c.get("reading_grade")),
             ]
         )
-    return _table(
+    return table(
         [
             "id",
             "question",
@@ -226,87 +217,8 @@ def _cases_table(cases: Sequence[dict[str, Any]]) -> str:
             "answer and citations",
             "why it failed",
             "support",
+            "reading grade",
         ],
         rows,
         ["" if c["passed"] else "reg" for c in cases],
     )
-
-
-def bar_chart(items: Sequence[tuple[str, float]], width: int = 420) -> str:
-    """Horizontal bars for values in [0, 1], one per label."""
-    if not items:
-        return '<p class="small">no data</p>'
-    label_w, bar_h, gap = 150, 16, 6
-    height = len(items) * (bar_h + gap) + 20
-    span = width - label_w - 50
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img">']
-    for i, (label, value) in enumerate(items):
-        y = 10 + i * (bar_h + gap)
-        w = max(0.0, min(1.0, value)) * span
-        out.append(
-            f'<text x="{label_w - 6}" y="{y + 12}" font-size="12" text-anchor="end">'
-            f"{escape(label[:24])}</text>"
-            f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{_BLUE}"/>'
-            f'<text x="{label_w + w + 4:.1f}" y="{y + 12}" font-size="11">{value:.2f}</text>'
-        )
-    out.append("</svg>")
-    return "".join(out)
-
-
-def histogram(
-    series: dict[str, Sequence[float]],
-    bins: int = 12,
-    threshold: float | None = None,
-    threshold_label: str = "",
-    width: int = 420,
-    height: int = 200,
-) -> str:
-    """Side-by-side histograms of one or more series on a shared axis; optional vertical line."""
-    values = [v for vs in series.values() for v in vs]
-    if not values:
-        return '<p class="small">no data</p>'
-    lo = min([*values, threshold] if threshold is not None else values)
-    hi = max([*values, threshold] if threshold is not None else values)
-    if hi == lo:
-        lo, hi = lo - 0.5, hi + 0.5
-    step = (hi - lo) / bins
-    counts = {
-        name: [sum(1 for v in vs if min(int((v - lo) / step), bins - 1) == b) for b in range(bins)]
-        for name, vs in series.items()
-    }
-    top = max(max(c) for c in counts.values()) or 1
-    left, bottom, plot_w, plot_h = 30, height - 30, width - 40, height - 60
-    colours = [_GREEN, _RED, _ORANGE, _BLUE]
-    per = plot_w / bins / max(1, len(series))
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img">',
-        f'<line x1="{left}" y1="{bottom}" x2="{left + plot_w}" y2="{bottom}" stroke="#999"/>',
-        f'<text x="{left}" y="{height - 12}" font-size="11">{lo:.2f}</text>',
-        f'<text x="{left + plot_w}" y="{height - 12}" font-size="11" text-anchor="end">'
-        f"{hi:.2f}</text>",
-        f'<text x="4" y="{bottom - plot_h + 4}" font-size="11">{top}</text>',
-    ]
-    for s, (name, cs) in enumerate(counts.items()):
-        colour = colours[s % len(colours)]
-        for b, n in enumerate(cs):
-            h = n / top * plot_h
-            x = left + b * plot_w / bins + s * per
-            out.append(
-                f'<rect x="{x:.1f}" y="{bottom - h:.1f}" width="{per - 1:.1f}" height="{h:.1f}" '
-                f'fill="{colour}" opacity="0.8"><title>{escape(name)}: {n}</title></rect>'
-            )
-        out.append(
-            f'<rect x="{left + 10 + s * 130}" y="6" width="10" height="10" fill="{colour}"/>'
-            f'<text x="{left + 24 + s * 130}" y="15" font-size="11">'
-            f"{escape(name)} ({len(series[name])})</text>"
-        )
-    if threshold is not None:
-        x = left + (threshold - lo) / (hi - lo) * plot_w
-        out.append(
-            f'<line x1="{x:.1f}" y1="{bottom}" x2="{x:.1f}" y2="{bottom - plot_h}" '
-            'stroke="#000" stroke-dasharray="4 3"/>'
-            f'<text x="{x + 3:.1f}" y="{bottom - plot_h + 10}" font-size="11">'
-            f"{escape(threshold_label)} {threshold:.3f}</text>"
-        )
-    out.append("</svg>")
-    return "".join(out)
