@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.setup-done
 TIKTOKEN_WHEEL_DIR := $(VENV)/cache/wheels
 
-.PHONY: setup browser run test lint typecheck index eval adapter triage-model second-corpus \
+.PHONY: setup browser axe run test lint typecheck index eval adapter triage-model second-corpus \
 	second-corpus-ranker clean
 
 setup: $(STAMP)
@@ -42,7 +42,16 @@ browser:
 			exit 1; fi; \
 		$$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
 
-test: setup browser
+# axe-core, the accessibility checker the browser tests run in each page (docs/accessibility.md),
+# from the npm registry, pinned; installed into the venv, never fetched at run time.
+AXE_VERSION := 4.11.0
+AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+$(AXE):
+	@command -v npm >/dev/null || { echo "error: npm is missing; install it: apt-get install -y npm" >&2; exit 1; }
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/axe axe-core@$(AXE_VERSION)
+
+test: setup browser axe
 	$(BIN)/ruff check qa ui tests
 	$(BIN)/mypy
 	$(BIN)/python -m pytest

@@ -16,7 +16,8 @@ from qa.safety.messages import DISCLAIMER, TOO_LONG
 from qa.serving.live import LivePipeline
 from qa.serving.logbook import Logbook
 from qa.types import Answer, Status
-from ui.render import answer_html, error_html, esc, user_html
+from ui.a11y import ANNOUNCE_ID, spoken_reply
+from ui.render import ERROR_MESSAGE, answer_html, error_html, esc, user_html
 from ui.save_render import conversation_html, download_link_html, saved_file_name
 from ui.sources import sources_tab
 
@@ -50,12 +51,21 @@ class Conversation:
     messages: tuple[Message, ...] = ()
     questions: tuple[str, ...] = ()
     entries: tuple[int | None, ...] = ()
+    # The latest reply as plain text, for the screen-reader announcement (ui/a11y.py).
+    spoken: str = ""
+    replies: int = 0
 
     def add(
-        self, question: str, reply_html: str, entry: int | None, follow_up: bool = True
+        self,
+        question: str,
+        reply_html: str,
+        entry: int | None,
+        follow_up: bool = True,
+        spoken: str = "",
     ) -> Conversation:
         """The conversation with one more turn; `follow_up=False` for a question that was not
-        asked (refused before answering), which later questions cannot follow on from."""
+        asked (refused before answering), which later questions cannot follow on from;
+        `spoken`: the reply as plain text."""
         return Conversation(
             messages=(
                 *self.messages,
@@ -64,6 +74,8 @@ class Conversation:
             )[-2 * MAX_TURNS :],
             questions=(*self.questions, *([question] if follow_up else []))[-_KEPT_QUESTIONS:],
             entries=(*self.entries, None, entry)[-2 * MAX_TURNS :],
+            spoken=f"Reply {self.replies + 1}: {spoken}",
+            replies=self.replies + 1,
         )
 
     def entry_at(self, index: int) -> int | None:
@@ -109,7 +121,8 @@ class ChatHandlers:
         if len(message) > limit:
             text = TOO_LONG.format(n=len(message), limit=limit)
             refused = Answer(message[:_ECHO_CHARS], Status.REJECTED, text, DISCLAIMER)
-            conv = conv.add(message[:_ECHO_CHARS] + "…", answer_html(refused), None, False)
+            echo = message[:_ECHO_CHARS] + "…"
+            conv = conv.add(echo, answer_html(refused), None, False, spoken_reply(refused))
             return message[:limit], list(conv.messages), conv
         # One pipeline for the question and its rendering: a rebuild swapped in meanwhile
         # must not change the documents the citations point into.
@@ -120,8 +133,12 @@ class ChatHandlers:
             # The patient sees a generic message (with the disclaimer); details go to the log.
             log.exception("answering a chat question failed")
             answer = None
-        reply = answer_html(answer, pipeline.index.documents) if answer else error_html(DISCLAIMER)
-        conv = conv.add(message, reply, self._record(answer, share is True) if answer else None)
+        if answer is None:
+            conv = conv.add(message, error_html(DISCLAIMER), None, spoken=ERROR_MESSAGE)
+        else:
+            reply = answer_html(answer, pipeline.index.documents)
+            entry = self._record(answer, share is True)
+            conv = conv.add(message, reply, entry, spoken=spoken_reply(answer))
         return "", list(conv.messages), conv
 
     def _record(self, answer: Answer, shared: bool) -> int | None:
@@ -159,6 +176,11 @@ class ChatHandlers:
         return "", [], Conversation(), False, ""
 
 
+def _spoken(conv: Conversation) -> str:
+    """The latest reply for the live region: plain text, escaped (it is shown as HTML)."""
+    return esc(conv.spoken)
+
+
 def banner_html() -> str:
     return (
         f'<div class="qa-banner" role="note"><strong>Please note:</strong> {esc(DISCLAIMER)}</div>'
@@ -169,16 +191,20 @@ def build_patient_app(handlers: ChatHandlers, max_question_chars: int) -> gr.Blo
     app = gr.Blocks(title=handlers.profile.title, analytics_enabled=False)
     with app:
         gr.HTML(banner_html(), elem_id="qa-banner")
+        # Outside the tabs, so that it speaks from either (ui/a11y.py).
+        announce = gr.HTML("", elem_id=ANNOUNCE_ID)
         with gr.Tabs():
             with gr.Tab("Chat", id="chat"):
-                _chat_tab(handlers, max_question_chars)
+                _chat_tab(handlers, max_question_chars, announce)
             with gr.Tab("Sources", id="sources"):
                 pipeline = handlers.pipeline
-                sources_tab(pipeline.index, False, pipeline.settings.serving.stale_after_years)
+                sources_tab(
+                    pipeline.index, False, pipeline.settings.serving.stale_after_years, announce
+                )
     return app
 
 
-def _chat_tab(handlers: ChatHandlers, max_question_chars: int) -> None:
+def _chat_tab(handlers: ChatHandlers, max_question_chars: int, announce: gr.HTML) -> None:
     conv = gr.State(Conversation())
     chatbot = gr.Chatbot(
         label="Conversation",
@@ -228,11 +254,17 @@ def _chat_tab(handlers: ChatHandlers, max_question_chars: int) -> None:
             for text in handlers.shown_examples
         ]
     outputs = [question, chatbot, conv]
-    question.submit(handlers.respond, [question, conv, share], outputs, api_name="ask")
-    send.click(handlers.respond, [question, conv, share], outputs, api_visibility="private")
-    for button in buttons:
+    asked = [
+        question.submit(handlers.respond, [question, conv, share], outputs, api_name="ask"),
+        send.click(handlers.respond, [question, conv, share], outputs, api_visibility="private"),
         # A button's value is its label, so the example text is the question asked.
-        button.click(handlers.respond, [button, conv, share], outputs, api_visibility="private")
+        *(
+            b.click(handlers.respond, [b, conv, share], outputs, api_visibility="private")
+            for b in buttons
+        ),
+    ]
+    for event in asked:
+        event.then(_spoken, conv, announce, api_visibility="private", queue=False)
     save.click(handlers.save_answers, conv, saved, api_visibility="private", queue=False)
     cleared = [*outputs, share, saved]
     clear.click(handlers.clear, None, cleared, api_visibility="private", queue=False)

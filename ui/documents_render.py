@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from qa.ingest.history import BuildDiff, BuildInfo
 from qa.serving.audit import AuditEntry
 from qa.serving.preview import Preview
-from ui.render import esc
+from ui.render import esc, table_html
 
 
 @dataclass(frozen=True)
@@ -39,11 +39,8 @@ def documents_table_html(rows: Sequence[DocumentRow], pending: bool) -> str:
         f"<td>{esc(r.indexed) if r.chunks is not None else '–'}</td></tr>"
         for r in rows
     )
-    return (
-        f'{status}<div class="qa-table-wrap"><table class="qa-table" id="qa-docs"><thead><tr>'
-        "<th>Document</th><th>Publisher</th><th>Audience</th><th>Dates</th><th>Size</th>"
-        f"<th>Chunks</th><th>Indexed</th></tr></thead><tbody>{body}</tbody></table></div>"
-    )
+    headers = ("Document", "Publisher", "Audience", "Dates", "Size", "Chunks", "Indexed")
+    return status + table_html("Documents", headers, body, "qa-docs")
 
 
 def _size(n: int) -> str:
@@ -98,11 +95,8 @@ def builds_html(builds: Sequence[BuildInfo]) -> str:
         f"<td>{'yes' if b.restorable else 'no (older version)'}</td></tr>"
         for b in builds
     )
-    return (
-        '<div class="qa-table-wrap"><table class="qa-table" id="qa-builds"><thead><tr>'
-        "<th>Build</th><th>Made</th><th>Documents</th><th>Chunks</th><th>Can be restored</th>"
-        f"</tr></thead><tbody>{rows}</tbody></table></div>"
-    )
+    headers = ("Build", "Made", "Documents", "Chunks", "Can be restored")
+    return table_html("Builds", headers, rows, "qa-builds")
 
 
 def audit_html(entries: Sequence[AuditEntry], csv_href: str) -> str:
@@ -114,11 +108,10 @@ def audit_html(entries: Sequence[AuditEntry], csv_href: str) -> str:
         f"<td><code>{esc(e.build_before)}</code></td><td><code>{esc(e.build_after)}</code></td></tr>"
         for e in entries
     )
+    headers = ("When", "Who", "Action", "What", "Build before", "Build after")
     return (
-        '<div class="qa-table-wrap"><table class="qa-table" id="qa-audit"><thead><tr>'
-        "<th>When</th><th>Who</th><th>Action</th><th>What</th><th>Build before</th>"
-        f"<th>Build after</th></tr></thead><tbody>{rows}</tbody></table></div>"
-        f'<p><a id="qa-audit-csv" download="audit-log.csv" href="{csv_href}">'
+        table_html("Audit log", headers, rows, "qa-audit")
+        + f'<p><a id="qa-audit-csv" download="audit-log.csv" href="{csv_href}">'
         "Download the audit log (CSV)</a></p>"
     )
 

@@ -43,6 +43,18 @@ def esc(text: str) -> str:
     return html.escape(text, quote=True).replace("\r", "").replace("\n", "<br>")
 
 
+def table_html(label: str, headers: Sequence[str], rows: str, table_id: str = "") -> str:
+    """A table in a box that scrolls sideways on a narrow screen. The box is a labelled region
+    that takes keyboard focus, so a keyboard user can scroll it too (WCAG 2.1.1)."""
+    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
+    ident = f' id="{esc(table_id)}"' if table_id else ""
+    return (
+        f'<div class="qa-table-wrap" role="region" aria-label="{esc(label)}" tabindex="0">'
+        f'<table class="qa-table"{ident}><thead><tr>{head}</tr></thead><tbody>{rows}</tbody>'
+        "</table></div>"
+    )
+
+
 def user_html(question: str) -> str:
     return f'<div class="qa-user">{esc(question)}</div>'
 
@@ -58,16 +70,24 @@ def error_html(disclaimer: str) -> str:
     )
 
 
+def kicker(answer: Answer) -> str:
+    """The line that says what kind of reply this is ("Not in my sources"); "" for an answer."""
+    if answer.status is Status.ESCALATED:
+        return _LEVEL_KICKERS.get(answer.escalation or "emergency", _KICKERS[answer.status])
+    return _KICKERS.get(answer.status, "") if answer.status is not Status.ANSWERED else ""
+
+
 def answer_html(answer: Answer, documents: Mapping[str, Document] | None = None) -> str:
     """One chat reply: the quoted sentences with [n] markers and the sources under them, or a
     styled abstention, rejection or escalation; always the disclaimer at the end."""
     status = answer.status
     if status is Status.ESCALATED:
         level = answer.escalation or "emergency"
-        kicker = _LEVEL_KICKERS.get(level, _KICKERS[status])
         return (
-            f'<div class="qa-reply qa-escalated qa-level-{esc(level)}" role="alert">'
-            f'<p class="qa-kicker">⚠️ {esc(kicker)}</p>'
+            # Not role="alert": the page's one live region reads it (ui/a11y.py); an alert
+            # inside the conversation could be read again whenever Gradio redraws it.
+            f'<div class="qa-reply qa-escalated qa-level-{esc(level)}">'
+            f'<p class="qa-kicker">⚠️ {esc(kicker(answer))}</p>'
             f"<p><strong>{esc(answer.text)}</strong></p>"
             f"{disclaimer_html(answer.disclaimer)}</div>"
         )
@@ -192,12 +212,8 @@ def sources_table_html(
         f"<td>{chunk_counts.get(d.id, 0)}</td>{_cleaning_cell(d) if staff else ''}</tr>"
         for d in documents
     )
-    extra = "<th>Removed by cleaning</th>" if staff else ""
-    return (
-        '<div class="qa-table-wrap"><table class="qa-table"><thead><tr><th>Title</th>'
-        "<th>Publisher</th><th>Written for</th><th>Dates</th><th>Passages</th>"
-        f"{extra}</tr></thead><tbody>{rows}</tbody></table></div>"
-    )
+    headers = ["Title", "Publisher", "Written for", "Dates", "Passages"]
+    return table_html("Documents", headers + (["Removed by cleaning"] if staff else []), rows)
 
 
 def _age_flag(dates: str, stale_after_years: int) -> str:
@@ -227,7 +243,10 @@ def document_html(doc: Document) -> str:
     return (
         f'<div class="qa-document"><h3>{esc(doc.meta.title)}</h3>'
         f'<p class="qa-meta">{esc(doc.meta.publisher)} · {esc(doc.meta.dates or "not stated")}'
-        f'{audience}</p><div class="qa-doc-text">{esc(doc.text)}</div></div>'
+        f"{audience}</p>"
+        # It scrolls, so it takes focus: the keyboard can scroll it too (WCAG 2.1.1).
+        f'<div class="qa-doc-text" role="region" aria-label="{esc(doc.meta.title)}" tabindex="0">'
+        f"{esc(doc.text)}</div></div>"
     )
 
 

@@ -9,7 +9,17 @@ from collections.abc import Sequence
 
 from qa.serving.themes import Theme, week_of
 from qa.text import spreadsheet_cell
-from ui.render import esc
+from ui.render import esc, table_html
+
+_THEME_HEADERS = (
+    "#",
+    "Items",
+    "Theme",
+    "Per week",
+    "Examples",
+    "Closest documents",
+    "Why unanswered",
+)
 
 # Weeks shown in the chart: half a year is as far back as a retention period usually reaches.
 CHART_WEEKS = 26
@@ -89,10 +99,7 @@ def themes_html(themes: Sequence[Theme], without_vector: int = 0) -> str:
     return (
         f"<p>{sum(t.count for t in themes)} unanswered item(s) in {len(themes)} theme(s), "
         "largest first. Examples are only questions their patients chose to share.</p>"
-        f'{note}<div class="qa-table-wrap"><table class="qa-table" id="qa-themes"><thead><tr>'
-        "<th>#</th><th>Items</th><th>Theme</th><th>Per week</th><th>Examples</th>"
-        "<th>Closest documents</th><th>Why unanswered</th></tr></thead>"
-        f"<tbody>{rows}</tbody></table></div>"
+        f"{note}{table_html('Themes', _THEME_HEADERS, rows, 'qa-themes')}"
     )
 
 

@@ -9,7 +9,7 @@ from qa.document_age import age_note
 from qa.safety.catalogue import Catalogue
 from qa.serving.logbook_rows import Entry, SharedBy
 from qa.types import Document, Hit
-from ui.render import answer_html, esc, highlight
+from ui.render import answer_html, esc, highlight, table_html
 
 NOT_LOGGED = "question not shared by the patient (and QA_LOG_QUESTIONS is off)"
 _SHARED = {
@@ -40,11 +40,8 @@ def entries_table_html(entries: Sequence[Entry]) -> str:
         f"<td>{esc(e.answer.question) if e.question_logged else '<em>not shared</em>'}</td></tr>"
         for e in entries
     )
-    return (
-        '<div class="qa-table-wrap"><table class="qa-table" id="qa-entries"><thead><tr>'
-        "<th>#</th><th>When</th><th>Status</th><th>Patient vote</th><th>Staff mark</th>"
-        f"<th>Question</th></tr></thead><tbody>{rows}</tbody></table></div>"
-    )
+    headers = ("#", "When", "Status", "Patient vote", "Staff mark", "Question")
+    return table_html("Replies", headers, rows, "qa-entries")
 
 
 def _mark_text(entry: Entry) -> str:
@@ -172,11 +169,7 @@ def hit_html(rank: int, hit: Hit, entry: Entry) -> str:
 def _table(title: str, headers: Sequence[str], rows: str) -> str:
     if not rows:
         return ""
-    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
-    return (
-        f'<h4>{esc(title)}</h4><div class="qa-table-wrap"><table class="qa-table"><thead><tr>'
-        f"{head}</tr></thead><tbody>{rows}</tbody></table></div>"
-    )
+    return f"<h4>{esc(title)}</h4>{table_html(title, headers, rows)}"
 
 
 def _score(value: float | None) -> str:

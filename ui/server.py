@@ -24,10 +24,12 @@ from qa.serving.live import LivePipeline
 from qa.serving.logbook import Logbook
 from qa.serving.ratelimit import FailureThrottle, RateLimiter
 from qa.serving.staff_accounts import StaffAccounts
+from ui.a11y import PATIENT_JS
 from ui.chat import ChatHandlers, build_patient_app
 from ui.documents_tab import DocumentsHandlers
 from ui.evaluate_tab import EvaluateHandlers
 from ui.guard import Guard, Mount
+from ui.page_title import PageTitles
 from ui.policy import (
     HEALTH_PATH,
     RoutePolicy,
@@ -39,7 +41,7 @@ from ui.policy import (
 )
 from ui.review_tab import STAFF_JS, StaffHandlers
 from ui.staff import build_staff_app
-from ui.style import CSS
+from ui.style import CSS, theme
 
 STAFF_PATH = "/staff"
 # Staff review is one person at a time; a small queue is plenty.
@@ -167,7 +169,9 @@ def create_app(
             )
         )
     # Mounted last: "/" would otherwise catch /staff requests.
-    _mount(app, patient, "/", blocked, None)
+    _mount(app, patient, "/", blocked, None, PATIENT_JS)
+    title = live.pipeline.index.profile.title
+    app.add_middleware(PageTitles, titles=[("/", title), (STAFF_PATH, f"Staff review — {title}")])
     app.add_middleware(
         Guard,
         mounts=mounts,
@@ -229,6 +233,7 @@ def _mount(
         blocked_paths=blocked,
         show_error=False,  # errors stay in the server log
         css=CSS,
+        theme=theme(),
         js=js,
         max_file_size=max_file_size,
     )

@@ -7,19 +7,27 @@ from collections import Counter
 import gradio as gr
 
 from qa.index_data import IndexData
+from ui.a11y import spoken_document
 from ui.render import document_html, esc, sources_table_html
 
 
-def sources_tab(index: IndexData, staff: bool = False, stale_after_years: int = 3) -> None:
+def sources_tab(
+    index: IndexData,
+    staff: bool = False,
+    stale_after_years: int = 3,
+    announce: gr.HTML | None = None,
+) -> None:
     """Add the view's components to the Blocks being built; staff also see how much of each
-    source cleaning removed."""
+    source cleaning removed. `announce`: the page's live region, told which document opened."""
     documents = sorted(index.documents.values(), key=lambda d: d.meta.title.lower())
     counts = Counter(c.doc_id for c in index.chunks)
     gr.HTML(
         sources_table_html(documents, counts, staff, stale_after_years),
         elem_id="qa-sources-table",
     )
-    picker = gr.Dropdown(
+    # Radio buttons, not Gradio's dropdown: native inputs a screen reader names and a keyboard
+    # moves through with the arrow keys (gradio issue 12855 reports its dropdown hard to use).
+    picker = gr.Radio(
         choices=[(d.meta.title, d.id) for d in documents],
         value=None,
         label="Read a document",
@@ -32,3 +40,10 @@ def sources_tab(index: IndexData, staff: bool = False, stale_after_years: int = 
         return document_html(doc) if doc else f"<p>{esc('Choose a document above.')}</p>"
 
     picker.change(read_document, picker, text, api_visibility="private", queue=False)
+    if announce is not None:
+
+        def opened(doc_id: str | None) -> str:
+            doc = index.documents.get(doc_id or "")
+            return esc(spoken_document(doc.meta.title)) if doc else ""
+
+        picker.change(opened, picker, announce, api_visibility="private", queue=False)

@@ -1,4 +1,41 @@
-"""The app's CSS. Kept in Python so it ships with the package without package-data rules."""
+"""The app's theme and CSS. Kept in Python so it ships with the package without package-data
+rules."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import gradio as gr
+
+
+def theme() -> gr.themes.Base:
+    """Gradio's default theme with colours that meet WCAG 2.2 AA contrast (4.5:1 for text):
+    its orange buttons, accent and tab labels (2.8:1 on white), light grey help and placeholder
+    text (1.9:1) and red buttons (3.8:1) fail. Dark mode gets light shades of the same colours
+    (docs/accessibility.md)."""
+    import gradio as gr
+
+    return gr.themes.Default(primary_hue="blue", neutral_hue="slate").set(
+        color_accent="*primary_700",
+        color_accent_soft="*primary_50",
+        button_primary_background_fill="*primary_700",
+        button_primary_background_fill_hover="*primary_800",
+        button_primary_background_fill_dark="*primary_600",
+        button_primary_text_color="white",
+        # "Stop" buttons (remove a document): red-700 and red-800, not red-500 (3.8:1).
+        button_cancel_background_fill="#b91c1c",
+        button_cancel_background_fill_hover="#991b1b",
+        body_text_color_subdued="*neutral_600",
+        body_text_color_subdued_dark="*neutral_300",
+        block_info_text_color="*neutral_600",
+        block_info_text_color_dark="*neutral_300",
+        input_placeholder_color="*neutral_500",
+        input_placeholder_color_dark="*neutral_400",
+        link_text_color="*primary_700",
+        link_text_color_dark="*primary_300",
+    )
+
 
 CSS = """
 /* Nothing may push the page wider than a 390-px phone: long words and URLs wrap. */
@@ -17,8 +54,6 @@ CSS = """
 .qa-ref { font-weight: 700; }
 .qa-sources-title { font-weight: 600; font-size: 0.95em; margin: 8px 0 4px; }
 .qa-cite summary { cursor: pointer; padding: 2px 0; }
-.qa-cite summary:focus-visible, .qa-example:focus-visible { outline: 3px solid #2563eb;
-  outline-offset: 2px; }
 .qa-passage { margin: 4px 0 8px; padding-left: 8px; border-left: 3px solid #a8a29e; }
 .qa-passage mark, .qa-doc-text mark { background: #fde047; color: #1c1917; }
 .qa-text mark { background: #fef3c7; color: #1c1917; padding: 0 1px; }
@@ -41,6 +76,15 @@ CSS = """
 .qa-entry h4 { margin: 12px 0 4px; }
 .qa-hit { border: 1px solid #e7e5e4; border-radius: 6px; padding: 6px; margin: 6px 0; }
 .qa-stale { color: #92400e; font-size: 0.9em; }
+/* The live region (ui/a11y.py): read by screen readers, not shown. */
+#qa-announce { position: absolute !important; width: 1px !important; height: 1px !important;
+  overflow: hidden !important; clip-path: inset(50%) !important; white-space: nowrap;
+  margin: -1px !important; padding: 0 !important; border: 0 !important; }
+/* Focus is always visible (WCAG 2.4.7), whatever Gradio's components draw themselves. */
+.gradio-container :is(a, button, summary, input, textarea, select, [tabindex]):focus-visible {
+  outline: 3px solid #1d4ed8 !important; outline-offset: 2px !important; }
+/* Gradio fades its chat messages to 80 % opacity, which takes grey text below 4.5:1. */
+#qa-chat .message-content .prose { opacity: 1 !important; }
 /* Printing the chat: the whole conversation, without the controls around it. */
 @media print {
   #qa-chat, #qa-chat * { height: auto !important; max-height: none !important;

@@ -33,3 +33,14 @@ def handler_attributes(page: Any) -> list[str]:
                   .map(a => el.tagName + ' ' + a.name + '=' + a.value))"""
         )
     )
+
+
+def open_tab(page: Any, name: str) -> None:
+    """Select the tab `name`; on a narrow screen Gradio moves the tabs that do not fit into a
+    "More tabs" menu."""
+    tab = page.get_by_role("tab", name=name)
+    if tab.count() and tab.first.is_visible():
+        tab.first.click()
+        return
+    page.get_by_role("button", name="More tabs").click()
+    page.get_by_role("button", name=name, exact=True).last.click()

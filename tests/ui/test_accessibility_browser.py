@@ -1,0 +1,154 @@
+"""WCAG 2.2 AA in a real browser: axe-core on every page and state (no serious or critical
+violation; each report kept in build/accessibility/), the live region, visible focus, reflow
+at 320 px and at 200 % zoom, the page language and the care-team line's place."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.ui.axe import audit
+from tests.ui.conftest import STAFF_PASSWORD, STAFF_USER
+from tests.ui.helpers import ask, open_tab
+
+pytestmark = pytest.mark.browser
+
+VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
+ANSWERED = "What does cryotherapy use to kill cancer cells?"
+NOT_IN_SOURCES = "What is the capital of France?"
+CRISIS = "I want to kill myself"
+
+
+def login(page) -> None:
+    page.get_by_label("username").fill(STAFF_USER)
+    page.get_by_label("password").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Login").click()
+
+
+def assert_clean(page, name: str) -> None:
+    found = audit(page, name)
+    assert found == [], f"{name}: serious or critical WCAG violations: {found}"
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_chat_and_sources_pass_axe_after_an_answer_an_abstention_and_an_escalation(
+    new_page, viewport
+):
+    width, height = VIEWPORTS[viewport]
+    page = new_page("/", width, height)
+    page.locator("#qa-question").wait_for()
+    assert_clean(page, f"chat-empty-{viewport}")
+    for state, question, kind in (
+        ("abstention", NOT_IN_SOURCES, "qa-abstained"),
+        ("answer", ANSWERED, "qa-answered"),
+        ("escalation", CRISIS, "qa-escalated"),
+    ):
+        reply = ask(page, question)
+        assert kind in (reply.get_attribute("class") or ""), state
+        if state == "answer":
+            reply.locator(".qa-cite summary").first.click()  # a source opened in the reply
+        page.wait_for_timeout(400)  # Gradio's fade-in of a new message
+        assert_clean(page, f"chat-{state}-{viewport}")
+    page.get_by_role("tab", name="Sources").click()
+    page.get_by_label("Radiation").check()
+    page.locator("#qa-source-text").get_by_text("high-energy rays", exact=False).wait_for()
+    assert_clean(page, f"sources-{viewport}")
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_every_staff_page_passes_axe(new_page, viewport):
+    width, height = VIEWPORTS[viewport]
+    ask(new_page(), ANSWERED)  # something to review
+    page = new_page("/staff/", width, height)
+    page.get_by_label("username").wait_for()
+    assert_clean(page, f"staff-login-{viewport}")
+    login(page)
+    page.locator("#qa-entry").get_by_text("Retrieved passages", exact=False).wait_for()
+    assert_clean(page, f"staff-review-{viewport}")
+    for tab, ready in (
+        ("Unanswered", "#qa-report-refresh"),
+        ("Documents", "#qa-docs-table"),
+        ("Evaluate", "#qa-eval-suite"),
+        ("Sources", "#qa-sources-table"),
+    ):
+        open_tab(page, tab)
+        page.locator(ready).first.wait_for()
+        page.wait_for_timeout(300)
+        assert_clean(page, f"staff-{tab.lower()}-{viewport}")
+
+
+def test_each_reply_is_announced_once_and_the_history_is_not_reread(new_page):
+    page = new_page()
+    ask(page, NOT_IN_SOURCES)
+    ask(page, ANSWERED)
+    spoken = page.locator("#qa-announce")
+    said_now = "text => document.getElementById('qa-announce').textContent.includes(text)"
+    page.wait_for_function(said_now, arg="Reply 2")
+    assert spoken.get_attribute("aria-live") == "polite"
+    assert spoken.get_attribute("role") == "status"
+    said = spoken.text_content() or ""
+    assert "cold" in said and "Sources:" in said
+    assert "Not in my sources" not in said  # the first reply is not read again
+    live = page.evaluate(
+        "() => [...document.querySelectorAll('[aria-live]')]"
+        ".filter(e => e.getAttribute('aria-live') !== 'off').map(e => e.id || e.className)"
+    )
+    # Gradio's own "Loading" status aside, the announcer is the one live region.
+    assert [x for x in live if "sr-only" not in x] == ["qa-announce"], live
+    # Opening a source says which one, in the same region.
+    page.get_by_role("tab", name="Sources").click()
+    page.get_by_label("Radiation").check()
+    page.wait_for_function(said_now, arg="Showing")
+
+
+def test_focus_is_visible_on_every_stop_of_the_tab_order(new_page):
+    page = new_page()
+    ask(page, ANSWERED)
+    page.locator("body").click(position={"x": 1, "y": 1})
+    seen = []
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        seen.append(
+            page.evaluate(
+                "() => { const e = document.activeElement; const s = getComputedStyle(e);"
+                " return [e.tagName + (e.id ? '#' + e.id : ''), s.outlineStyle,"
+                " parseFloat(s.outlineWidth)]; }"
+            )
+        )
+    invisible = [s for s in seen if s[0] != "BODY" and (s[1] == "none" or s[2] < 2)]
+    assert invisible == [], invisible
+    assert len({s[0] for s in seen}) > 5  # the tab order did move through the page
+
+
+@pytest.mark.parametrize(("width", "scale"), [(320, 1), (640, 2)], ids=["320px", "zoom200"])
+def test_the_chat_reflows_without_sideways_scrolling(browser, server, width, scale):
+    """320 CSS pixels, and a 1280-px window at 200 % zoom (640 CSS pixels at scale 2)."""
+    base, _ = server
+    context = browser.new_context(
+        viewport={"width": width, "height": 700}, device_scale_factor=scale
+    )
+    try:
+        page = context.new_page()
+        page.goto(base + "/")
+        reply = ask(page, ANSWERED)
+        reply.locator(".qa-cite summary").first.click()
+        page.wait_for_timeout(300)
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{overflow}px of sideways scrolling at {width}px"
+        for selector in ("#qa-banner", "#qa-question textarea", "#qa-send", ".qa-reply"):
+            box = page.locator(selector).first.bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= width + 1, selector
+    finally:
+        context.close()
+
+
+def test_language_is_set_and_the_care_team_line_stays_in_one_place(new_page):
+    page = new_page()
+    assert page.evaluate("() => document.documentElement.lang") == "en"
+    banner = page.locator("#qa-banner")
+    assert "care team" in banner.inner_text()
+    where = banner.bounding_box()
+    page.get_by_role("tab", name="Sources").click()
+    page.locator("#qa-sources-table").wait_for()
+    assert banner.bounding_box() == where
