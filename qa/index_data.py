@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from qa.acronyms import Abbreviations, definitions
+from qa.glossary import Glossary, GlossaryEntry
 from qa.layout import Layout, layout
 from qa.lexical import LexicalIndex, Terms
 from qa.passages import list_items
@@ -57,6 +58,13 @@ class IndexData:
     dense: Any  # faiss.Index over chunk_vectors
     # What the engine knows about this collection (its profile.toml when it was built).
     profile: Profile = field(default_factory=Profile)
+    # Hard words and their definitions, quoted from the documents or glossary.toml (qa/glossary.py).
+    glossary: tuple[GlossaryEntry, ...] = ()
+
+    @cached_property
+    def terms(self) -> Glossary:
+        """The glossary's terms, to find in a reply's sentences."""
+        return Glossary(self.glossary)
 
     @cached_property
     def sentence_row(self) -> dict[tuple[str, int, int], int]:

@@ -17,7 +17,9 @@ from qa.serving.live import LivePipeline
 from qa.serving.logbook import Logbook
 from qa.types import Answer, Status
 from ui.a11y import ANNOUNCE_ID, spoken_reply
-from ui.render import ERROR_MESSAGE, answer_html, error_html, esc, user_html
+from ui.glossary_render import glossary_html
+from ui.render import ERROR_MESSAGE, answer_html, error_html, user_html
+from ui.render_text import esc
 from ui.save_render import conversation_html, download_link_html, saved_file_name
 from ui.sources import sources_tab
 
@@ -136,7 +138,8 @@ class ChatHandlers:
         if answer is None:
             conv = conv.add(message, error_html(DISCLAIMER), None, spoken=ERROR_MESSAGE)
         else:
-            reply = answer_html(answer, pipeline.index.documents)
+            index = pipeline.index
+            reply = answer_html(answer, index.documents, index.terms)
             entry = self._record(answer, share is True)
             conv = conv.add(message, reply, entry, spoken=spoken_reply(answer))
         return "", list(conv.messages), conv
@@ -159,6 +162,9 @@ class ChatHandlers:
             self.logbook.vote(entry, up=up)
         except (sqlite3.Error, OSError):
             log.exception("could not store a vote in %s", self.logbook.path)
+
+    def glossary(self) -> str:
+        return glossary_html(self.live.current().index.terms)
 
     def save_answers(self, conv: Conversation) -> str:
         """The conversation as a printable page, handed to the browser as a download link in
@@ -201,6 +207,10 @@ def build_patient_app(handlers: ChatHandlers, max_question_chars: int) -> gr.Blo
                 sources_tab(
                     pipeline.index, False, pipeline.settings.serving.stale_after_years, announce
                 )
+            with gr.Tab("Glossary", id="glossary"):
+                words = gr.HTML(elem_id="qa-glossary")
+        # Read from the index being served, so that a rebuild's new terms show on the next visit.
+        app.load(handlers.glossary, None, words, api_visibility="private", queue=False)
     return app
 
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from qa.ingest.history import BuildDiff, BuildInfo
 from qa.serving.audit import AuditEntry
 from qa.serving.preview import Preview
-from ui.render import esc, table_html
+from ui.render import table_html
+from ui.render_text import esc
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from ui.documents_render import (
     message_html,
     preview_html,
 )
-from ui.render import esc
+from ui.render_text import esc
 from ui.review_tab import staff_name
 
 # Gradio finds a gr.Progress default on a handler and passes a live tracker in its place;

@@ -15,7 +15,7 @@ from qa.evaluation.evaluate import Report, run_suite
 from qa.evaluation.report import provenance, report_json, write_report
 from qa.evaluation.suites import load_suite
 from qa.serving.live import LivePipeline
-from ui.render import esc
+from ui.render_text import esc
 
 REPORTS = "reports"
 # Gradio finds a gr.Progress default on a handler and passes a live tracker in its place.

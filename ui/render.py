@@ -8,12 +8,14 @@ which would end the HTML block and let the chat's Markdown renderer read what fo
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping, Sequence
 
 from qa.document_age import age_note
+from qa.glossary import Glossary
 from qa.ingest.sources import CLEANING_WARN_SHARE
 from qa.types import Answer, AnswerSentence, Citation, Document, Hit, Status
+from ui.glossary_render import TermMarker
+from ui.render_text import esc
 
 PROFESSIONALS_LABEL = "written for healthcare professionals"
 # Characters of context either side of a quote when its passage is not among the answer's hits.
@@ -36,11 +38,6 @@ ERROR_MESSAGE = (
     "Sorry, something went wrong while answering. Please try again in a moment, or ask your "
     "care team."
 )
-
-
-def esc(text: str) -> str:
-    """HTML-escaped text with line breaks as <br> (and no blank lines)."""
-    return html.escape(text, quote=True).replace("\r", "").replace("\n", "<br>")
 
 
 def table_html(label: str, headers: Sequence[str], rows: str, table_id: str = "") -> str:
@@ -77,9 +74,14 @@ def kicker(answer: Answer) -> str:
     return _KICKERS.get(answer.status, "") if answer.status is not Status.ANSWERED else ""
 
 
-def answer_html(answer: Answer, documents: Mapping[str, Document] | None = None) -> str:
+def answer_html(
+    answer: Answer,
+    documents: Mapping[str, Document] | None = None,
+    glossary: Glossary | None = None,
+) -> str:
     """One chat reply: the quoted sentences with [n] markers and the sources under them, or a
-    styled abstention, rejection or escalation; always the disclaimer at the end."""
+    styled abstention, rejection or escalation; always the disclaimer at the end. With a
+    `glossary`, hard words in the sentences open their definitions (ui/glossary_render.py)."""
     status = answer.status
     if status is Status.ESCALATED:
         level = answer.escalation or "emergency"
@@ -100,7 +102,7 @@ def answer_html(answer: Answer, documents: Mapping[str, Document] | None = None)
             f"{disclaimer_html(answer.disclaimer)}</div>"
         )
     lead = _lead(answer)
-    sentences = quoted_html(answer.sentences)
+    sentences = quoted_html(answer.sentences, TermMarker(glossary, answer.citations))
     sources = "".join(citation_html(c, answer.hits, documents) for c in answer.citations)
     return (
         '<div class="qa-reply qa-answered">'
@@ -112,7 +114,7 @@ def answer_html(answer: Answer, documents: Mapping[str, Document] | None = None)
     )
 
 
-def quoted_html(sentences: Sequence[AnswerSentence]) -> str:
+def quoted_html(sentences: Sequence[AnswerSentence], terms: TermMarker | None = None) -> str:
     """The quoted passages, one block each, list items as a list and a [n] after each run
     of sentences; when a passage also quotes context (a list's lead-in, the sentence a "These
     …" sentence refers to), the sentences that carry the answer are in <mark>."""
@@ -123,7 +125,8 @@ def quoted_html(sentences: Sequence[AnswerSentence]) -> str:
         last = i + 1 == len(sentences)
         if i == 0 or s.passage != sentences[i - 1].passage:
             out.append('<div class="qa-passage-text">')
-        body = f"<mark>{esc(s.text)}</mark>" if context and s.marked else esc(s.text)
+        text = terms.html(s) if terms else esc(s.text)
+        body = f"<mark>{text}</mark>" if context and s.marked else text
         if last or sentences[i + 1].citation != s.citation:
             body += f' <sup class="qa-ref">[{s.citation}]</sup>'
         if s.item and not in_list:

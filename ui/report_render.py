@@ -9,7 +9,8 @@ from collections.abc import Sequence
 
 from qa.serving.themes import Theme, week_of
 from qa.text import spreadsheet_cell
-from ui.render import esc, table_html
+from ui.render import table_html
+from ui.render_text import esc
 
 _THEME_HEADERS = (
     "#",

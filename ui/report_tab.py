@@ -11,7 +11,7 @@ import gradio as gr
 
 from qa.serving.logbook import Logbook
 from qa.serving.themes import is_unanswered, themes
-from ui.render import esc
+from ui.render_text import esc
 from ui.report_render import chart_svg, themes_csv, themes_html, weekly_activity
 
 CSV_NAME = "unanswered-themes.csv"

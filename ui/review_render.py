@@ -9,7 +9,8 @@ from qa.document_age import age_note
 from qa.safety.catalogue import Catalogue
 from qa.serving.logbook_rows import Entry, SharedBy
 from qa.types import Document, Hit
-from ui.render import answer_html, esc, highlight, table_html
+from ui.render import answer_html, highlight, table_html
+from ui.render_text import esc
 
 NOT_LOGGED = "question not shared by the patient (and QA_LOG_QUESTIONS is off)"
 _SHARED = {

@@ -18,7 +18,7 @@ from qa.serving.logbook_rows import Mark, Verdict
 from qa.serving.review_queue import ANY, NO_VOTE, UNMARKED, ReviewFilter
 from qa.serving.themes import Theme, themes
 from qa.types import Status
-from ui.render import esc
+from ui.render_text import esc
 from ui.review_render import entries_table_html, entry_html, entry_label, triage_counts_html
 
 QUEUE = 100

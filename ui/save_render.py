@@ -11,12 +11,13 @@ import time
 from collections.abc import Sequence
 
 from qa.safety.messages import DISCLAIMER
-from ui.render import esc
+from ui.render_text import esc
 from ui.style import CSS
 
-# The saved page opens every source (a printed <details> would show only its summary).
-_CLOSED_SOURCE = re.compile(r'<details class="qa-cite">')
-_OPEN_SOURCE = '<details class="qa-cite" open>'
+# The saved page opens every source and every hard word's definition (a printed <details>
+# would show only its summary).
+_CLOSED = re.compile(r'<details class="(qa-cite|qa-term)">')
+_OPEN = r'<details class="\1" open>'
 _PRINT = """
 body { font-family: system-ui, sans-serif; max-width: 46em; margin: 2em auto; padding: 0 1em;
   color: #1c1917; line-height: 1.45; }
@@ -62,7 +63,7 @@ def conversation_html(
 
 
 def _opened(reply: str) -> str:
-    return _CLOSED_SOURCE.sub(_OPEN_SOURCE, reply)
+    return _CLOSED.sub(_OPEN, reply)
 
 
 def download_link_html(page: str, name: str) -> str:

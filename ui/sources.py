@@ -8,7 +8,8 @@ import gradio as gr
 
 from qa.index_data import IndexData
 from ui.a11y import spoken_document
-from ui.render import document_html, esc, sources_table_html
+from ui.render import document_html, sources_table_html
+from ui.render_text import esc
 
 
 def sources_tab(

@@ -76,6 +76,24 @@ CSS = """
 .qa-entry h4 { margin: 12px 0 4px; }
 .qa-hit { border: 1px solid #e7e5e4; border-radius: 6px; padding: 6px; margin: 6px 0; }
 .qa-stale { color: #92400e; font-size: 0.9em; }
+/* A hard word in a reply: a disclosure inside the sentence (ui/glossary_render.py). */
+details.qa-term { display: inline; }
+details.qa-term > summary { display: inline; cursor: pointer; list-style: none; color: #1e3a8a;
+  text-decoration: underline dotted 2px; text-underline-offset: 3px; }
+details.qa-term > summary::-webkit-details-marker { display: none; }
+/* A closed <details> still lays out its (hidden) content as a block, which broke the sentence
+   after the word; the content box is removed until the word is opened. "(?)" is decoration:
+   its alternative text is empty, the summary's hidden hint says what it does. */
+details.qa-term:not([open])::details-content { display: none; }
+details.qa-term > summary::after { content: " (?)" / ""; font-size: 0.8em; }
+.qa-term-hint { position: absolute; width: 1px; height: 1px; overflow: hidden;
+  clip-path: inset(50%); white-space: nowrap; }
+details.qa-term[open] > summary { background: #dbeafe; }
+.qa-term-def { display: block; margin: 4px 0 6px; padding: 6px 8px; border-left: 3px solid #1d4ed8;
+  background: #eff6ff; color: #1c1917; }
+.qa-term-source { font-style: normal; font-size: 0.9em; color: #44403c; }
+.qa-glossary dt { font-weight: 700; margin-top: 10px; }
+.qa-glossary dd { margin: 2px 0 0 1em; }
 /* The live region (ui/a11y.py): read by screen readers, not shown. */
 #qa-announce { position: absolute !important; width: 1px !important; height: 1px !important;
   overflow: hidden !important; clip-path: inset(50%) !important; white-space: nowrap;

@@ -19,8 +19,10 @@ from qa.config import Settings
 from qa.dense import build_dense
 from qa.encoder.base import Embedder
 from qa.errors import IndexProblem, SourceError
+from qa.glossary import document_entries, load_glossary_file, merge
 from qa.index_data import IndexData, SentenceRow
 from qa.ingest.chunking import chunk_document, window_check
+from qa.ingest.definitions import collect
 from qa.ingest.freshness import PIPELINE_VERSION, corpus_hash
 from qa.ingest.genericness import neighbour_density
 from qa.ingest.history import snapshot_sources
@@ -131,6 +133,13 @@ def build_documents(
         )
     documents = {d.id: d for d in loaded.documents}
     say(f"{len(documents)} documents, {len(chunks)} chunks")
+    glossary, glossary_warnings = merge(
+        document_entries(collect(loaded.documents), documents),
+        load_glossary_file(settings.ingest.sources_dir),
+    )
+    for warning in glossary_warnings:
+        say(f"warning: {warning}")
+    say(f"{len(glossary)} glossary terms")
 
     model_tag = f"{embedder.name}\x00{embedder.dim}"
     chunk_texts = [c.embed_text(documents[c.doc_id].meta.title) for c in chunks]
@@ -204,6 +213,7 @@ def build_documents(
         sentence_lexical=sentence_lexical,
         dense=dense,
         profile=profile,
+        glossary=glossary,
     )
     build_dir = write_build(
         settings.ingest.index_dir, data, snapshot_sources(settings.ingest.sources_dir)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qa.errors import SourceError
+from qa.glossary import GLOSSARY_NAME
 from qa.ingest.cleaning import clean_blocks, removed_share
 from qa.ingest.html_text import html_blocks
 from qa.ingest.pdf_text import pdf_text
@@ -69,9 +70,10 @@ def load_sources(sources_dir: Path) -> LoadReport:
             ".pdf files in it, or pass --sources DIR"
         )
     catalog = read_catalog(sources_dir / CATALOG_NAME)
-    # The collection's own settings, not documents: the catalog, the profile and the files the
-    # profile names (its learned passage ranker).
-    settings = {CATALOG_NAME, PROFILE_NAME, load_profile(sources_dir).passage_ranker} - {""}
+    # The collection's own settings, not documents: the catalog, the profile, the glossary and
+    # the files the profile names (its learned passage ranker).
+    ranker = load_profile(sources_dir).passage_ranker
+    settings = {CATALOG_NAME, PROFILE_NAME, GLOSSARY_NAME, ranker} - {""}
     docs: list[Document] = []
     problems: list[str] = []
     for path in sorted(sources_dir.iterdir()):

@@ -29,6 +29,7 @@ import numpy as np
 
 from qa.dense import configure
 from qa.errors import IndexCorrupt, IndexMismatch, IndexMissing
+from qa.glossary import GlossaryEntry
 from qa.index_data import IndexData, SentenceRow
 from qa.ingest.genericness import neighbour_density
 from qa.lexical import LexicalIndex, Terms
@@ -47,6 +48,8 @@ BUILDS = "builds"
 MANIFEST = "manifest.json"
 # The collection's profile (qa/profile.py), as the build read it from the sources folder.
 PROFILE_FILE = "profile.json"
+# The glossary (qa/glossary.py): every term with its quoted definition.
+GLOSSARY_FILE = "glossary.json"
 # A copy of the sources folder the build was made from (a rollback restores it).
 SNAPSHOT = "sources"
 
@@ -197,6 +200,7 @@ def load_build(
         sentence_lexical=sentence_lexical,
         dense=dense,
         profile=_profile(build),
+        glossary=_glossary(build, documents),
     )
 
 
@@ -205,6 +209,22 @@ def _profile(build: Path) -> Profile:
     if not (build / PROFILE_FILE).exists():
         return Profile()
     return Profile.from_json(_read_json(build / PROFILE_FILE))
+
+
+def _glossary(build: Path, documents: dict[str, Document]) -> tuple[GlossaryEntry, ...]:
+    """The build's glossary (none in a build from before glossaries); a document's definition
+    that is not its text at those offsets is a corrupt build, never shown."""
+    if not (build / GLOSSARY_FILE).exists():
+        return ()
+    entries = tuple(GlossaryEntry.from_json(e) for e in _read_json(build / GLOSSARY_FILE))
+    for e in entries:
+        doc = documents.get(e.doc_id) if e.doc_id else None
+        if e.doc_id and (doc is None or doc.text[e.start : e.end] != e.quote):
+            raise IndexCorrupt(
+                f"the glossary in {build} quotes {e.doc_id!r} where its text differs; rebuild "
+                "the index (qa index)"
+            )
+    return entries
 
 
 def sentence_bm25(

@@ -20,6 +20,7 @@ from qa.index_data import IndexData
 from qa.ingest.store import (
     BUILDS,
     CURRENT,
+    GLOSSARY_FILE,
     MANIFEST,
     PROFILE_FILE,
     SNAPSHOT,
@@ -45,6 +46,7 @@ def write_build(
     try:
         _write_json(tmp / "documents.json", [_document_json(d) for d in data.documents.values()])
         _write_json(tmp / PROFILE_FILE, data.profile.to_json())
+        _write_json(tmp / GLOSSARY_FILE, [e.to_json() for e in data.glossary])
         _write_lines(
             tmp / "chunks.jsonl",
             [

@@ -53,6 +53,23 @@ questions:
     expect:
       all_of: [[high-energy rays]]
 """
+# Terms the tiny documents use but never define (qa/glossary.py): test data, with a payload in
+# one definition that must show as text.
+GLOSSARY = """
+[[term]]
+term = "cryotherapy"
+definition = "A procedure in which an extremely cold liquid or an instrument called a cryoprobe is used to freeze and destroy abnormal tissue."
+source = "Test dictionary"
+publisher = "Test Institute"
+url = "https://example.org/cryotherapy"
+
+[[term]]
+term = "leucovorin"
+definition = '''A drug <img src=x onerror="window.__xss='glossary'"> used with fluorouracil.'''
+source = "Hostile <b>dictionary</b>"
+publisher = "Nobody"
+url = "https://example.org/leucovorin"
+"""
 EXAMPLES = ("What does cryotherapy use to kill cancer cells?", "What is radiation therapy?")
 
 
@@ -63,6 +80,7 @@ def prepare(folder: Path) -> Settings:
         (sources / name).write_text(text, encoding="utf-8")
     (sources / "hostile.md").write_text(HOSTILE_DOC, encoding="utf-8")
     (sources / "catalog.toml").write_text(TINY_CATALOG + EXTRA_CATALOG, encoding="utf-8")
+    (sources / "glossary.toml").write_text(GLOSSARY, encoding="utf-8")
     evals = folder / "evals"
     evals.mkdir(exist_ok=True)
     (evals / "tiny.yaml").write_text(TINY_SUITE, encoding="utf-8")

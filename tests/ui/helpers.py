@@ -38,6 +38,7 @@ def handler_attributes(page: Any) -> list[str]:
 def open_tab(page: Any, name: str) -> None:
     """Select the tab `name`; on a narrow screen Gradio moves the tabs that do not fit into a
     "More tabs" menu."""
+    page.get_by_role("tablist").first.wait_for()
     tab = page.get_by_role("tab", name=name)
     if tab.count() and tab.first.is_visible():
         tab.first.click()

@@ -44,14 +44,18 @@ def test_chat_and_sources_pass_axe_after_an_answer_an_abstention_and_an_escalati
     ):
         reply = ask(page, question)
         assert kind in (reply.get_attribute("class") or ""), state
-        if state == "answer":
-            reply.locator(".qa-cite summary").first.click()  # a source opened in the reply
+        if state == "answer":  # a hard word's definition and a source opened in the reply
+            reply.locator(".qa-term summary").first.click()
+            reply.locator(".qa-cite summary").first.click()
         page.wait_for_timeout(400)  # Gradio's fade-in of a new message
         assert_clean(page, f"chat-{state}-{viewport}")
-    page.get_by_role("tab", name="Sources").click()
+    open_tab(page, "Sources")
     page.get_by_label("Radiation").check()
     page.locator("#qa-source-text").get_by_text("high-energy rays", exact=False).wait_for()
     assert_clean(page, f"sources-{viewport}")
+    open_tab(page, "Glossary")
+    page.locator("#qa-glossary dt").first.wait_for()
+    assert_clean(page, f"glossary-{viewport}")
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)

@@ -24,7 +24,7 @@ def test_answer_has_cited_sentences_sources_and_disclaimer(new_page):
     assert "qa-answered" in reply.get_attribute("class")
     assert "FOLFIRI" in reply.locator(".qa-text").inner_text()
     assert "[1]" in reply.locator(".qa-text").inner_text()
-    summary = reply.locator("summary").first.inner_text()
+    summary = reply.locator(".qa-cite summary").first.inner_text()
     assert "Chemotherapy guide" in summary and "Test Society" in summary
     assert DISCLAIMER_BIT in reply.locator(".qa-disclaimer").inner_text()
     assert page.locator(".qa-banner").is_visible()
@@ -33,15 +33,21 @@ def test_answer_has_cited_sentences_sources_and_disclaimer(new_page):
 def test_opening_a_citation_shows_the_passage_with_the_sentence_highlighted(new_page):
     page = new_page()
     reply = ask(page, "What does cryotherapy use to kill cancer cells?")
-    mark = reply.locator("details mark").first
+    mark = reply.locator(".qa-cite mark").first
     assert not mark.is_visible()
-    reply.locator("summary").first.click()
+    reply.locator(".qa-cite summary").first.click()
     assert mark.is_visible()
     quoted = mark.inner_text()
-    assert quoted in reply.locator(".qa-text").inner_text()
-    assert reply.locator("details blockquote").first.inner_text().strip() != quoted
+    # The reply's words as read, without the hidden hints and definitions of its hard words.
+    words = reply.locator(".qa-text").evaluate(
+        "e => { const c = e.cloneNode(true);"
+        " c.querySelectorAll('.qa-term-hint, .qa-term-def').forEach(x => x.remove());"
+        " return c.textContent; }"
+    )
+    assert "".join(quoted.split()) in "".join(words.split())
+    assert reply.locator(".qa-cite blockquote").first.inner_text().strip() != quoted
     # Written for professionals in the test catalog: labelled as such.
-    assert "written for healthcare professionals" in reply.locator("summary").first.inner_text()
+    assert "written for healthcare professionals" in reply.locator(".qa-cite summary").first.inner_text()
     page.screenshot(path=str(SCREENSHOTS / "chat-desktop.png"), full_page=True)
 
 
@@ -59,7 +65,7 @@ def test_keyboard_alone_asks_and_opens_a_source(new_page):
     else:
         pytest.fail("no source could be reached with the Tab key")
     page.keyboard.press("Enter")
-    assert reply.locator("details[open] mark").first.is_visible()
+    assert reply.locator(".qa-cite[open] mark").first.is_visible()
 
 
 def test_example_question_is_asked_when_clicked(new_page):
@@ -150,9 +156,9 @@ def test_script_in_a_question_never_runs(new_page, payload):
 def test_script_in_a_source_document_never_runs(new_page):
     page = new_page()
     reply = ask(page, "Oxaliplatin tingling hands")
-    reply.locator("summary").first.click()
+    reply.locator(".qa-cite summary").first.click()
     assert "<img src=x" in reply.inner_text()  # the document's markup, shown as text
-    assert "Hostile <b>page</b>" in reply.locator("summary").first.inner_text()
+    assert "Hostile <b>page</b>" in reply.locator(".qa-cite summary").first.inner_text()
     page.get_by_role("tab", name="Sources").click()
     page.get_by_label("Hostile <b>page</b>").check()
     text = page.locator("#qa-source-text")
@@ -165,7 +171,7 @@ def test_script_in_a_source_document_never_runs(new_page):
 def test_phone_width_does_not_overflow(new_page):
     page = new_page(width=390, height=844)
     reply = ask(page, "What does cryotherapy use to kill cancer cells?")
-    reply.locator("summary").first.click()
+    reply.locator(".qa-cite summary").first.click()
     page.wait_for_timeout(300)
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(SCREENSHOTS / "chat-phone.png"), full_page=True)

@@ -6,7 +6,7 @@ from qa.safety.messages import DISCLAIMER
 from qa.serving.live import LivePipeline
 from qa.serving.logbook import Logbook
 from ui.chat import MAX_TURNS, ChatHandlers, Conversation
-from ui.render import esc
+from ui.render_text import esc
 
 
 def handlers_for(built, fake_embedder) -> ChatHandlers:
