@@ -134,6 +134,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "answer_max_words": (10, 1000),
     "second_passage_min_gain": (0.0, 1.0),
     "second_passage_max_gap": (0.0, 10.0),
+    "patient_preference": (0.0, 1.0),
     "sentence_generic_weight": (0.0, 10.0),
     "sentence_context_weight": (0.0, 1.0),
     "query_adapter_weight": (0.0, 1.0),

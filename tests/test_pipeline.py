@@ -450,3 +450,31 @@ def test_a_caution_keeps_the_answer_and_puts_the_line_above_it(built, fake_embed
     pipeline.ask("hi, what is radiation therapy? thanks")
     assert len(fake_embedder.encoded) - before == 2
     assert make_triager(settings.replace(triage_model="off"), fake_embedder).model is None
+
+
+@pytest.mark.parametrize(("preference", "expected"), [(0.0, "for-staff"), (0.02, "for-patients")])
+def test_of_two_passages_that_answer_equally_the_one_for_patients_is_quoted(
+    settings, fake_embedder, preference, expected
+):
+    """The same sentence in a document for professionals (first in the ranking's stable order)
+    and in one for patients: with a patient preference, the patients' copy is quoted."""
+    sources = settings.ingest.sources_dir
+    text = "Proton therapy aims charged particles at a tumour with great precision.\n"
+    (sources / "for-staff.txt").write_text("Protons\n\n" + text, encoding="utf-8")
+    (sources / "for-patients.txt").write_text("Protons\n\n" + text, encoding="utf-8")
+    with (sources / "catalog.toml").open("a", encoding="utf-8") as f:
+        for doc_id, audience in (
+            ("for-staff", "healthcare professionals"),
+            ("for-patients", "patients"),
+        ):
+            f.write(
+                f'\n[[document]]\nid = "{doc_id}"\ntitle = "Protons"\npublisher = "Test"\n'
+                f'audience = "{audience}"\n'
+            )
+    from qa.ingest.build import build_index
+
+    build_index(settings, fake_embedder)
+    tuned = settings.replace(patient_preference=preference, abstain_min_support=-1.0)
+    answer = load_pipeline(tuned, fake_embedder).ask("How does proton therapy aim at a tumour?")
+    assert answer.status is Status.ANSWERED
+    assert answer.citations[0].source_id == expected

@@ -17,6 +17,7 @@ from qa.answering.ranker import FEATURES, Ranker
 from qa.config import Settings
 from qa.index_data import IndexData
 from qa.text import word_count
+from qa.types import Audience
 
 # An answer is one passage, or two when the second covers what the first leaves out.
 MAX_PASSAGES = 2
@@ -164,6 +165,14 @@ def _adds_enough(
     return gain() >= s.second_passage_min_gain
 
 
+def _audience_bonus(cores: Sequence[Passage], index: IndexData, settings: Settings) -> np.ndarray:
+    """`patient_preference` for each core from a document written for patients, else 0: of two
+    passages that answer about equally well, the one its readers were meant to read first."""
+    bonus = settings.sentences.patient_preference
+    patients = [index.documents[c.doc_id].meta.audience is Audience.PATIENTS for c in cores]
+    return np.array([bonus if p else 0.0 for p in patients])
+
+
 def assemble(
     cands: Sequence[Candidate],
     index: IndexData,
@@ -210,7 +219,7 @@ def assemble(
     features = np.array([assembler.features(core, covers) for core in found])
     if observe is not None:
         observe(features, found)
-    scores = ranker.scores(features)
+    scores = ranker.scores(features) + _audience_bonus(found, index, settings)
     ranked = [found[i] for i in np.argsort(-scores, kind="stable")]
     cores: list[Passage] = []
     used: set[int] = set()
