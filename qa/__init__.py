@@ -17,4 +17,4 @@ no wing.
 `tests/test_architecture.py` fails on an import against this order, and on any circle.
 """
 
-__version__ = "0.8.0"
+__version__ = "0.9.0"
