@@ -176,10 +176,11 @@ class ChatHandlers:
         return download_link_html(page, saved_file_name(now))
 
     @staticmethod
-    def clear() -> tuple[str, list[Message], Conversation, bool, str]:
-        """A new conversation, with sharing off again (consent is given per conversation) and
-        no saved-answers link left on screen for the next person at this computer."""
-        return "", [], Conversation(), False, ""
+    def clear() -> tuple[str, list[Message], Conversation, bool, str, str]:
+        """A new conversation, with sharing off again (consent is given per conversation), and
+        neither the saved-answers link nor the last reply read out left in the page for the next
+        person at this computer."""
+        return "", [], Conversation(), False, "", ""
 
 
 def _spoken(conv: Conversation) -> str:
@@ -276,7 +277,7 @@ def _chat_tab(handlers: ChatHandlers, max_question_chars: int, announce: gr.HTML
     for event in asked:
         event.then(_spoken, conv, announce, api_visibility="private", queue=False)
     save.click(handlers.save_answers, conv, saved, api_visibility="private", queue=False)
-    cleared = [*outputs, share, saved]
+    cleared = [*outputs, share, saved, announce]
     clear.click(handlers.clear, None, cleared, api_visibility="private", queue=False)
     chatbot.clear(handlers.clear, None, cleared, api_visibility="private", queue=False)
     chatbot.like(handlers.vote, [conv], None, api_visibility="private")

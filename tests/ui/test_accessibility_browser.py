@@ -99,9 +99,13 @@ def test_each_reply_is_announced_once_and_the_history_is_not_reread(new_page):
     # Gradio's own "Loading" status aside, the announcer is the one live region.
     assert [x for x in live if "sr-only" not in x] == ["qa-announce"], live
     # Opening a source says which one, in the same region.
-    page.get_by_role("tab", name="Sources").click()
+    open_tab(page, "Sources")
     page.get_by_label("Radiation").check()
     page.wait_for_function(said_now, arg="Showing")
+    # Clearing the conversation leaves nothing of it to read for the next person.
+    open_tab(page, "Chat")
+    page.locator("#qa-clear").click()
+    page.wait_for_function("() => document.getElementById('qa-announce').textContent.trim() === ''")
 
 
 def test_focus_is_visible_on_every_stop_of_the_tab_order(new_page):

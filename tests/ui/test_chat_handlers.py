@@ -49,7 +49,7 @@ def test_the_question_is_kept_only_while_the_patient_shares_it(built, fake_embed
     assert shared.redacted == ("phone",)
     assert unshared is not None and not unshared.question_logged
     # A new conversation starts with sharing off again, and no saved-answers link.
-    assert handlers.clear()[-2:] == (False, "")
+    assert handlers.clear()[-3:] == (False, "", "")
 
 
 def test_saved_answers_hold_every_question_answer_and_source_and_no_script(built, fake_embedder):
