@@ -35,7 +35,9 @@ PATIENT_JS = (
 
 def spoken_reply(answer: Answer) -> str:
     """What a reply says, as plain text, with the sources an answer cites."""
-    parts = [kicker(answer), answer.caution or "", answer.notice, answer.text]
+    # An answer is read as its sentences (its text marks list items with "- ", read as "dash").
+    quoted = " ".join(s.text for s in answer.sentences)
+    parts = [kicker(answer), answer.caution or "", answer.notice, quoted or answer.text]
     if answer.status is Status.ANSWERED and answer.citations:
         parts.append(_sources(answer.citations))
     return ". ".join(p.strip().rstrip(".") for p in parts if p and p.strip()) + "."
