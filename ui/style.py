@@ -103,6 +103,22 @@ details.qa-term[open] > summary { background: #dbeafe; }
   outline: 3px solid #1d4ed8 !important; outline-offset: 2px !important; }
 /* Gradio fades its chat messages to 80 % opacity, which takes grey text below 4.5:1. */
 #qa-chat .message-content .prose { opacity: 1 !important; }
+/* Dark mode (Gradio follows the system's setting). The coloured boxes keep their light
+   background, so everything in them keeps their dark text: Gradio's dark theme would otherwise
+   paint their bold text light on light, and the escalation's message was unreadable. Text
+   outside them gets light shades. */
+#qa-banner .qa-banner *, #qa-chat :is(.qa-escalated, .qa-caution, .qa-abstained, .qa-rejected,
+  .qa-term-def) :is(p, strong, b, em, span, q, cite) { color: inherit; }
+#qa-chat .qa-escalated .qa-kicker { color: #b91c1c; }
+#qa-chat .qa-escalated.qa-level-urgent .qa-kicker { color: #92400e; }
+#qa-chat .qa-term-def .qa-term-source { color: #44403c; }
+.dark .qa-disclaimer { color: #d6d3d1; border-top-color: #57534e; }
+.dark .qa-escalated .qa-disclaimer, .dark .qa-abstained .qa-disclaimer,
+  .dark .qa-rejected .qa-disclaimer { color: #44403c; }
+.dark details.qa-term > summary { color: #bfdbfe; }
+.dark details.qa-term[open] > summary { background: #1e3a8a; }
+.dark .qa-glossary .qa-term-source { color: #d6d3d1; }
+.dark .qa-stale { color: #fcd34d; }
 /* Printing the chat: the whole conversation, without the controls around it. */
 @media print {
   #qa-chat, #qa-chat * { height: auto !important; max-height: none !important;

@@ -108,8 +108,13 @@ def new_page(browser: Browser, server: tuple[str, Path]) -> Iterator[Callable[..
     contexts = []
     errors: list[str] = []
 
-    def open_page(path: str = "/", width: int = 1280, height: int = 900) -> Page:
-        context = browser.new_context(viewport={"width": width, "height": height})
+    def open_page(
+        path: str = "/", width: int = 1280, height: int = 900, scheme: str = "light"
+    ) -> Page:
+        context = browser.new_context(
+            viewport={"width": width, "height": height},
+            color_scheme=scheme,  # type: ignore[arg-type]
+        )
         contexts.append(context)
         page: Page = context.new_page()
         page.on("pageerror", lambda err: errors.append(str(err)))

@@ -12,7 +12,12 @@ from tests.ui.helpers import ask, open_tab
 
 pytestmark = pytest.mark.browser
 
-VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
+# Width, height and colour scheme: Gradio follows the system's dark mode.
+VIEWPORTS = {
+    "desktop": (1280, 900, "light"),
+    "phone": (390, 844, "light"),
+    "desktop-dark": (1280, 900, "dark"),
+}
 ANSWERED = "What does cryotherapy use to kill cancer cells?"
 NOT_IN_SOURCES = "What is the capital of France?"
 CRISIS = "I want to kill myself"
@@ -33,8 +38,8 @@ def assert_clean(page, name: str) -> None:
 def test_chat_and_sources_pass_axe_after_an_answer_an_abstention_and_an_escalation(
     new_page, viewport
 ):
-    width, height = VIEWPORTS[viewport]
-    page = new_page("/", width, height)
+    width, height, scheme = VIEWPORTS[viewport]
+    page = new_page("/", width, height, scheme)
     page.locator("#qa-question").wait_for()
     assert_clean(page, f"chat-empty-{viewport}")
     for state, question, kind in (
@@ -58,11 +63,41 @@ def test_chat_and_sources_pass_axe_after_an_answer_an_abstention_and_an_escalati
     assert_clean(page, f"glossary-{viewport}")
 
 
+# Contrast of text on our own coloured boxes, computed directly: axe leaves text it cannot be
+# sure of as "incomplete", and in dark mode it let the escalation's message, light on light, by.
+CONTRAST_JS = """([text, box]) => {
+  const rgb = c => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const lum = c => { const [r, g, b] = rgb(c).map(v => { v /= 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const t = document.querySelector(text), b = document.querySelector(box);
+  const [l1, l2] = [lum(getComputedStyle(t).color), lum(getComputedStyle(b).backgroundColor)];
+  return (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+}"""
+BOXED_TEXT = (
+    (".qa-escalated strong", ".qa-escalated"),
+    (".qa-escalated .qa-kicker", ".qa-escalated"),
+    (".qa-escalated .qa-disclaimer", ".qa-escalated"),
+    ("#qa-banner strong", "#qa-banner .qa-banner"),
+    (".qa-abstained .qa-kicker", ".qa-abstained"),
+)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_text_in_the_coloured_boxes_keeps_its_contrast(new_page, scheme):
+    page = new_page("/", 1280, 900, scheme)
+    ask(page, NOT_IN_SOURCES)
+    ask(page, CRISIS)
+    for text, box in BOXED_TEXT:
+        ratio = page.evaluate(CONTRAST_JS, [text, box])
+        assert ratio >= 4.5, f"{text} on {box}: {ratio:.2f}:1 in the {scheme} scheme"
+
+
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_every_staff_page_passes_axe(new_page, viewport):
-    width, height = VIEWPORTS[viewport]
+    width, height, scheme = VIEWPORTS[viewport]
     ask(new_page(), ANSWERED)  # something to review
-    page = new_page("/staff/", width, height)
+    page = new_page("/staff/", width, height, scheme)
     page.get_by_label("username").wait_for()
     assert_clean(page, f"staff-login-{viewport}")
     login(page)
