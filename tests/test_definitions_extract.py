@@ -273,3 +273,10 @@ def test_every_definition_in_the_bundled_documents_is_a_whole_sentence_of_its_te
     kept = collect(docs)
     assert total >= 20 and len(kept) >= 20
     assert [d.term.lower() for d in kept] == sorted({d.term.lower() for d in kept})
+
+
+def test_a_name_for_a_word_pointing_back_defines_nothing_on_its_own():
+    doc = make_doc([P("Estrogen and progestin may be given. This is called hormone therapy (HT).")])
+    assert find_definitions(doc) == ()
+    doc = make_doc([P("It may be used to treat a blockage in the gut (called bowel obstruction).")])
+    assert [d.term for d in find_definitions(doc)] == ["bowel obstruction"]

@@ -68,6 +68,12 @@ _VAGUE_HEADS = _WORDS["vague_heads"]
 # on its own what Y is.
 _ANAPHORIC = frozenset(["this", "these", "that", "those", "it", "they", "such", "he", "she"])
 _CLAUSE_OPENERS = _WORDS["clause_openers"]
+# "This is called Y", "These may also be known as Y", "It is sometimes referred to as Y".
+_NAMES_A_POINTER = re.compile(
+    rf"(?:{'|'.join(sorted(_ANAPHORIC))})(?: \w+){{0,4}}? (?:is|are|was|were|be) (?:\w+ )?"
+    r"(?:called|known|termed|named|referred)\b",
+    re.IGNORECASE,
+)
 # "a disease in which …", "a process by which …".
 _RELATIVE_AFTER_PREPOSITION = re.compile(r"(?:in|by|through|during|with|from|of) (?:which|whom)")
 _NAME_HEADS = _WORDS["name_heads"]
@@ -143,9 +149,14 @@ def collect(docs: Iterable[Document]) -> tuple[Definition, ...]:
 
 
 def _usable(sentence: str) -> bool:
-    """A question defines nothing, one ending in ":" needs the list after it, and a very long
-    sentence is more than a definition."""
-    return not sentence.endswith(("?", ":")) and word_count(sentence) <= MAX_SENTENCE_WORDS
+    """A question defines nothing, one ending in ":" needs the list after it, one naming a
+    word that points back ("This is called hormone therapy (HT).") says what the name means
+    only with the sentence before it, and a very long sentence is more than a definition."""
+    return (
+        not sentence.endswith(("?", ":"))
+        and not _NAMES_A_POINTER.match(sentence)
+        and word_count(sentence) <= MAX_SENTENCE_WORDS
+    )
 
 
 def _sentence_definitions(sentence: str) -> Iterator[tuple[str, DefinitionKind, str]]:
