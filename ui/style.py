@@ -107,11 +107,12 @@ details.qa-term[open] > summary { background: #dbeafe; }
    background, so everything in them keeps their dark text: Gradio's dark theme would otherwise
    paint their bold text light on light, and the escalation's message was unreadable. Text
    outside them gets light shades. */
-#qa-banner .qa-banner *, #qa-chat :is(.qa-escalated, .qa-caution, .qa-abstained, .qa-rejected,
-  .qa-term-def) :is(p, strong, b, em, span, q, cite) { color: inherit; }
-#qa-chat .qa-escalated .qa-kicker { color: #b91c1c; }
-#qa-chat .qa-escalated.qa-level-urgent .qa-kicker { color: #92400e; }
-#qa-chat .qa-term-def .qa-term-source { color: #44403c; }
+#qa-banner .qa-banner *, :is(#qa-chat, #qa-entry) :is(.qa-escalated, .qa-caution,
+  .qa-abstained, .qa-rejected, .qa-term-def) :is(p, strong, b, em, span, q, cite) {
+  color: inherit; }
+:is(#qa-chat, #qa-entry) .qa-escalated .qa-kicker { color: #b91c1c; }
+:is(#qa-chat, #qa-entry) .qa-escalated.qa-level-urgent .qa-kicker { color: #92400e; }
+:is(#qa-chat, #qa-entry) .qa-term-def .qa-term-source { color: #44403c; }
 .dark .qa-disclaimer { color: #d6d3d1; border-top-color: #57534e; }
 .dark .qa-escalated .qa-disclaimer, .dark .qa-abstained .qa-disclaimer,
   .dark .qa-rejected .qa-disclaimer { color: #44403c; }

@@ -93,6 +93,16 @@ def test_text_in_the_coloured_boxes_keeps_its_contrast(new_page, scheme):
         assert ratio >= 4.5, f"{text} on {box}: {ratio:.2f}:1 in the {scheme} scheme"
 
 
+def test_staff_read_an_escalation_in_dark_mode(new_page):
+    ask(new_page(), CRISIS)
+    page = new_page("/staff/", 1280, 900, "dark")
+    login(page)
+    page.locator("#qa-entry .qa-escalated").wait_for()
+    for text, box in BOXED_TEXT[:3]:
+        ratio = page.evaluate(CONTRAST_JS, [f"#qa-entry {text}", f"#qa-entry {box}"])
+        assert ratio >= 4.5, f"staff review, {text} on {box}: {ratio:.2f}:1"
+
+
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_every_staff_page_passes_axe(new_page, viewport):
     width, height, scheme = VIEWPORTS[viewport]
