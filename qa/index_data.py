@@ -62,7 +62,7 @@ class IndexData:
     glossary: tuple[GlossaryEntry, ...] = ()
 
     @cached_property
-    def terms(self) -> Glossary:
+    def glossary_terms(self) -> Glossary:
         """The glossary's terms, to find in a reply's sentences."""
         return Glossary(self.glossary)
 

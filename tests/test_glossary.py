@@ -151,7 +151,7 @@ def test_a_build_keeps_the_documents_definitions_and_the_files_terms(settings, f
     assert index.documents["extra"].text[colostomy.start : colostomy.end] == colostomy.quote
     assert colostomy.quote.startswith("A colostomy is an operation")
     assert terms["stoma"].url == "https://example.org/stoma"
-    assert [e.term for _, _, e in index.terms.find("the stomas")] == ["stoma"]
+    assert [e.term for _, _, e in index.glossary_terms.find("the stomas")] == ["stoma"]
 
 
 def rewrite(build: Path, name: str, data: object) -> None:

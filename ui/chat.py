@@ -139,7 +139,7 @@ class ChatHandlers:
             conv = conv.add(message, error_html(DISCLAIMER), None, spoken=ERROR_MESSAGE)
         else:
             index = pipeline.index
-            reply = answer_html(answer, index.documents, index.terms)
+            reply = answer_html(answer, index.documents, index.glossary_terms)
             entry = self._record(answer, share is True)
             conv = conv.add(message, reply, entry, spoken=spoken_reply(answer))
         return "", list(conv.messages), conv
@@ -164,7 +164,7 @@ class ChatHandlers:
             log.exception("could not store a vote in %s", self.logbook.path)
 
     def glossary(self) -> str:
-        return glossary_html(self.live.current().index.terms)
+        return glossary_html(self.live.current().index.glossary_terms)
 
     def save_answers(self, conv: Conversation) -> str:
         """The conversation as a printable page, handed to the browser as a download link in

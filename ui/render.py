@@ -97,7 +97,7 @@ def answer_html(
     if status is not Status.ANSWERED or not answer.sentences:
         return (
             f'<div class="qa-reply qa-{status.value}">{caution}'
-            f'<p class="qa-kicker">{esc(_KICKERS.get(status, "Answer"))}</p>'
+            f'<p class="qa-kicker">{esc(kicker(answer) or "Answer")}</p>'
             f"<p>{esc(answer.text)}</p>"
             f"{disclaimer_html(answer.disclaimer)}</div>"
         )
@@ -114,7 +114,7 @@ def answer_html(
     )
 
 
-def quoted_html(sentences: Sequence[AnswerSentence], terms: TermMarker | None = None) -> str:
+def quoted_html(sentences: Sequence[AnswerSentence], terms: TermMarker) -> str:
     """The quoted passages, one block each, list items as a list and a [n] after each run
     of sentences; when a passage also quotes context (a list's lead-in, the sentence a "These
     …" sentence refers to), the sentences that carry the answer are in <mark>."""
@@ -125,7 +125,7 @@ def quoted_html(sentences: Sequence[AnswerSentence], terms: TermMarker | None = 
         last = i + 1 == len(sentences)
         if i == 0 or s.passage != sentences[i - 1].passage:
             out.append('<div class="qa-passage-text">')
-        text = terms.html(s) if terms else esc(s.text)
+        text = terms.html(s)
         body = f"<mark>{text}</mark>" if context and s.marked else text
         if last or sentences[i + 1].citation != s.citation:
             body += f' <sup class="qa-ref">[{s.citation}]</sup>'

@@ -36,15 +36,17 @@ def sources_tab(
     )
     text = gr.HTML(elem_id="qa-source-text")
 
-    def read_document(doc_id: str | None) -> str:
+    def read_document(doc_id: str | None) -> tuple[str, str]:
+        """The document's text, and what the live region says about it."""
         doc = index.documents.get(doc_id or "")
-        return document_html(doc) if doc else f"<p>{esc('Choose a document above.')}</p>"
+        if doc is None:
+            return f"<p>{esc('Choose a document above.')}</p>", ""
+        return document_html(doc), esc(spoken_document(doc.meta.title))
 
-    picker.change(read_document, picker, text, api_visibility="private", queue=False)
-    if announce is not None:
-
-        def opened(doc_id: str | None) -> str:
-            doc = index.documents.get(doc_id or "")
-            return esc(spoken_document(doc.meta.title)) if doc else ""
-
-        picker.change(opened, picker, announce, api_visibility="private", queue=False)
+    if announce is None:
+        picker.change(
+            lambda d: read_document(d)[0], picker, text, api_visibility="private", queue=False
+        )
+    else:
+        outputs = [text, announce]
+        picker.change(read_document, picker, outputs, api_visibility="private", queue=False)

@@ -65,10 +65,11 @@ CSS = """
   background: #f1f5f9; color: #1e293b; }
 .qa-escalated { border: 3px solid #b91c1c; background: #fef2f2; color: #7f1d1d; padding: 8px;
   border-radius: 8px; font-size: 1.1em; }
-.qa-escalated .qa-kicker { color: #b91c1c; font-size: 1.2em; text-transform: uppercase; }
+.qa-escalated .qa-kicker { color: #b91c1c !important; font-size: 1.2em;
+  text-transform: uppercase; }
 /* Urgent (the cancer team's 24-hour line) is amber; emergency and crisis stay red. */
 .qa-escalated.qa-level-urgent { border-color: #b45309; background: #fffbeb; color: #451a03; }
-.qa-escalated.qa-level-urgent .qa-kicker { color: #92400e; }
+.qa-escalated.qa-level-urgent .qa-kicker { color: #92400e !important; }
 .qa-caution { border: 2px solid #b45309; background: #fffbeb; color: #451a03; padding: 6px 8px;
   border-radius: 6px; margin: 0 0 8px; }
 .qa-error { border-left: 4px solid #b45309; padding-left: 8px; }
@@ -104,15 +105,12 @@ details.qa-term[open] > summary { background: #dbeafe; }
 /* Gradio fades its chat messages to 80 % opacity, which takes grey text below 4.5:1. */
 #qa-chat .message-content .prose { opacity: 1 !important; }
 /* Dark mode (Gradio follows the system's setting). The coloured boxes keep their light
-   background, so everything in them keeps their dark text: Gradio's dark theme would otherwise
-   paint their bold text light on light, and the escalation's message was unreadable. Text
-   outside them gets light shades. */
-#qa-banner .qa-banner *, :is(#qa-chat, #qa-entry) :is(.qa-escalated, .qa-caution,
-  .qa-abstained, .qa-rejected, .qa-term-def) :is(p, strong, b, em, span, q, cite) {
-  color: inherit; }
-:is(#qa-chat, #qa-entry) .qa-escalated .qa-kicker { color: #b91c1c; }
-:is(#qa-chat, #qa-entry) .qa-escalated.qa-level-urgent .qa-kicker { color: #92400e; }
-:is(#qa-chat, #qa-entry) .qa-term-def .qa-term-source { color: #44403c; }
+   background, so everything in them keeps their dark text wherever they are shown: Gradio's
+   dark theme would otherwise paint their bold text light on light, and the escalation's message
+   was unreadable. Text outside them gets light shades. */
+:is(.qa-banner, .qa-escalated, .qa-caution, .qa-abstained, .qa-rejected, .qa-term-def)
+  :is(p, strong, b, em, span, q, cite) { color: inherit !important; }
+.qa-term-def .qa-term-source { color: #44403c !important; }
 .dark .qa-disclaimer { color: #d6d3d1; border-top-color: #57534e; }
 .dark .qa-escalated .qa-disclaimer, .dark .qa-abstained .qa-disclaimer,
   .dark .qa-rejected .qa-disclaimer { color: #44403c; }

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
-from qa.evaluation.report_parts import bar_chart, histogram, table
+from qa.evaluation.report_parts import bar_chart, cell, figure, histogram, table
 from qa.evaluation.report_reading import reading_html
 from qa.evaluation.report_triage import confusion_html
 
@@ -45,22 +45,18 @@ def render(data: dict[str, Any]) -> str:
     return "\n".join(parts)
 
 
-def _e(value: object) -> str:
-    return escape("n/a" if value is None else str(value))
-
-
 def _provenance(prov: dict[str, Any]) -> str:
     index = prov.get("index", {})
     rows = [
-        ["date", _e(prov.get("date"))],
-        ["qa version", _e(prov.get("qa_version"))],
-        ["git commit", f"<code>{_e(prov.get('git_commit'))}</code>"],
-        ["model", _e(index.get("model"))],
-        ["corpus hash", f"<code>{_e(index.get('corpus_hash'))}</code>"],
-        ["index", _e(f"{index.get('documents')} documents, {index.get('chunks')} chunks")],
+        ["date", cell(prov.get("date"))],
+        ["qa version", cell(prov.get("qa_version"))],
+        ["git commit", f"<code>{cell(prov.get('git_commit'))}</code>"],
+        ["model", cell(index.get("model"))],
+        ["corpus hash", f"<code>{cell(index.get('corpus_hash'))}</code>"],
+        ["index", cell(f"{index.get('documents')} documents, {index.get('chunks')} chunks")],
     ]
     rows += [
-        [f"suite {_e(s.get('path'))}", f"sha256 <code>{_e(s.get('sha256'))}</code>"]
+        [f"suite {cell(s.get('path'))}", f"sha256 <code>{cell(s.get('sha256'))}</code>"]
         for s in prov.get("suites", [])
     ]
     settings = ", ".join(f"{k}={v}" for k, v in prov.get("settings", {}).items())
@@ -75,23 +71,23 @@ def _comparison(comp: dict[str, Any]) -> str:
     base = comp.get("baseline", {})
     out = [
         "<h2>Compared with the baseline</h2>",
-        f"<p>baseline from {_e(base.get('date'))}, commit <code>{_e(base.get('git_commit'))}"
-        f"</code>; tolerance {_e(comp.get('tolerance'))}. "
+        f"<p>baseline from {cell(base.get('date'))}, commit <code>{cell(base.get('git_commit'))}"
+        f"</code>; tolerance {cell(comp.get('tolerance'))}. "
         + ('<span class="fail">A metric regressed.</span>' if comp.get("regressed") else "")
         + "</p>",
     ]
-    out += [f'<div class="warn">warning: {_e(w)}</div>' for w in comp.get("warnings", [])]
+    out += [f'<div class="warn">warning: {cell(w)}</div>' for w in comp.get("warnings", [])]
     deltas = comp.get("deltas", [])
     out.append(
         table(
             ["suite", "metric", "baseline", "now", "change", ""],
             [
                 [
-                    _e(d["suite"]),
-                    _e(d["metric"]),
-                    _e(d["old"]),
-                    _e(d["new"]),
-                    _e(f"{d['delta']:+}"),
+                    cell(d["suite"]),
+                    cell(d["metric"]),
+                    cell(d["old"]),
+                    cell(d["new"]),
+                    cell(f"{d['delta']:+}"),
                     "regressed" if d["regressed"] else "",
                 ]
                 for d in deltas
@@ -106,7 +102,7 @@ def _comparison(comp: dict[str, Any]) -> str:
             table(
                 ["suite", "case", "change", "reasons now"],
                 [
-                    [_e(f["suite"]), _e(f["id"]), _e(f["change"]), _e("; ".join(f["reasons"]))]
+                    [cell(x) for x in (f["suite"], f["id"], f["change"], "; ".join(f["reasons"]))]
                     for f in flips
                 ],
                 ["reg" if f["change"] == "pass→fail" else "" for f in flips],
@@ -127,16 +123,16 @@ def _suite(suite: dict[str, Any], threshold: float | None) -> str:
     words = [float(c["answer_words"]) for c in cases if c.get("status") == "answered"]
     return "\n".join(
         [
-            f"<h2>Suite {_e(suite.get('suite'))} — {len(cases)} cases, {failed} failed</h2>",
-            table(["metric", "value"], [[_e(k), _e(v)] for k, v in metrics.items()]),
+            f"<h2>Suite {cell(suite.get('suite'))} — {len(cases)} cases, {failed} failed</h2>",
+            table(["metric", "value"], [[cell(k), cell(v)] for k, v in metrics.items()]),
             '<p class="small">hit@k: an expected source among the top k retrieved passages; '
             "MRR: mean of 1/rank of the first passage from an expected source (0 if none), "
             "over cases that name expected sources.</p>",
             '<div class="charts">',
-            _figure(
+            figure(
                 "Accuracy by tag", bar_chart([(t, float(r["accuracy"])) for t, r in tags.items()])
             ),
-            _figure(
+            figure(
                 "Abstention score (evidence support)",
                 histogram(
                     {"answerable": answerable, "unanswerable": unanswerable},
@@ -144,7 +140,7 @@ def _suite(suite: dict[str, Any], threshold: float | None) -> str:
                     threshold_label="abstain below",
                 ),
             ),
-            _figure("Answer length (words)", histogram({"answers": words})),
+            figure("Answer length (words)", histogram({"answers": words})),
             "</div>",
             reading_html(suite),
             confusion_html(cases),
@@ -152,7 +148,7 @@ def _suite(suite: dict[str, Any], threshold: float | None) -> str:
             table(
                 ["tag", "cases", "passed", "accuracy"],
                 [
-                    [_e(t), _e(r["cases"]), _e(r["passed"]), _e(r["accuracy"])]
+                    [cell(t), cell(r["cases"]), cell(r["passed"]), cell(r["accuracy"])]
                     for t, r in tags.items()
                 ],
             ),
@@ -164,10 +160,6 @@ def _suite(suite: dict[str, Any], threshold: float | None) -> str:
 
 def _answerable(case: dict[str, Any]) -> bool:
     return not case.get("expect_abstain") and not case.get("expect_escalate")
-
-
-def _figure(title: str, svg: str) -> str:
-    return f"<figure><figcaption>{escape(title)}</figcaption>{svg}</figure>"
 
 
 def _expected(case: dict[str, Any]) -> str:
@@ -183,27 +175,27 @@ def _cases_table(cases: Sequence[dict[str, Any]]) -> str:
     rows = []
     for c in cases:
         cites = "".join(
-            f"<li>[{_e(x['n'])}] {_e(x['source_id'])}"
-            + (f" — {_e(x['section'])}" if x.get("section") else "")
+            f"<li>[{cell(x['n'])}] {cell(x['source_id'])}"
+            + (f" — {cell(x['section'])}" if x.get("section") else "")
             + "</li>"
             for x in c.get("citations", [])
         )
         verdict = (
             '<span class="pass">pass</span>' if c["passed"] else '<span class="fail">FAIL</span>'
         )
-        reasons = "<br>".join(_e(r) for r in c.get("reasons", []))
+        reasons = "<br>".join(cell(r) for r in c.get("reasons", []))
         rows.append(
             [
-                _e(c["id"]),
-                f'<div class="q">{_e(c["question"])}</div>',
-                _e(", ".join(c.get("tags", []))),
-                _e(_expected(c)),
+                cell(c["id"]),
+                f'<div class="q">{cell(c["question"])}</div>',
+                cell(", ".join(c.get("tags", []))),
+                cell(_expected(c)),
                 verdict,
-                _e(c.get("status")),
-                f"{_e(c.get('answer'))}" + (f"<ul class=cites>{cites}</ul>" if cites else ""),
+                cell(c.get("status")),
+                f"{cell(c.get('answer'))}" + (f"<ul class=cites>{cites}</ul>" if cites else ""),
                 reasons,
-                _e(c.get("support")),
-                _e(c.get("reading_grade")),
+                cell(c.get("support")),
+                cell(c.get("reading_grade")),
             ]
         )
     return table(

@@ -8,6 +8,15 @@ from html import escape
 _GREEN, _RED, _BLUE, _ORANGE = "#2e8b57", "#c0392b", "#3b6fb6", "#e08a1e"
 
 
+def cell(value: object) -> str:
+    """A value as escaped text; "n/a" for a missing one."""
+    return escape("n/a" if value is None else str(value))
+
+
+def figure(title: str, svg: str) -> str:
+    return f"<figure><figcaption>{escape(title)}</figcaption>{svg}</figure>"
+
+
 def table(
     headers: Sequence[str], rows: Sequence[Sequence[str]], row_class: Sequence[str] = ()
 ) -> str:

@@ -1,22 +1,17 @@
 """The reading part of a suite's HTML report: how hard its answers are to read, per suite and per
 cited source (Flesch-Kincaid grade of the quoted sentences: qa/evaluation/readability.py).
 
-Every piece of text from the report goes through `html.escape`.
+Every piece of text from the report goes through `cell` (escaped).
 """
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
-from qa.evaluation.report_parts import bar_chart, table
+from qa.evaluation.report_parts import bar_chart, cell, figure, table
 
 # The bar chart's full width, in grades: a bar at this grade or above fills it.
 _TOP_GRADE = 20.0
-
-
-def _e(value: object) -> str:
-    return escape("n/a" if value is None else str(value))
 
 
 def reading_html(suite: dict[str, Any]) -> str:
@@ -27,8 +22,9 @@ def reading_html(suite: dict[str, Any]) -> str:
     by_source = suite.get("reading_by_source", {})
     out = [
         "<h3>Reading grade</h3>",
-        f"<p>Flesch-Kincaid grade of the quoted sentences: mean "
-        f"{_e(metrics.get('reading_grade_mean'))}, median {_e(metrics.get('reading_grade_p50'))}"
+        "<p>Flesch-Kincaid grade of the quoted sentences: mean "
+        f"{cell(metrics.get('reading_grade_mean'))}, "
+        f"median {cell(metrics.get('reading_grade_p50'))}"
         f", over {graded} of {len(answered)} answers (shorter answers are not graded).</p>",
         '<p class="small">A US school grade: higher is harder to read; text for patients is '
         "often aimed at grade 6-8. An answer quoting several sources counts, with its whole "
@@ -41,11 +37,11 @@ def reading_html(suite: dict[str, Any]) -> str:
             ["source", "title", "answers", "graded", "mean grade"],
             [
                 [
-                    f"<code>{_e(source)}</code>",
-                    _e(row.get("title")),
-                    _e(row.get("answers")),
-                    _e(row.get("graded")),
-                    _e(row.get("grade_mean")),
+                    f"<code>{cell(source)}</code>",
+                    cell(row.get("title")),
+                    cell(row.get("answers")),
+                    cell(row.get("graded")),
+                    cell(row.get("grade_mean")),
                 ]
                 for source, row in by_source.items()
             ],
@@ -57,8 +53,5 @@ def reading_html(suite: dict[str, Any]) -> str:
         if row.get("grade_mean") is not None
     ]
     if bars:
-        out.append(
-            "<figure><figcaption>Mean reading grade by source</figcaption>"
-            f"{bar_chart(bars, top=_TOP_GRADE)}</figure>"
-        )
+        out.append(figure("Mean reading grade by source", bar_chart(bars, top=_TOP_GRADE)))
     return "\n".join(out)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.ui.conftest import STAFF_PASSWORD, STAFF_USER
+
 ANSWER_TIMEOUT = 60_000  # ms; the machine may be busy with other work
 
 
@@ -45,3 +47,10 @@ def open_tab(page: Any, name: str) -> None:
         return
     page.get_by_role("button", name="More tabs").click()
     page.get_by_role("button", name=name, exact=True).last.click()
+
+
+def login(page: Any, password: str = STAFF_PASSWORD, user: str = STAFF_USER) -> None:
+    """Fill in the staff login page and submit it."""
+    page.get_by_label("username").fill(user)
+    page.get_by_label("password").fill(password)
+    page.get_by_role("button", name="Login").click()

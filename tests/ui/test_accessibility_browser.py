@@ -7,8 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.ui.axe import audit
-from tests.ui.conftest import STAFF_PASSWORD, STAFF_USER
-from tests.ui.helpers import ask, open_tab
+from tests.ui.helpers import ask, login, open_tab
 
 pytestmark = pytest.mark.browser
 
@@ -21,12 +20,6 @@ VIEWPORTS = {
 ANSWERED = "What does cryotherapy use to kill cancer cells?"
 NOT_IN_SOURCES = "What is the capital of France?"
 CRISIS = "I want to kill myself"
-
-
-def login(page) -> None:
-    page.get_by_label("username").fill(STAFF_USER)
-    page.get_by_label("password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Login").click()
 
 
 def assert_clean(page, name: str) -> None:

@@ -10,8 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.ui.helpers import ask
-from tests.ui.test_staff_browser import login
+from tests.ui.helpers import ask, login
 
 pytestmark = pytest.mark.browser
 

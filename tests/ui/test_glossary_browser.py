@@ -35,16 +35,12 @@ def test_the_glossary_tab_lists_every_term_and_shows_markup_as_text(new_page):
     text = listing.inner_text()
     assert "leucovorin" in text and "Test dictionary" in text
     assert "<img src=x" in text and "Hostile <b>dictionary</b>" in text
-    reply = ask_in_chat(page, "What does leucovorin help?")
+    open_tab(page, "Chat")
+    reply = ask(page, "What does leucovorin help?")
     reply.locator("details.qa-term summary").first.click()
     page.wait_for_timeout(300)
     assert xss_fired(page) is None
     assert handler_attributes(page) == []
-
-
-def ask_in_chat(page, question: str):
-    open_tab(page, "Chat")
-    return ask(page, question)
 
 
 def test_keyboard_alone_asks_opens_a_term_and_a_source_and_saves(new_page):

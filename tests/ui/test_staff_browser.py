@@ -11,19 +11,12 @@ from tests.ui.conftest import (
     FILE_STAFF_PASSWORD,
     FILE_STAFF_USER,
     SCREENSHOTS,
-    STAFF_PASSWORD,
     STAFF_USER,
 )
-from tests.ui.helpers import ask, handler_attributes, xss_fired
+from tests.ui.helpers import ask, handler_attributes, login, xss_fired
 from ui.chat import SHARE_LABEL
 
 pytestmark = pytest.mark.browser
-
-
-def login(page, password: str = STAFF_PASSWORD, user: str = STAFF_USER) -> None:
-    page.get_by_label("username").fill(user)
-    page.get_by_label("password").fill(password)
-    page.get_by_role("button", name="Login").click()
 
 
 def choose(page, elem_id: str, option: str) -> None:
